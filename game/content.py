@@ -1,0 +1,127 @@
+"""Checked, compiled content: what the loader gives the engine.
+
+Each compiled piece keeps its pydantic model (`.model`) for text and ids, and holds its
+expressions as closures ready to run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from game.expr import Compiled, Effect, Names
+from game.model import Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: a file and a 1-based line and column."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class CompiledFollowUp:
+    event: str
+    after: int
+    when: Compiled | None
+
+
+@dataclass(frozen=True)
+class CompiledOutcome:
+    id: str
+    text: str
+    chance: Compiled
+    effects: tuple[Effect, ...]
+    followups: tuple[CompiledFollowUp, ...]
+
+
+@dataclass(frozen=True)
+class CompiledChoice:
+    id: str
+    label: str
+    text: str
+    posture: int
+    visible: Compiled | None
+    available: Compiled | None
+    unavailable_reason: str
+    effects: tuple[Effect, ...]
+    outcomes: tuple[CompiledOutcome, ...]
+    followups: tuple[CompiledFollowUp, ...]
+
+
+@dataclass(frozen=True)
+class CompiledEvent:
+    model: Event
+    trigger: Compiled | None
+    weight: Compiled
+    choices: tuple[CompiledChoice, ...]
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    def choice(self, choice_id: str) -> CompiledChoice | None:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    model: Rule
+    when: Compiled
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class CompiledEnding:
+    model: Ending
+    when: Compiled | None
+
+
+@dataclass(frozen=True)
+class Content:
+    """A whole scenario, checked and compiled."""
+
+    scenario: Scenario
+    stats: Mapping[str, Stat]
+    flags: Mapping[str, Flag]
+    counters: Mapping[str, Counter]
+    advisors: Mapping[str, Advisor]
+    events: Mapping[str, CompiledEvent]
+    rules: tuple[CompiledRule, ...]
+    endings: tuple[CompiledEnding, ...]  # highest priority first
+    names: Names
+    content_hash: str
+    words: int
+    #: Where each piece was written, keyed "event:ID", "choice:EVENT.CHOICE",
+    #: "outcome:EVENT.CHOICE.OUTCOME", "ending:ID", "rule:ID", "stat:ID", ...
+    where: Mapping[str, Location] = field(default_factory=dict)
+
+    def ending(self, ending_id: str) -> Ending:
+        for ending in self.endings:
+            if ending.model.id == ending_id:
+                return ending.model
+        raise KeyError(ending_id)
+
+    @property
+    def choice_count(self) -> int:
+        return sum(len(e.choices) for e in self.events.values())
+
+    def day(self, turn: int) -> dt.date:
+        """The calendar date at the start of a turn."""
+        return self.scenario.start_date + dt.timedelta(days=(turn - 1) * self.scenario.days_per_turn)
+
+    def season_of(self, day: dt.date) -> str:
+        for season in self.scenario.seasons:
+            if season.start <= day <= season.end:
+                return season.id
+        return ""

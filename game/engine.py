@@ -1,0 +1,552 @@
+"""The pure, deterministic turn engine: state in, decision in, new state and resolution out.
+
+No I/O, no clock, no printing, no Textual. All chance comes from rolls derived from
+(seed, turn, event, purpose) with BLAKE2b, so the same content, seed and decisions give the same
+game in any process, and adding an event to the content does not reshuffle unrelated rolls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, Content
+from game.expr import CHOSE_KEY, FIRED_KEY, Effect
+from game.model import Counsel, Ending, Event
+
+STATE_FORMAT = 1
+COUNTER_LIMIT = 1_000_000_000
+
+Value = float | int | bool
+
+
+class InvalidChoice(ValueError):
+    """The choice does not exist, is hidden, or is not available now."""
+
+
+def roll(seed: int, *parts: object) -> float:
+    """A number in [0, 1) determined only by the seed and the parts."""
+    key = "|".join([str(seed), *(str(p) for p in parts)]).encode()
+    digest = hashlib.blake2b(key, digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+@dataclass
+class GameState:
+    """Everything needed to continue a game. Plain data; `to_dict`/`from_dict` round-trip exactly.
+
+    The seed is the whole random state: every roll is derived from it and the turn, so there is
+    no generator position to keep.
+    """
+
+    seed: int
+    turn: int
+    values: dict[str, Value]
+    event: str | None = None
+    ending: str | None = None
+    fired: dict[str, int] = field(default_factory=dict)
+    last_fired: dict[str, int] = field(default_factory=dict)
+    chose: list[str] = field(default_factory=list)
+    # each: [due turn, sequence number, event id, [origin event, choice, outcome or "", index]]
+    scheduled: list[list[Any]] = field(default_factory=list)
+    sequence: int = 0
+    log: list[dict[str, Any]] = field(default_factory=list)
+    #: stat values at the start and after every decision, for charts
+    history: list[dict[str, float]] = field(default_factory=list)
+
+    def copy(self) -> GameState:
+        return GameState(
+            seed=self.seed,
+            turn=self.turn,
+            values=dict(self.values),
+            event=self.event,
+            ending=self.ending,
+            fired=dict(self.fired),
+            last_fired=dict(self.last_fired),
+            chose=list(self.chose),
+            scheduled=list(self.scheduled),
+            sequence=self.sequence,
+            log=list(self.log),
+            history=list(self.history),
+        )
+
+    @property
+    def over(self) -> bool:
+        return self.ending is not None
+
+    @property
+    def decisions(self) -> list[dict[str, Any]]:
+        """The log entries that are decisions (not quiet turns or rule notes)."""
+        return [entry for entry in self.log if entry.get("kind") == "decision"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT,
+            "seed": self.seed,
+            "turn": self.turn,
+            "values": dict(self.values),
+            "event": self.event,
+            "ending": self.ending,
+            "fired": dict(self.fired),
+            "last_fired": dict(self.last_fired),
+            "chose": list(self.chose),
+            "scheduled": [list(item) for item in self.scheduled],
+            "sequence": self.sequence,
+            "log": list(self.log),
+            "history": list(self.history),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GameState:
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError(f"unknown state format {data.get('format')!r}")
+        return cls(
+            seed=int(data["seed"]),
+            turn=int(data["turn"]),
+            values=dict(data["values"]),
+            event=data["event"],
+            ending=data["ending"],
+            fired={str(k): int(v) for k, v in data["fired"].items()},
+            last_fired={str(k): int(v) for k, v in data["last_fired"].items()},
+            chose=[str(c) for c in data["chose"]],
+            scheduled=[list(item) for item in data["scheduled"]],
+            sequence=int(data["sequence"]),
+            log=list(data["log"]),
+            history=list(data["history"]),
+        )
+
+
+@dataclass(frozen=True)
+class StatView:
+    """What the player sees of one stat: the value, or for a hidden stat an estimate and its band."""
+
+    id: str
+    label: str
+    value: float
+    low: float
+    high: float
+    min: float
+    max: float
+    unit: str
+    hidden: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    id: str
+    label: str
+    available: bool
+    reason: str
+    posture: int
+    counsel: tuple[Counsel, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The question in front of the player."""
+
+    turn: int
+    date: dt.date
+    season: str
+    event: Event
+    choices: tuple[ChoiceView, ...]
+    stats: tuple[StatView, ...]
+    days_to: dict[str, int]
+
+    def choice(self, choice_id: str) -> ChoiceView | None:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stat before and after a resolution. For hidden stats, `shown_*` are the estimates."""
+
+    stat: str
+    label: str
+    before: float
+    after: float
+    shown_before: float
+    shown_after: float
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a choice did: the new state and a readable account of the change."""
+
+    state: GameState
+    event: str
+    choice: str
+    outcome: str | None
+    text: str
+    changes: tuple[Change, ...]
+    flags_set: tuple[str, ...]
+    flags_cleared: tuple[str, ...]
+    scheduled: tuple[tuple[str, int], ...]  # (event id, due turn)
+    notes: tuple[str, ...]  # rule texts and quiet turns since the decision
+    ending: str | None
+
+
+class Engine:
+    """Runs games of one scenario. Stateless itself: every method takes and returns GameState."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        scenario = content.scenario
+        self._start = scenario.start_date.toordinal()
+        self._days = scenario.days_per_turn
+        self._dates = {name: day.toordinal() for name, day in scenario.dates.items()}
+        self._seasons = [(s.start.toordinal(), s.end.toordinal(), s.id) for s in scenario.seasons]
+        self._by_priority: list[list[CompiledEvent]] = []
+        for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
+            if event.trigger is None:
+                continue
+            if self._by_priority and self._by_priority[-1][0].model.priority == event.model.priority:
+                self._by_priority[-1].append(event)
+            else:
+                self._by_priority.append([event])
+        self._stats = content.stats
+        self._counters = content.counters
+
+    # --- starting ---------------------------------------------------------------------------
+
+    def new_game(self, seed: int) -> GameState:
+        content = self.content
+        values: dict[str, Value] = {}
+        for ident, stat in content.stats.items():
+            value = stat.initial
+            if stat.spread:
+                offset = round((roll(seed, "initial", ident) * 2 - 1) * stat.spread)
+                value = min(stat.max, max(stat.min, value + offset))
+            values[ident] = float(value)
+        for ident, flag in content.flags.items():
+            values[ident] = flag.initial
+        for ident, counter in content.counters.items():
+            values[ident] = counter.initial
+        state = GameState(seed=int(seed), turn=1, values=values)
+        state.history.append(self._snapshot(state.values))
+        env = self._env(state)
+        notes: list[str] = []
+        self._check_endings(state, env)
+        if not state.over:
+            self._next_event(state, env, notes)
+        return state
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def date(self, turn: int) -> dt.date:
+        return dt.date.fromordinal(self._start + (turn - 1) * self._days)
+
+    def season(self, turn: int) -> str:
+        day = self._start + (turn - 1) * self._days
+        for start, end, ident in self._seasons:
+            if start <= day <= end:
+                return ident
+        return ""
+
+    def decision(self, state: GameState) -> Decision | None:
+        """The current question, or None when the game is over."""
+        if state.over or state.event is None:
+            return None
+        event = self.content.events[state.event]
+        env = self._env(state)
+        choices = []
+        for choice in event.choices:
+            if choice.visible is not None and not choice.visible(env):
+                continue
+            available = choice.available is None or bool(choice.available(env))
+            choices.append(ChoiceView(
+                id=choice.id,
+                label=choice.label,
+                available=available,
+                reason="" if available else choice.unavailable_reason,
+                posture=choice.posture,
+                counsel=event.model.choice_by_id(choice.id).counsel,
+            ))
+        day = self.date(state.turn)
+        return Decision(
+            turn=state.turn,
+            date=day,
+            season=self.season(state.turn),
+            event=event.model,
+            choices=tuple(choices),
+            stats=self.stats(state),
+            days_to={name: ordinal - day.toordinal() for name, ordinal in self._dates.items()},
+        )
+
+    def stats(self, state: GameState, turn: int | None = None) -> tuple[StatView, ...]:
+        """Every stat as the player sees it now (hidden ones as estimates)."""
+        return tuple(self.stat_view(state.values, ident, state.seed, turn or state.turn) for ident in self._stats)
+
+    def stat_view(self, values: dict[str, Value], ident: str, seed: int, turn: int) -> StatView:
+        stat = self._stats[ident]
+        true = float(values[ident])
+        if stat.hidden is None:
+            return StatView(ident, stat.label, true, true, true, stat.min, stat.max, stat.unit, False,
+                            stat.description)
+        value, band = self.estimate(values, ident, seed, turn)
+        return StatView(ident, stat.label, value, value - band, value + band, stat.min, stat.max, stat.unit,
+                        True, stat.description)
+
+    def estimate(self, values: dict[str, Value], ident: str, seed: int, turn: int) -> tuple[float, float]:
+        """The player's estimate of a hidden stat and the half-width of its band.
+
+        The band narrows from `error` to `min_error` as the confidence stat rises; the estimate
+        is the truth plus an error drawn inside the band, so the truth is always within it.
+        """
+        stat = self._stats[ident]
+        hidden = stat.hidden
+        assert hidden is not None
+        share = 0.0
+        if hidden.confidence is not None:
+            conf = self._stats[hidden.confidence]
+            share = (float(values[hidden.confidence]) - conf.min) / (conf.max - conf.min)
+        band = hidden.error - (hidden.error - hidden.min_error) * share
+        offset = (roll(seed, "estimate", turn, ident) * 2 - 1) * band
+        value = min(stat.max, max(stat.min, float(values[ident]) + offset))
+        return round(value, 1), round(band, 1)
+
+    def ending(self, state: GameState) -> Ending | None:
+        return self.content.ending(state.ending) if state.ending else None
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    def choose(self, state: GameState, choice_id: str) -> Resolution:
+        """Take a choice of the current decision. The given state is not changed."""
+        if state.over or state.event is None:
+            raise InvalidChoice("the game is over")
+        event = self.content.events[state.event]
+        choice = event.choice(choice_id)
+        env = self._env(state)
+        if choice is None or (choice.visible is not None and not choice.visible(env)):
+            raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
+        if choice.available is not None and not choice.available(env):
+            raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
+
+        new = state.copy()
+        before = dict(new.values)
+        turn = new.turn
+        flags_before = {k: v for k, v in before.items() if k in self.content.flags}
+
+        self._apply(choice.effects, env)
+        outcome = None
+        if choice.outcomes:
+            weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
+            outcome = _pick(choice.outcomes, weights, roll(new.seed, "outcome", turn, event.id, choice.id))
+            self._apply(outcome.effects, env)
+        scheduled: list[tuple[str, int]] = []
+        for index, follow in enumerate(choice.followups):
+            scheduled.append(self._schedule(new, follow, [event.id, choice.id, "", index]))
+        if outcome is not None:
+            for index, follow in enumerate(outcome.followups):
+                scheduled.append(self._schedule(new, follow, [event.id, choice.id, outcome.id, index]))
+        new.chose.append(f"{event.id}.{choice.id}")
+        env[CHOSE_KEY] = set(new.chose)
+        self._store(new, env)
+        new.event = None
+        entry: dict[str, Any] = {
+            "kind": "decision",
+            "turn": turn,
+            "date": self.date(turn).isoformat(),
+            "event": event.id,
+            "choice": choice.id,
+            "outcome": outcome.id if outcome else None,
+        }
+        new.log.append(entry)
+        new.history.append(self._snapshot(new.values))
+        decision_values = dict(new.values)
+
+        notes: list[str] = []
+        self._check_endings(new, env)
+        while not new.over and new.event is None:
+            self._advance(new, env, notes)
+
+        texts = [t for t in (choice.text, outcome.text if outcome else "") if t]
+        changes = []
+        for ident, stat in self._stats.items():
+            old, now = float(before[ident]), float(decision_values[ident])
+            if old == now:
+                continue
+            if stat.hidden is None:
+                changes.append(Change(ident, stat.label, old, now, old, now, False))
+            else:
+                shown_old = self.estimate(before, ident, new.seed, turn)[0]
+                shown_now = self.estimate(decision_values, ident, new.seed, turn)[0]
+                changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
+        flags_set = tuple(k for k, v in flags_before.items() if not v and decision_values[k])
+        flags_cleared = tuple(k for k, v in flags_before.items() if v and not decision_values[k])
+        return Resolution(
+            state=new,
+            event=event.id,
+            choice=choice.id,
+            outcome=outcome.id if outcome else None,
+            text="\n\n".join(texts),
+            changes=tuple(changes),
+            flags_set=flags_set,
+            flags_cleared=flags_cleared,
+            scheduled=tuple(scheduled),
+            notes=tuple(notes),
+            ending=new.ending,
+        )
+
+    # --- the turn ---------------------------------------------------------------------------
+
+    def _advance(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
+        """Move to the next turn: rules, endings, then the next event (or a quiet turn)."""
+        if state.turn >= self.content.scenario.last_turn:
+            env["calendar_over"] = True
+            self._check_endings(state, env, timeout=True)
+            return
+        state.turn += 1
+        self._set_calendar(env, state.turn)
+        for rule in self.content.rules:
+            if rule.when(env):
+                self._apply(rule.effects, env)
+                if rule.model.text:
+                    notes.append(rule.model.text)
+        self._store(state, env)
+        self._check_endings(state, env)
+        if state.over:
+            return
+        self._next_event(state, env, notes)
+        if state.event is None:
+            day = self.date(state.turn)
+            notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
+            state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
+            state.history.append(self._snapshot(state.values))
+
+    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
+        turn = state.turn
+        due = sorted((item for item in state.scheduled if item[0] <= turn), key=lambda item: (item[0], item[1]))
+        for item in due:
+            state.scheduled.remove(item)
+            event_id = item[2]
+            if event_id not in self.content.events:
+                continue
+            follow = self._followup(item[3])
+            if follow is not None and follow.when is not None and not follow.when(env):
+                continue
+            self._fire(state, event_id)
+            return
+        for group in self._by_priority:
+            eligible: list[CompiledEvent] = []
+            weights: list[float] = []
+            for event in group:
+                ident = event.model.id
+                if ident in state.fired:
+                    if event.model.once:
+                        continue
+                    if turn - state.last_fired[ident] <= event.model.cooldown:
+                        continue
+                if any(item[2] == ident for item in state.scheduled):
+                    continue
+                if event.trigger is not None and event.trigger(env):
+                    weight = float(event.weight(env))
+                    if weight > 0:
+                        eligible.append(event)
+                        weights.append(weight)
+            if eligible:
+                chosen = _pick(eligible, weights, roll(state.seed, "draw", turn))
+                self._fire(state, chosen.model.id)
+                return
+
+    def _fire(self, state: GameState, event_id: str) -> None:
+        state.event = event_id
+        state.fired[event_id] = state.fired.get(event_id, 0) + 1
+        state.last_fired[event_id] = state.turn
+
+    def _followup(self, origin: Sequence[Any]) -> CompiledFollowUp | None:
+        """The follow-up spec a scheduled item came from (None if the content no longer has it)."""
+        try:
+            event_id, choice_id, outcome_id, index = origin
+            choice = self.content.events[event_id].choice(choice_id)
+            if choice is None:
+                return None
+            if outcome_id:
+                for outcome in choice.outcomes:
+                    if outcome.id == outcome_id:
+                        return outcome.followups[index]
+                return None
+            return choice.followups[index]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+
+    def _schedule(self, state: GameState, follow: CompiledFollowUp, origin: list[Any]) -> tuple[str, int]:
+        due = state.turn + follow.after
+        state.sequence += 1
+        state.scheduled.append([due, state.sequence, follow.event, origin])
+        return (follow.event, due)
+
+    def _check_endings(self, state: GameState, env: dict[str, Any], timeout: bool = False) -> None:
+        for ending in self.content.endings:
+            if ending.when is not None and ending.when(env):
+                state.ending = ending.model.id
+                break
+        else:
+            if timeout:
+                state.ending = self.content.scenario.timeout_ending
+        if state.ending is not None:
+            state.event = None
+            state.log.append({"kind": "ending", "turn": state.turn, "ending": state.ending})
+
+    # --- values -----------------------------------------------------------------------------
+
+    def _env(self, state: GameState) -> dict[str, Any]:
+        env: dict[str, Any] = dict(state.values)
+        env[FIRED_KEY] = state.fired
+        env[CHOSE_KEY] = set(state.chose)
+        env["calendar_over"] = False
+        self._set_calendar(env, state.turn)
+        return env
+
+    def _set_calendar(self, env: dict[str, Any], turn: int) -> None:
+        day = self._start + (turn - 1) * self._days
+        env["turn"] = turn
+        env["date"] = day
+        env["season"] = self.season(turn)
+        for name, ordinal in self._dates.items():
+            env["days_to_" + name] = ordinal - day
+
+    def _apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:
+        stats = self._stats
+        for effect in effects:
+            value = effect.value(env)
+            target = effect.target
+            if effect.op == "+=":
+                value = env[target] + value
+            elif effect.op == "-=":
+                value = env[target] - value
+            stat = stats.get(target)
+            if stat is not None:
+                value = float(min(stat.max, max(stat.min, value)))
+            elif target in self._counters:
+                value = int(min(COUNTER_LIMIT, max(-COUNTER_LIMIT, round(value))))
+            env[target] = value
+
+    def _store(self, state: GameState, env: dict[str, Any]) -> None:
+        values = state.values
+        for key in values:
+            values[key] = env[key]
+
+    def _snapshot(self, values: dict[str, Value]) -> dict[str, float]:
+        return {ident: float(values[ident]) for ident in self._stats}
+
+
+def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:
+    total = sum(weights)
+    if total <= 0:
+        return items[-1]
+    target = r * total
+    acc = 0.0
+    for item, weight in zip(items, weights):
+        acc += weight
+        if target < acc:
+            return item
+    return items[-1]

@@ -1,0 +1,511 @@
+"""The content's expression language: parse once, check names and types, compile to closures.
+
+The language is a small subset of Python's expression syntax, parsed with `ast` and then
+rebuilt from a whitelist of node kinds. Nothing the author writes is ever evaluated by Python:
+every accepted node is compiled into a closure over plain values. No attributes, subscripts,
+imports, lambdas or calls other than the fixed functions below; length, depth and literal size
+are bounded, and `**` does not exist.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Type = Literal["num", "bool", "str", "date"]
+#: What a compiled expression is: a function of the evaluation environment.
+Compiled = Callable[[Mapping[str, Any]], Any]
+
+MAX_LENGTH = 400
+MAX_DEPTH = 32
+MAX_LITERAL = 1e12
+#: Keys of the environment that are not names an author can write.
+FIRED_KEY = "@fired"
+CHOSE_KEY = "@chose"
+
+TYPE_WORDS: dict[str, str] = {"num": "a number", "bool": "true/false", "str": "a string", "date": "a date"}
+
+
+class ExprError(Exception):
+    """A problem in an expression, with the 0-based column where it was found."""
+
+    def __init__(self, message: str, col: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Names:
+    """What an expression may refer to, and the type of each name.
+
+    `constants` are names whose value is known at load time (named dates); `events` and
+    `choices` let `fired("id")` and `chose("event", "choice")` be checked at load time.
+    """
+
+    types: Mapping[str, Type]
+    constants: Mapping[str, Any]
+    string_values: Mapping[str, tuple[str, ...]]
+    events: frozenset[str] = frozenset()
+    choices: Mapping[str, frozenset[str]] | None = None
+    assignable: Mapping[str, Literal["stat", "counter", "flag"]] | None = None
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A compiled effect statement: `target op value`."""
+
+    target: str
+    op: Literal["=", "+=", "-="]
+    value: Compiled
+    text: str
+
+
+def _suggest(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _div(a: float, b: float) -> float:
+    return a / b if b else 0
+
+
+def _mod(a: float, b: float) -> float:
+    return a % b if b else 0
+
+
+_ARITH: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: _div,
+    ast.Mod: _mod,
+}
+_ARITH_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+_COMPARE_SYMBOL = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def _clamp(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+# name -> (argument types or None for "one or more numbers", result type, implementation)
+_FUNCTIONS: dict[str, tuple[tuple[Type, ...] | None, Type, Callable[..., Any]]] = {
+    "min": (None, "num", min),
+    "max": (None, "num", max),
+    "abs": (("num",), "num", abs),
+    "clamp": (("num", "num", "num"), "num", _clamp),
+    "round": (("num",), "num", round),
+}
+#: Every function the language offers, for error messages and the guide.
+FUNCTION_NAMES: tuple[str, ...] = (*_FUNCTIONS, "days_until", "days_since", "fired", "chose")
+
+
+def _specialised_compare(op: type, left: Compiled, right: Compiled, lc: Any, rc: Any, lk: Any, rk: Any) -> Compiled:
+    """Closures for the most common shapes, `name OP constant`, one Python call each."""
+    if lk is not None and rc is not _NOCONST:
+        k, c = lk, rc
+        if op is ast.GtE:
+            return lambda v: v[k] >= c
+        if op is ast.Gt:
+            return lambda v: v[k] > c
+        if op is ast.LtE:
+            return lambda v: v[k] <= c
+        if op is ast.Lt:
+            return lambda v: v[k] < c
+        if op is ast.Eq:
+            return lambda v: v[k] == c
+        return lambda v: v[k] != c
+    f = _COMPARE[op]
+    return lambda v: f(left(v), right(v))
+
+
+class _NoConst:
+    def __repr__(self) -> str:
+        return "<not constant>"
+
+
+_NOCONST: Any = _NoConst()
+
+
+@dataclass
+class _Node:
+    """A checked sub-expression: its type, its closure, and what is known statically."""
+
+    type: Type
+    fn: Compiled
+    const: Any = _NOCONST  # the value, when known at load time
+    key: str | None = None  # the environment key, when the node is a plain name
+
+
+class _Compiler:
+    def __init__(self, names: Names) -> None:
+        self.names = names
+
+    def fail(self, message: str, node: ast.AST) -> ExprError:
+        return ExprError(message, getattr(node, "col_offset", 0))
+
+    def compile(self, node: ast.AST, depth: int = 0) -> _Node:
+        if depth > MAX_DEPTH:
+            raise self.fail(f"expression is nested too deeply (at most {MAX_DEPTH} levels)", node)
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise self.fail(_describe_forbidden(node), node)
+        result: _Node = method(node, depth + 1)
+        return result
+
+    def expect(self, node: ast.AST, want: Type, depth: int, what: str) -> _Node:
+        got = self.compile(node, depth)
+        if got.type != want:
+            raise self.fail(f"{what} must be {TYPE_WORDS[want]}, but this is {TYPE_WORDS[got.type]}", node)
+        return got
+
+    # --- leaves -----------------------------------------------------------------------
+
+    def visit_Constant(self, node: ast.Constant, depth: int) -> _Node:
+        value = node.value
+        if isinstance(value, bool):
+            raise self.fail(f"write '{str(value).lower()}' in lower case", node)
+        if isinstance(value, (int, float)):
+            if not abs(value) <= MAX_LITERAL:
+                raise self.fail(f"number too large (at most {MAX_LITERAL:g})", node)
+            return _Node("num", lambda v: value, value)
+        if isinstance(value, str):
+            if len(value) > 64:
+                raise self.fail("string too long (at most 64 characters)", node)
+            return _Node("str", lambda v: value, value)
+        if value is None:
+            raise self.fail("'None' is not part of the language", node)
+        raise self.fail(f"{type(value).__name__} literals are not part of the language", node)
+
+    def visit_Name(self, node: ast.Name, depth: int) -> _Node:
+        name = node.id
+        if name == "true":
+            return _Node("bool", lambda v: True, True)
+        if name == "false":
+            return _Node("bool", lambda v: False, False)
+        if name in self.names.constants:
+            value = self.names.constants[name]
+            return _Node(self.names.types[name], lambda v: value, value)
+        kind = self.names.types.get(name)
+        if kind is None:
+            options = [*self.names.types, "true", "false"]
+            if name in FUNCTION_NAMES:
+                raise self.fail(f"'{name}' is a function; call it as {name}(...)", node)
+            raise self.fail(f"unknown name '{name}'{_suggest(name, options)}", node)
+        return _Node(kind, lambda v: v[name], key=name)
+
+    # --- operators ----------------------------------------------------------------------
+
+    def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> _Node:
+        if isinstance(node.op, ast.Not):
+            inner = self.expect(node.operand, "bool", depth, "the operand of 'not'")
+            if inner.const is not _NOCONST:
+                return _Node("bool", lambda v: not inner.const, not inner.const)
+            f = inner.fn
+            return _Node("bool", lambda v: not f(v))
+        if isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self.expect(node.operand, "num", depth, "a signed value")
+            sign = -1 if isinstance(node.op, ast.USub) else 1
+            if inner.const is not _NOCONST:
+                value = sign * inner.const
+                return _Node("num", lambda v: value, value)
+            f = inner.fn
+            return _Node("num", (lambda v: -f(v)) if sign < 0 else f)
+        raise self.fail("'~' is not part of the language", node)
+
+    def visit_BoolOp(self, node: ast.BoolOp, depth: int) -> _Node:
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        parts = [self.expect(n, "bool", depth, f"each side of '{word}'") for n in node.values]
+        fns = [p.fn for p in parts]
+        if all(p.const is not _NOCONST for p in parts):
+            value = all(p.const for p in parts) if word == "and" else any(p.const for p in parts)
+            return _Node("bool", lambda v: value, value)
+        if word == "and":
+            if len(fns) == 2:
+                a, b = fns
+                return _Node("bool", lambda v: a(v) and b(v))
+            if len(fns) == 3:
+                a, b, c = fns
+                return _Node("bool", lambda v: a(v) and b(v) and c(v))
+            return _Node("bool", lambda v: all(f(v) for f in fns))
+        if len(fns) == 2:
+            a, b = fns
+            return _Node("bool", lambda v: a(v) or b(v))
+        return _Node("bool", lambda v: any(f(v) for f in fns))
+
+    def visit_BinOp(self, node: ast.BinOp, depth: int) -> _Node:
+        op = type(node.op)
+        if op not in _ARITH:
+            symbol = {ast.Pow: "**", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+                      ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}.get(op, "?")
+            hint = "; use 'and'/'or'" if symbol in ("|", "&") else ""
+            raise self.fail(f"'{symbol}' is not part of the language{hint}", node)
+        left = self.compile(node.left, depth)
+        right = self.compile(node.right, depth)
+        symbol = _ARITH_SYMBOL[op]
+        result_type: Type
+        if left.type == "num" and right.type == "num":
+            result_type = "num"
+        elif left.type == "date" and right.type == "num" and op in (ast.Add, ast.Sub):
+            result_type = "date"
+        elif left.type == "date" and right.type == "date" and op is ast.Sub:
+            result_type = "num"
+        else:
+            raise self.fail(
+                f"cannot use '{symbol}' on {TYPE_WORDS[left.type]} and {TYPE_WORDS[right.type]}", node
+            )
+        f = _ARITH[op]
+        if left.const is not _NOCONST and right.const is not _NOCONST:
+            value = f(left.const, right.const)
+            return _Node(result_type, lambda v: value, value)
+        a, b = left.fn, right.fn
+        if op is ast.Add:
+            return _Node(result_type, lambda v: a(v) + b(v))
+        if op is ast.Sub:
+            return _Node(result_type, lambda v: a(v) - b(v))
+        if op is ast.Mult:
+            return _Node(result_type, lambda v: a(v) * b(v))
+        return _Node(result_type, lambda v: f(a(v), b(v)))
+
+    def visit_Compare(self, node: ast.Compare, depth: int) -> _Node:
+        operands = [self.compile(node.left, depth)]
+        operands += [self.compile(c, depth) for c in node.comparators]
+        tests: list[Compiled] = []
+        for i, op_node in enumerate(node.ops):
+            op = type(op_node)
+            if op not in _COMPARE:
+                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}.get(op, "?")
+                raise self.fail(f"'{word}' is not part of the language", node)
+            left, right = operands[i], operands[i + 1]
+            symbol = _COMPARE_SYMBOL[op]
+            if left.type != right.type:
+                raise self.fail(
+                    f"cannot compare {TYPE_WORDS[left.type]} with {TYPE_WORDS[right.type]} using '{symbol}'", node
+                )
+            if left.type in ("bool", "str") and op not in (ast.Eq, ast.NotEq):
+                raise self.fail(f"'{symbol}' needs numbers or dates, not {TYPE_WORDS[left.type]}", node)
+            if left.type == "str":
+                self._check_string_value(left, right, node)
+                self._check_string_value(right, left, node)
+            tests.append(
+                _specialised_compare(op, left.fn, right.fn, left.const, right.const, left.key, right.key)
+            )
+        if all(o.const is not _NOCONST for o in operands):
+            value = all(t({}) for t in tests)
+            return _Node("bool", lambda v: value, value)
+        if len(tests) == 1:
+            return _Node("bool", tests[0])
+        return _Node("bool", lambda v: all(t(v) for t in tests))
+
+    def _check_string_value(self, name: _Node, literal: _Node, node: ast.AST) -> None:
+        """`season == "mud"`: the string must be one the name can actually take."""
+        if name.key is None or literal.const is _NOCONST:
+            return
+        allowed = self.names.string_values.get(name.key)
+        if allowed is not None and literal.const not in allowed:
+            shown = ", ".join(f'"{a}"' for a in allowed)
+            raise self.fail(
+                f"'{name.key}' is never \"{literal.const}\" (it is one of {shown})"
+                + _suggest(literal.const, list(allowed)),
+                node,
+            )
+
+    def visit_IfExp(self, node: ast.IfExp, depth: int) -> _Node:
+        test = self.expect(node.test, "bool", depth, "the condition after 'if'")
+        yes = self.compile(node.body, depth)
+        no = self.compile(node.orelse, depth)
+        if yes.type != no.type:
+            raise self.fail(
+                f"both branches must have the same type ({TYPE_WORDS[yes.type]} vs {TYPE_WORDS[no.type]})", node
+            )
+        t, a, b = test.fn, yes.fn, no.fn
+        return _Node(yes.type, lambda v: a(v) if t(v) else b(v))
+
+    def visit_Call(self, node: ast.Call, depth: int) -> _Node:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only the built-in functions can be called: " + ", ".join(FUNCTION_NAMES), node)
+        name = node.func.id
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(f"{name}() takes plain arguments only", node)
+        if name in ("fired", "chose"):
+            return self._call_history(name, node)
+        if name in ("days_until", "days_since"):
+            if len(node.args) != 1:
+                raise self.fail(f"{name}() takes one date", node)
+            day = self.expect(node.args[0], "date", depth, f"the argument of {name}()")
+            d = day.fn
+            if name == "days_until":
+                return _Node("num", lambda v: d(v) - v["date"])
+            return _Node("num", lambda v: v["date"] - d(v))
+        spec = _FUNCTIONS.get(name)
+        if spec is None:
+            raise self.fail(
+                f"unknown function '{name}'{_suggest(name, list(FUNCTION_NAMES))} "
+                f"(the functions are: {', '.join(FUNCTION_NAMES)})",
+                node,
+            )
+        arg_types, result, impl = spec
+        if arg_types is None:
+            if len(node.args) < 2:
+                raise self.fail(f"{name}() takes two or more numbers", node)
+            arg_types = ("num",) * len(node.args)
+        if len(node.args) != len(arg_types):
+            raise self.fail(f"{name}() takes {len(arg_types)} argument(s), not {len(node.args)}", node)
+        args = [self.expect(a, t, depth, f"each argument of {name}()") for a, t in zip(node.args, arg_types)]
+        if all(a.const is not _NOCONST for a in args):
+            value = impl(*(a.const for a in args))
+            return _Node(result, lambda v: value, value)
+        fns = [a.fn for a in args]
+        if len(fns) == 1:
+            (a0,) = fns
+            return _Node(result, lambda v: impl(a0(v)))
+        if len(fns) == 2:
+            a0, a1 = fns
+            return _Node(result, lambda v: impl(a0(v), a1(v)))
+        return _Node(result, lambda v: impl(*(f(v) for f in fns)))
+
+    def _call_history(self, name: str, node: ast.Call) -> _Node:
+        want = 1 if name == "fired" else 2
+        if len(node.args) != want or not all(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args
+        ):
+            shape = 'fired("event_id")' if name == "fired" else 'chose("event_id", "choice_id")'
+            raise self.fail(f"write {shape} with quoted ids", node)
+        ids = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        event = ids[0]
+        if event not in self.names.events:
+            raise self.fail(f"unknown event '{event}'{_suggest(event, sorted(self.names.events))}", node)
+        if name == "fired":
+            return _Node("num", lambda v: v[FIRED_KEY].get(event, 0))
+        choice = ids[1]
+        known = (self.names.choices or {}).get(event, frozenset())
+        if choice not in known:
+            raise self.fail(
+                f"event '{event}' has no choice '{choice}'{_suggest(choice, sorted(known))}", node
+            )
+        key = f"{event}.{choice}"
+        return _Node("bool", lambda v: key in v[CHOSE_KEY])
+
+
+def _describe_forbidden(node: ast.AST) -> str:
+    kind = type(node).__name__
+    words = {
+        "Attribute": "attribute access ('.')",
+        "Subscript": "subscripts ('[...]')",
+        "Lambda": "lambda",
+        "NamedExpr": "':='",
+        "List": "lists",
+        "Tuple": "tuples",
+        "Dict": "dictionaries",
+        "Set": "sets",
+        "ListComp": "comprehensions",
+        "SetComp": "comprehensions",
+        "DictComp": "comprehensions",
+        "GeneratorExp": "comprehensions",
+        "JoinedStr": "f-strings",
+        "Await": "await",
+        "Yield": "yield",
+        "YieldFrom": "yield",
+        "Starred": "'*'",
+        "Slice": "slices",
+    }
+    return f"{words.get(kind, kind)} is not part of the language"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _parse(text: str) -> ast.expr:
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"expression too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH)
+    bad = _CONTROL.search(text)
+    if bad:
+        raise ExprError("control character in expression", bad.start())
+    stripped = text.strip()
+    if not stripped:
+        raise ExprError("empty expression", 0)
+    lead = len(text) - len(text.lstrip())
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except SyntaxError as exc:
+        col = (exc.offset or 1) - 1 + lead
+        reason = (exc.msg or "invalid syntax").split(" (", 1)[0]
+        raise ExprError(f"cannot read the expression: {reason}", max(col, 0)) from None
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        raise ExprError("cannot read the expression", 0) from None
+    body = tree.body
+    _shift_columns(body, lead)
+    return body
+
+
+def _shift_columns(node: ast.AST, lead: int) -> None:
+    if lead:
+        for child in ast.walk(node):
+            if hasattr(child, "col_offset"):
+                child.col_offset += lead
+
+
+def compile_expr(text: str, names: Names, want: Type) -> Compiled:
+    """Parse, check and compile `text` as an expression giving `want`. Raises ExprError."""
+    tree = _parse(text)
+    try:
+        node = _Compiler(names).compile(tree)
+    except RecursionError:
+        raise ExprError(f"expression is nested too deeply (at most {MAX_DEPTH} levels)", 0) from None
+    if node.type != want:
+        raise ExprError(f"expected {TYPE_WORDS[want]}, but this expression gives {TYPE_WORDS[node.type]}", 0)
+    return node.fn
+
+
+def constant_value(text: str, names: Names, want: Type) -> Any:
+    """The value of an expression that does not depend on the game state, else None."""
+    tree = _parse(text)
+    node = _Compiler(names).compile(tree)
+    if node.type != want or node.const is _NOCONST:
+        return None
+    return node.const
+
+
+_EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
+
+
+def compile_effect(text: str, names: Names) -> Effect:
+    """Parse and check an effect statement such as `escalation += 5`. Raises ExprError."""
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"effect too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH)
+    match = _EFFECT.match(text)
+    if not match:
+        raise ExprError(
+            "an effect is 'name += value', 'name -= value' or 'name = value' "
+            '(e.g. "escalation += 5", "declassified = true")',
+            0,
+        )
+    target, op, rest = match.group(1), match.group(2), match.group(3)
+    assignable = names.assignable or {}
+    kind = assignable.get(target)
+    if kind is None:
+        if target in names.types:
+            raise ExprError(f"'{target}' cannot be changed by an effect", match.start(1))
+        raise ExprError(f"unknown name '{target}'{_suggest(target, list(assignable))}", match.start(1))
+    if kind == "flag" and op != "=":
+        raise ExprError(f"'{target}' is a flag: write '{target} = true' or '{target} = false'", match.start(2))
+    offset = match.start(3)
+    try:
+        value = compile_expr(rest, names, "bool" if kind == "flag" else "num")
+    except ExprError as exc:
+        raise ExprError(exc.message, exc.col + offset) from None
+    return Effect(target, op, value, text.strip())  # type: ignore[arg-type]

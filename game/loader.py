@@ -1,0 +1,687 @@
+"""TOML files -> checked, compiled content. Every problem is reported with its file, line and column.
+
+`load_scenario(folder, extra=[...])` reads every `.toml` file below the folder (then each extra
+content folder), validates each entry with the pydantic models, merges them, checks the whole,
+and compiles every expression. It gathers all problems before it gives up, and raises
+`ContentError` with the full list; it never lets a traceback reach an author.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from game.content import (
+    CompiledChoice,
+    CompiledEnding,
+    CompiledEvent,
+    CompiledFollowUp,
+    CompiledOutcome,
+    CompiledRule,
+    Content,
+    Location,
+)
+from game.expr import Compiled, Effect, ExprError, Names, Type, compile_effect, compile_expr, constant_value
+from game.locate import Locator
+from game.model import (
+    ENTRY_KINDS,
+    Advisor,
+    ContentFile,
+    Counter,
+    Ending,
+    Event,
+    Flag,
+    FollowUp,
+    Rule,
+    Scenario,
+    Stat,
+)
+
+ENTRY_MODELS: dict[str, type[BaseModel]] = {
+    "stat": Stat,
+    "flag": Flag,
+    "counter": Counter,
+    "advisor": Advisor,
+    "event": Event,
+    "rule": Rule,
+    "ending": Ending,
+}
+BUILTIN_NAMES = ("turn", "date", "season", "calendar_over", "true", "false")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, where it is, and what would be right."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.file}:{self.line}:{self.col}: {tag}{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "col": self.col, "message": self.message,
+                "severity": self.severity}
+
+
+class ContentError(Exception):
+    """The content has problems; `.problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class _Source:
+    """One TOML file: its display name, text and position map."""
+
+    name: str
+    text: str
+    locator: Locator
+
+    def at(self, path: Sequence[str | int], value: bool = False, col_offset: int = 0) -> Location:
+        line, col = self.locator.value_position(path) if value else self.locator.position(path)
+        return Location(self.name, line, col + col_offset)
+
+
+@dataclass
+class _Entry:
+    kind: str
+    model: Any
+    source: _Source
+    path: tuple[str | int, ...]  # e.g. ("event", 3)
+    pack: int  # 0 for the scenario folder, 1.. for each extra content folder
+
+    def at(self, *rest: str | int, value: bool = False, col_offset: int = 0) -> Location:
+        return self.source.at(self.path + rest, value=value, col_offset=col_offset)
+
+
+@dataclass
+class LoadReport:
+    """What `check` says: the content if it loaded, every problem, and notes such as replacements."""
+
+    content: Content | None
+    problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """A path as the author would write it: relative to the working directory when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _toml_files(folder: Path) -> list[Path]:
+    return sorted((p for p in folder.rglob("*.toml") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+        self.hasher = hashlib.sha256()
+        # ids of entries that failed validation: still known names, so one mistake is reported once
+        self.broken: dict[str, dict[str, Any]] = {kind: {} for kind in ENTRY_KINDS}
+        self.broken_scenario = False
+
+    def problem(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where.file, where.line, where.col, message))
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def read_folder(self, folder: Path, pack: int) -> list[_Entry] | None:
+        shown = display_path(folder)
+        if not folder.exists():
+            self.problem(Location(shown), "no such folder")
+            return None
+        if not folder.is_dir():
+            if folder.suffix == ".toml":
+                files = [folder]
+                folder = folder.parent
+            else:
+                self.problem(Location(shown), "not a folder of .toml files")
+                return None
+        else:
+            files = _toml_files(folder)
+        if not files:
+            self.problem(Location(shown), "no .toml files in this folder")
+            return None
+        entries: list[_Entry] = []
+        for path in files:
+            entries.extend(self.read_file(path, folder, pack))
+        return entries
+
+    def read_file(self, path: Path, folder: Path, pack: int) -> list[_Entry]:
+        name = display_path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problem(Location(name), f"cannot read the file: {exc.strerror or exc}")
+            return []
+        self.hasher.update(f"{pack}:{path.relative_to(folder).as_posix()}\0".encode())
+        self.hasher.update(raw)
+        self.hasher.update(b"\0")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(Location(name), f"the file is not UTF-8 text (byte {exc.start})")
+            return []
+        try:
+            data = tomli.loads(text)
+        except tomli.TOMLDecodeError as exc:
+            message = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
+            line = getattr(exc, "lineno", 1) or 1
+            col = getattr(exc, "colno", 1) or 1
+            self.problem(Location(name, line, col), f"TOML syntax: {message}")
+            return []
+        source = _Source(name, text, Locator(text))
+        entries: list[_Entry] = []
+        allowed = list(ContentFile.model_fields)
+        for key, value in data.items():
+            if key == "scenario":
+                model = self.validate(Scenario, value, source, ("scenario",))
+                if model is not None:
+                    entries.append(_Entry("scenario", model, source, ("scenario",), pack))
+                else:
+                    self.broken_scenario = True
+                continue
+            if key not in ENTRY_MODELS:
+                self.problem(
+                    source.at((key,)),
+                    f"unknown table '{key}' (expected one of: {', '.join(allowed)}){_suggest(key, allowed)}",
+                )
+                continue
+            if not isinstance(value, list):
+                self.problem(source.at((key,)), f"'{key}' must be written as [[{key}]] tables")
+                continue
+            for index, item in enumerate(value):
+                model = self.validate(ENTRY_MODELS[key], item, source, (key, index))
+                if model is not None:
+                    entries.append(_Entry(key, model, source, (key, index), pack))
+                elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.broken[key][item["id"]] = item
+        return entries
+
+    def validate(self, model: type[BaseModel], data: Any, source: _Source, prefix: tuple[str | int, ...]) -> Any:
+        try:
+            return TypeAdapter(model).validate_python(data)
+        except ValidationError as exc:
+            seen: set[tuple[Any, ...]] = set()
+            for error in exc.errors(include_url=False):
+                loc = _strip_union_tags(tuple(error["loc"]))
+                if loc in seen:
+                    continue
+                seen.add(loc)
+                where = source.at(prefix + loc)
+                self.problem(where, _explain(model, loc, error))
+            return None
+
+    # --- checking and compiling -------------------------------------------------------------
+
+    def build(self, entries: list[_Entry], root_name: str) -> Content | None:
+        scenarios = [e for e in entries if e.kind == "scenario"]
+        if not scenarios:
+            if self.broken_scenario:
+                return None
+            self.problem(Location(root_name), "no [scenario] table in any file of this folder")
+            return None
+        for extra in scenarios[1:]:
+            first = scenarios[0].at()
+            self.problem(extra.at(), f"a second [scenario] table (the first is at {first})")
+        scenario_entry = scenarios[0]
+        scenario: Scenario = scenario_entry.model
+
+        chosen: dict[str, dict[str, _Entry]] = {kind: {} for kind in ENTRY_KINDS}
+        for entry in entries:
+            if entry.kind == "scenario":
+                continue
+            table = chosen[entry.kind]
+            old = table.get(entry.model.id)
+            if old is None:
+                table[entry.model.id] = entry
+            elif entry.pack > old.pack:
+                table[entry.model.id] = entry
+                note = entry.at()
+                self.notes.append(
+                    Problem(note.file, note.line, note.col,
+                            f"{entry.kind} '{entry.model.id}' replaces the one at {old.at()}", "note")
+                )
+            else:
+                self.problem(
+                    entry.at("id", value=True),
+                    f"duplicate {entry.kind} id '{entry.model.id}' (first defined at {old.at()})",
+                )
+
+        # one namespace for everything an expression can name
+        named: dict[str, Location] = {}
+        for name in BUILTIN_NAMES:
+            named[name] = Location("(built in)")
+        dates = scenario.dates
+        for name in dates:
+            for full in (name, f"days_to_{name}"):
+                if full in named:
+                    self.problem(scenario_entry.at("dates", name), f"the date name '{full}' is built in")
+                named[full] = scenario_entry.at("dates", name)
+        for kind in ("stat", "flag", "counter"):
+            for ident, entry in chosen[kind].items():
+                if ident in named:
+                    self.problem(entry.at("id", value=True),
+                                 f"the name '{ident}' is already used (at {named[ident]})")
+                else:
+                    named[ident] = entry.at("id", value=True)
+
+        stats = {i: e.model for i, e in chosen["stat"].items()}
+        self.check_stats(chosen["stat"], stats)
+        self.check_scenario(scenario_entry, chosen)
+
+        types: dict[str, Type] = {"turn": "num", "date": "date", "season": "str", "calendar_over": "bool"}
+        constants: dict[str, Any] = {}
+        for name, day in dates.items():
+            types[name] = "date"
+            constants[name] = day.toordinal()
+            types[f"days_to_{name}"] = "num"
+        assignable: dict[str, Any] = {}
+        for ident in stats:
+            types[ident] = "num"
+            assignable[ident] = "stat"
+        for ident in chosen["counter"]:
+            types[ident] = "num"
+            assignable[ident] = "counter"
+        for ident in chosen["flag"]:
+            types[ident] = "bool"
+            assignable[ident] = "flag"
+        for kind, type_ in (("stat", "num"), ("counter", "num"), ("flag", "bool")):
+            for ident in self.broken[kind]:
+                types.setdefault(ident, type_)  # type: ignore[arg-type]
+                assignable.setdefault(ident, kind)
+        broken_events = self.broken["event"]
+        event_choices = {i: frozenset(c.id for c in e.model.choice) for i, e in chosen["event"].items()}
+        for ident, raw in broken_events.items():
+            raw_choices = raw.get("choice")
+            ids = [c.get("id") for c in raw_choices if isinstance(c, dict)] if isinstance(raw_choices, list) else []
+            event_choices.setdefault(ident, frozenset(i for i in ids if isinstance(i, str)))
+        names = Names(
+            types=types,
+            constants=constants,
+            string_values={"season": ("", *(s.id for s in scenario.seasons))},
+            events=frozenset(event_choices),
+            choices=event_choices,
+            assignable=assignable,
+        )
+
+        scheduled: set[str] = set()
+        events: dict[str, CompiledEvent] = {}
+        where: dict[str, Location] = {}
+        for ident, entry in chosen["event"].items():
+            compiled = self.compile_event(entry, names, chosen, scheduled, where)
+            if compiled is not None:
+                events[ident] = compiled
+        rules = []
+        for ident, entry in chosen["rule"].items():
+            rule: Rule = entry.model
+            where[f"rule:{ident}"] = entry.at()
+            when = self.expr(entry, ("when",), rule.when, names, "bool")
+            effects = self.effects(entry, ("effects",), rule.effects, names)
+            if when is not None and effects is not None:
+                rules.append(CompiledRule(rule, when, effects))
+        endings = []
+        for ident, entry in chosen["ending"].items():
+            ending: Ending = entry.model
+            where[f"ending:{ident}"] = entry.at()
+            when = None
+            if ending.when is not None:
+                when = self.expr(entry, ("when",), ending.when, names, "bool")
+                if when is None:
+                    continue
+            elif ident != scenario.timeout_ending:
+                self.problem(entry.at(), f"ending '{ident}' has no 'when' and is not the timeout ending, "
+                                         "so it can never be reached")
+            endings.append(CompiledEnding(ending, when))
+        endings.sort(key=lambda e: -e.model.priority)
+        for kind in ("stat", "flag", "counter", "advisor"):
+            for ident, entry in chosen[kind].items():
+                where[f"{kind}:{ident}"] = entry.at()
+
+        for ident, entry in chosen["event"].items():
+            if entry.model.trigger is None and ident not in scheduled:
+                at = entry.at()
+                self.notes.append(Problem(at.file, at.line, at.col,
+                                          f"event '{ident}' has no trigger and no choice schedules it, "
+                                          "so it can never fire", "warning"))
+        if not chosen["event"] and not self.broken["event"]:
+            self.problem(Location(root_name), "the scenario has no events")
+
+        if self.problems:
+            return None
+        return Content(
+            scenario=scenario,
+            stats=stats,
+            flags={i: e.model for i, e in chosen["flag"].items()},
+            counters={i: e.model for i, e in chosen["counter"].items()},
+            advisors={i: e.model for i, e in chosen["advisor"].items()},
+            events=events,
+            rules=tuple(rules),
+            endings=tuple(endings),
+            names=names,
+            content_hash=self.hasher.hexdigest(),
+            words=_count_words(scenario, chosen),
+            where=where,
+        )
+
+    def check_stats(self, entries: dict[str, _Entry], stats: dict[str, Stat]) -> None:
+        for ident, entry in entries.items():
+            stat: Stat = entry.model
+            if stat.min >= stat.max:
+                self.problem(entry.at("max", value=True), f"max ({stat.max:g}) must be above min ({stat.min:g})")
+            elif not stat.min <= stat.initial <= stat.max:
+                self.problem(entry.at("initial", value=True),
+                             f"initial ({stat.initial:g}) is outside {stat.min:g}..{stat.max:g}")
+            if stat.hidden is not None:
+                conf = stat.hidden.confidence
+                if conf is not None and conf not in stats:
+                    self.problem(entry.at("hidden", "confidence", value=True),
+                                 f"unknown stat '{conf}'{_suggest(conf, list(stats))}")
+                elif conf is not None and stats[conf].hidden is not None:
+                    self.problem(entry.at("hidden", "confidence", value=True),
+                                 f"the confidence stat '{conf}' is itself hidden")
+                if stat.hidden.min_error > stat.hidden.error:
+                    self.problem(entry.at("hidden", "min_error", value=True),
+                                 "min_error must not be larger than error")
+
+    def check_scenario(self, entry: _Entry, chosen: dict[str, dict[str, _Entry]]) -> None:
+        scenario: Scenario = entry.model
+        if scenario.timeout_ending not in chosen["ending"] and scenario.timeout_ending not in self.broken["ending"]:
+            options = list(chosen["ending"])
+            self.problem(entry.at("timeout_ending", value=True),
+                         f"unknown ending '{scenario.timeout_ending}'{_suggest(scenario.timeout_ending, options)}")
+        seen: dict[str, int] = {}
+        seasons = scenario.seasons
+        for i, season in enumerate(seasons):
+            if season.id in seen:
+                self.problem(entry.at("seasons", i, "id", value=True), f"duplicate season id '{season.id}'")
+            seen[season.id] = i
+            if season.end < season.start:
+                self.problem(entry.at("seasons", i, "end", value=True), "a season must not end before it starts")
+            for j in range(i):
+                other = seasons[j]
+                if season.start <= other.end and other.start <= season.end:
+                    self.problem(entry.at("seasons", i, "start", value=True),
+                                 f"season '{season.id}' overlaps season '{other.id}'")
+
+    def expr(self, entry: _Entry, path: tuple[str | int, ...], text: str, names: Names, want: Type) -> Compiled | None:
+        try:
+            return compile_expr(text, names, want)
+        except ExprError as exc:
+            self.problem(entry.at(*path, value=True, col_offset=_column_in(entry, path, exc.col)), exc.message)
+            return None
+
+    def number_or_expr(self, entry: _Entry, path: tuple[str | int, ...], value: float | str, names: Names,
+                       what: str) -> Compiled | None:
+        if isinstance(value, (int, float)):
+            if not 0 <= value <= 1e9:
+                self.problem(entry.at(*path, value=True), f"{what} must be a number from 0 up, not {value:g}")
+                return None
+            number = value
+            return lambda v: number
+        compiled = self.expr(entry, path, value, names, "num")
+        if compiled is not None:
+            constant = constant_value(value, names, "num")
+            if constant is not None and constant < 0:
+                self.problem(entry.at(*path, value=True), f"{what} must not be negative (it is {constant:g})")
+                return None
+        return compiled
+
+    def effects(self, entry: _Entry, path: tuple[str | int, ...], texts: Iterable[str], names: Names) -> tuple[Effect, ...] | None:
+        compiled: list[Effect] = []
+        ok = True
+        for i, text in enumerate(texts):
+            try:
+                compiled.append(compile_effect(text, names))
+            except ExprError as exc:
+                where = entry.at(*path, i, value=True, col_offset=_column_in(entry, (*path, i), exc.col))
+                self.problem(where, exc.message)
+                ok = False
+        return tuple(compiled) if ok else None
+
+    def followups(self, entry: _Entry, path: tuple[str | int, ...], items: list[FollowUp], names: Names,
+                  events: dict[str, _Entry], scheduled: set[str]) -> tuple[CompiledFollowUp, ...] | None:
+        out: list[CompiledFollowUp] = []
+        ok = True
+        for i, item in enumerate(items):
+            if item.event not in events:
+                if item.event in self.broken["event"]:
+                    ok = False
+                    continue
+                self.problem(entry.at(*path, i, "event", value=True),
+                             f"unknown event '{item.event}'{_suggest(item.event, list(events))}")
+                ok = False
+                continue
+            scheduled.add(item.event)
+            when = None
+            if item.when is not None:
+                when = self.expr(entry, (*path, i, "when"), item.when, names, "bool")
+                if when is None:
+                    ok = False
+            out.append(CompiledFollowUp(item.event, item.after, when))
+        return tuple(out) if ok else None
+
+    def compile_event(self, entry: _Entry, names: Names, chosen: dict[str, dict[str, _Entry]],
+                      scheduled: set[str], where: dict[str, Location]) -> CompiledEvent | None:
+        event: Event = entry.model
+        where[f"event:{event.id}"] = entry.at()
+        before = len(self.problems)
+        trigger = None
+        if event.trigger is not None:
+            trigger = self.expr(entry, ("trigger",), event.trigger, names, "bool")
+        weight = self.number_or_expr(entry, ("weight",), event.weight, names, "weight")
+        choices: list[CompiledChoice] = []
+        seen_choices: dict[str, int] = {}
+        for ci, choice in enumerate(event.choice):
+            cpath: tuple[str | int, ...] = ("choice", ci)
+            where[f"choice:{event.id}.{choice.id}"] = entry.at(*cpath)
+            if choice.id in seen_choices:
+                self.problem(entry.at(*cpath, "id", value=True),
+                             f"duplicate choice id '{choice.id}' in event '{event.id}'")
+            seen_choices[choice.id] = ci
+            visible = available = None
+            if choice.visible_if is not None:
+                visible = self.expr(entry, (*cpath, "visible_if"), choice.visible_if, names, "bool")
+            if choice.available_if is not None:
+                available = self.expr(entry, (*cpath, "available_if"), choice.available_if, names, "bool")
+                if not choice.unavailable_reason.strip():
+                    self.problem(entry.at(*cpath, "available_if"),
+                                 "a choice with available_if needs an unavailable_reason to show the player")
+            for ki, counsel in enumerate(choice.counsel):
+                if counsel.advisor not in chosen["advisor"] and counsel.advisor not in self.broken["advisor"]:
+                    options = list(chosen["advisor"])
+                    self.problem(entry.at(*cpath, "counsel", ki, "advisor", value=True),
+                                 f"unknown advisor '{counsel.advisor}'{_suggest(counsel.advisor, options)}")
+            effects = self.effects(entry, (*cpath, "effects"), choice.effects, names)
+            followups = self.followups(entry, (*cpath, "followups"), choice.followups, names,
+                                       chosen["event"], scheduled)
+            outcomes: list[CompiledOutcome] = []
+            seen_outcomes: set[str] = set()
+            all_zero = bool(choice.outcome)
+            for oi, outcome in enumerate(choice.outcome):
+                opath = (*cpath, "outcome", oi)
+                where[f"outcome:{event.id}.{choice.id}.{outcome.id}"] = entry.at(*opath)
+                if outcome.id in seen_outcomes:
+                    self.problem(entry.at(*opath, "id", value=True),
+                                 f"duplicate outcome id '{outcome.id}' in choice '{choice.id}'")
+                seen_outcomes.add(outcome.id)
+                chance = self.number_or_expr(entry, (*opath, "chance"), outcome.chance, names, "chance")
+                if not (isinstance(outcome.chance, (int, float)) and outcome.chance == 0):
+                    all_zero = False
+                o_effects = self.effects(entry, (*opath, "effects"), outcome.effects, names)
+                o_follow = self.followups(entry, (*opath, "followups"), outcome.followups, names,
+                                          chosen["event"], scheduled)
+                if chance is not None and o_effects is not None and o_follow is not None:
+                    outcomes.append(CompiledOutcome(outcome.id, outcome.text, chance, o_effects, o_follow))
+            if all_zero:
+                self.problem(entry.at(*cpath, "outcome"), "every outcome has chance 0, so none can happen")
+            if effects is not None and followups is not None:
+                choices.append(CompiledChoice(
+                    id=choice.id, label=choice.label, text=choice.text, posture=choice.posture,
+                    visible=visible, available=available, unavailable_reason=choice.unavailable_reason,
+                    effects=effects, outcomes=tuple(outcomes), followups=followups,
+                ))
+        if len(self.problems) != before or weight is None:
+            return None
+        return CompiledEvent(event, trigger, weight, tuple(choices))
+
+
+def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
+    """Column offset of position `col` inside a quoted single-line string value."""
+    line, start = entry.source.locator.value_position(entry.path + path)
+    text_line = entry.source.text.splitlines()[line - 1] if entry.source.text else ""
+    if start - 1 < len(text_line) and text_line[start - 1 : start] in ("\"", "'") \
+            and not text_line[start - 1 :].startswith(('"""', "'''")):
+        return col + 1
+    return 0
+
+
+def _suggest(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+_UNION_TAG = re.compile(r"^(float|int|str|bool|date|list\[.*\]|.*\[.*\]|constrained-str|function-.*)$")
+
+
+def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic reports each branch of `float | str` separately; keep one error per place."""
+    out = tuple(part for part in loc if not (isinstance(part, str) and _UNION_TAG.match(part)))
+    return out
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that holds the last element of `loc` (for listing its fields)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in (annotation, *typing.get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        for inner in typing.get_args(arg):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None
+
+
+_TYPE_WORDS = {
+    "int": "a whole number", "float": "a number", "str": "text in quotes", "bool": "true or false",
+    "date": "a date such as 2024-11-05", "list": "a list [...]", "dict": "a table",
+}
+
+
+def _explain(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
+    kind = error["type"]
+    field_name = str(loc[-1]) if loc else model.__name__.lower()
+    given = error.get("input")
+    if kind == "missing":
+        return f"missing required field '{field_name}'"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc)
+        options = list(holder.model_fields) if holder else []
+        listed = f" (expected one of: {', '.join(options)})" if options else ""
+        return f"unknown field '{field_name}'{listed}{_suggest(field_name, options)}"
+    if kind == "string_pattern_mismatch":
+        return (f"'{given}' is not a valid id (expected lower-case letters, digits and underscores, "
+                "starting with a letter)")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"'{field_name}' cannot be {given!r} (expected {expected})"
+    expected = None
+    for word, text in _TYPE_WORDS.items():
+        if kind.startswith(word + "_") or kind == word + "_type":
+            expected = text
+            break
+    shown = repr(given)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    if kind in ("float_type", "string_type") or (expected and kind.endswith("_type")):
+        if _is_number_or_expr(model, loc):
+            return f"'{field_name}' must be a number or an expression in quotes, not {shown}"
+        return f"'{field_name}' must be {expected}, not {shown}"
+    message = str(error.get("msg", "invalid value"))
+    return f"'{field_name}': {message[0].lower() + message[1:]} (got {shown})"
+
+
+def _is_number_or_expr(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    holder = _model_at(model, loc)
+    if holder is None or not loc or not isinstance(loc[-1], str):
+        return False
+    info = holder.model_fields.get(loc[-1])
+    return info is not None and set(typing.get_args(info.annotation)) >= {float, str}
+
+
+def _count_words(scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> int:
+    texts: list[str] = [scenario.intro, scenario.title]
+    for entry in chosen["event"].values():
+        event: Event = entry.model
+        texts += [event.title, event.brief]
+        for choice in event.choice:
+            texts += [choice.label, choice.text, choice.unavailable_reason]
+            texts += [c.says for c in choice.counsel]
+            texts += [o.text for o in choice.outcome]
+    for entry in chosen["ending"].values():
+        texts += [entry.model.title, entry.model.epilogue]
+    for entry in chosen["rule"].values():
+        texts.append(entry.model.text)
+    for entry in chosen["advisor"].values():
+        texts.append(entry.model.bio)
+    return sum(len(t.split()) for t in texts)
+
+
+def check_scenario(folder: Path, extra: Sequence[Path] = ()) -> LoadReport:
+    """Load a scenario and its extra content folders; report every problem instead of raising."""
+    loader = _Loader()
+    entries: list[_Entry] = []
+    base = loader.read_folder(folder, 0)
+    if base is not None:
+        entries.extend(base)
+    for pack, path in enumerate(extra, start=1):
+        more = loader.read_folder(path, pack)
+        if more is not None:
+            entries.extend(more)
+    if base is None:
+        return LoadReport(None, loader.problems, loader.notes)
+    content = loader.build(entries, display_path(folder))
+    if loader.problems:
+        content = None
+    return LoadReport(content, loader.problems, loader.notes)
+
+
+def load_scenario(folder: Path, extra: Sequence[Path] = ()) -> Content:
+    """Load a scenario, or raise ContentError listing every problem."""
+    report = check_scenario(folder, extra)
+    if report.content is None:
+        raise ContentError(report.problems)
+    return report.content

@@ -1,0 +1,154 @@
+"""The plain-text game: numbered choices over stdin and stdout, for screen readers, pipes and tests."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from typing import IO
+
+from game.engine import Decision, Engine, GameState, Resolution, StatView
+
+WIDTH = 78
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """Wrap prose paragraph by paragraph, keeping blank lines between them."""
+    paragraphs = [p.strip() for p in text.strip().split("\n\n")]
+    return "\n\n".join(
+        textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
+        for p in paragraphs
+        if p
+    )
+
+
+def format_number(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def format_stat(view: StatView) -> str:
+    unit = f" {view.unit}" if view.unit and view.unit != "k" else view.unit
+    if view.hidden:
+        band = (view.high - view.low) / 2
+        return f"{view.label}: ~{format_number(view.value)}{unit} (±{format_number(band)}, estimate)"
+    return f"{view.label}: {format_number(view.value)}{unit}"
+
+
+def format_decision(engine: Engine, decision: Decision) -> str:
+    content = engine.content
+    event = decision.event
+    season = next((s.label for s in content.scenario.seasons if s.id == decision.season), "")
+    head = [f"Turn {decision.turn}", decision.date.strftime("%a %d %b %Y")]
+    if season:
+        head.append(season)
+    for name, days in decision.days_to.items():
+        if days > 0:
+            head.append(f"{days} days to {name.replace('_', ' ')}")
+            break
+    lines = ["", "=" * WIDTH, " · ".join(head), "=" * WIDTH, "", f"## {event.title}", ""]
+    if event.hypothetical:
+        lines += ["[Hypothetical: this event departs from the historical record.]", ""]
+    lines.append(wrap(event.brief))
+    if event.source:
+        lines += ["", f"Source: {event.source}"]
+    counsel_lines = []
+    for number, choice in enumerate(decision.choices, start=1):
+        for counsel in choice.counsel:
+            advisor = content.advisors[counsel.advisor]
+            verb = "recommends" if counsel.position == "for" else "opposes"
+            counsel_lines.append(f"- {advisor.name} ({advisor.stance}) {verb} {number}:")
+            counsel_lines.append(wrap(counsel.says, "    "))
+    if counsel_lines:
+        lines += ["", "Counsel:"] + counsel_lines
+    lines += ["", "Meters:"] + [f"  {format_stat(v)}" for v in decision.stats]
+    lines += ["", "Choices:"]
+    for number, choice in enumerate(decision.choices, start=1):
+        if choice.available:
+            lines.append(f"  {number}. {choice.label}")
+        else:
+            lines.append(f"  {number}. [unavailable] {choice.label} ({choice.reason})")
+    return "\n".join(lines)
+
+
+def format_resolution(engine: Engine, resolution: Resolution) -> str:
+    lines = [""]
+    if resolution.text:
+        lines += [wrap(resolution.text), ""]
+    for change in resolution.changes:
+        if change.hidden:
+            lines.append(
+                f"  {change.label}: estimate ~{format_number(change.shown_before)} -> "
+                f"~{format_number(change.shown_after)}"
+            )
+        else:
+            lines.append(f"  {change.label}: {format_number(change.before)} -> {format_number(change.after)}")
+    for flag in resolution.flags_set:
+        lines.append(f"  Now true: {engine.content.flags[flag].description or flag}")
+    for flag in resolution.flags_cleared:
+        lines.append(f"  No longer true: {engine.content.flags[flag].description or flag}")
+    if resolution.scheduled:
+        lines.append("  Set in motion: consequences that will surface in the coming weeks.")
+    for note in resolution.notes:
+        lines.append(f"  · {note}")
+    return "\n".join(lines)
+
+
+def format_ending(engine: Engine, state: GameState) -> str:
+    ending = engine.ending(state)
+    assert ending is not None
+    lines = ["", "=" * WIDTH, f"ENDING: {ending.title}"]
+    if ending.grade:
+        lines.append(f"Grade: {ending.grade}")
+    lines += ["=" * WIDTH, "", wrap(ending.epilogue), "", "What was hidden from you:"]
+    for ident, stat in engine.content.stats.items():
+        if stat.hidden is None:
+            continue
+        view = engine.stat_view(state.values, ident, state.seed, state.turn)
+        lines.append(
+            f"  {stat.label}: truly {format_number(float(state.values[ident]))}{stat.unit}; "
+            f"your last estimate was ~{format_number(view.value)} ±{format_number((view.high - view.low) / 2)}"
+        )
+    lines.append(f"\nDecisions taken: {len(state.decisions)}")
+    return "\n".join(lines)
+
+
+def play(
+    engine: Engine,
+    state: GameState,
+    read: Callable[[], str | None],
+    out: IO[str],
+    after_decision: Callable[[GameState], None] | None = None,
+) -> GameState:
+    """Play until the game ends or input runs out. `read` returns None at end of input."""
+    while not state.over:
+        decision = engine.decision(state)
+        assert decision is not None
+        print(format_decision(engine, decision), file=out)
+        while True:
+            print("\nYour choice (number, or q to stop): ", end="", file=out, flush=True)
+            answer = read()
+            if answer is None:
+                print("\nInput ended; the game stops here.", file=out)
+                return state
+            answer = answer.strip()
+            if answer.lower() in ("q", "quit", "exit"):
+                print("Stopped.", file=out)
+                return state
+            picked = None
+            if answer.isdigit() and 1 <= int(answer) <= len(decision.choices):
+                picked = decision.choices[int(answer) - 1]
+            else:
+                picked = decision.choice(answer)
+            if picked is None:
+                print(f"Please type a number from 1 to {len(decision.choices)}.", file=out)
+                continue
+            if not picked.available:
+                print(f"That choice is not available: {picked.reason}", file=out)
+                continue
+            break
+        resolution = engine.choose(state, picked.id)
+        state = resolution.state
+        print(format_resolution(engine, resolution), file=out)
+        if after_decision is not None:
+            after_decision(state)
+    print(format_ending(engine, state), file=out)
+    return state
