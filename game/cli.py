@@ -119,26 +119,221 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     if not args.plain:
         return cmd_tui(args)
-    content = load_or_report(args.scenario, args.content)
-    if content is None:
-        return 1
     from game.engine import Engine
     from game.plain import play, wrap
-
-    engine = Engine(content)
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
-    state = engine.new_game(seed)
-    print(f"{content.scenario.title}: seed {seed}")
-    print(f"You are: {content.scenario.role}\n")
-    if content.scenario.intro:
-        print(wrap(content.scenario.intro))
+    from game.saves import Autosaver, GameInfo, SaveError
 
     def read() -> str | None:
         line = sys.stdin.readline()
         return line if line else None
 
-    play(engine, state, read, sys.stdout)
+    saves_dir = _saves_dir(args.saves)
+    if saves_dir is None:
+        return 2
+    if args.load is not None:
+        if args.seed is not None:
+            print("redline: error: --seed and --load do not go together: a save keeps its own seed", file=sys.stderr)
+            return 2
+        resumed = _resume_plain(args, read)
+        if isinstance(resumed, int):
+            return resumed
+        engine, state, info = resumed
+    else:
+        content = load_or_report(args.scenario, args.content)
+        if content is None:
+            return 1
+        engine = Engine(content)
+        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+        state = engine.new_game(seed)
+        info = GameInfo.new()
+        print(f"{content.scenario.title}: seed {seed}")
+        print(f"You are: {content.scenario.role}\n")
+        if content.scenario.intro:
+            print(wrap(content.scenario.intro))
+
+    autosaver = Autosaver(saves_dir, engine, info)
+    failed: list[str] = []
+
+    def after_decision(now: Any) -> None:
+        if args.no_autosave:
+            return
+        try:
+            autosaver(now)
+        except SaveError as exc:
+            if not failed:  # say it once, not after every decision
+                print(f"redline: warning: autosave failed: {exc}", file=sys.stderr)
+            failed.append(str(exc))
+
+    play(engine, state, read, sys.stdout, after_decision=after_decision)
+    if autosaver.path is not None:
+        print(f"\nAutosaved to {autosaver.path}; continue with: redline play --plain --load {autosaver.path}")
     return 0
+
+
+def _saves_dir(chosen: Path | None) -> Path | None:
+    """The save folder: one named with --saves must exist; the default one is made when missing."""
+    if chosen is not None:
+        if not chosen.is_dir():
+            print(f"redline: error: no save folder {chosen}", file=sys.stderr)
+            return None
+        return chosen
+    return paths.SAVES
+
+
+def _resume_plain(args: argparse.Namespace, read: Any) -> Any:
+    """(engine, state, game info) of a save to play on, or an exit code."""
+    from game.engine import Engine
+    from game.saves import SaveError, open_record, progress, read_save
+
+    try:
+        record = read_save(args.load)
+        content = _content_for(args.content)(args.scenario or record.scenario)
+        loaded = open_record(record, Engine(content))
+    except SaveError as exc:
+        print(f"redline: error: {args.load}: {exc}", file=sys.stderr)
+        return 2
+    print(f"{record.title}: {record.slot}, {progress(record)} (seed {record.seed})")
+    if loaded.status != "ok":
+        print(loaded.summary)
+    if loaded.divergence is not None:
+        print("Continue from there? [y/N] ", end="", flush=True)
+        answer = read()
+        if answer is None or answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 0
+    return Engine(content), loaded.state, loaded.info
+
+
+# --- saves and replays ------------------------------------------------------------------------
+
+
+def _content_for(extra: Sequence[Path]) -> Any:
+    """Checked content by scenario id, for saves; a missing or broken scenario is a one-line SaveError."""
+    from game.loader import check_scenario
+    from game.saves import SaveError
+
+    found: dict[str, Any] = {}
+
+    def content_for(scenario: str) -> Any:
+        if scenario not in found:
+            folder = _scenario_path(scenario)
+            if not folder.is_dir():
+                found[scenario] = SaveError(f"scenario '{scenario}' is not installed")
+            else:
+                report = check_scenario(folder, extra)
+                found[scenario] = report.content if report.content is not None else SaveError(
+                    f"scenario '{scenario}' has {len(report.problems)} problem(s) in its content "
+                    f"(see 'redline check --scenario {scenario}')")
+        result = found[scenario]
+        if isinstance(result, SaveError):
+            raise result
+        return result
+
+    return content_for
+
+
+def cmd_saves(args: argparse.Namespace) -> int:
+    from game.saves import SaveError, list_saves, local_time, progress
+
+    folder = args.saves if args.saves is not None else paths.SAVES
+    if args.saves is None and not folder.exists():
+        listings = []
+    else:
+        try:
+            listings = list_saves(folder, _content_for(args.content))
+        except SaveError as exc:
+            print(f"redline: error: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps([_listing_json(item) for item in listings], indent=2, ensure_ascii=False))
+        return 0
+    if not listings:
+        print(f"no saves in {folder}")
+        return 0
+    rows = [("FILE", "NAME", "SCENARIO", "PROGRESS", "SAVED", "STATUS")]
+    for item in listings:
+        status = f"{item.status}: {item.reason}" if item.reason else item.status
+        saved = item.record
+        if saved is None:
+            rows.append((item.path.name, "-", "-", "-", "-", status))
+        else:
+            rows.append((item.path.name, saved.slot, saved.scenario, progress(saved), local_time(saved.saved), status))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    return 0
+
+
+def _listing_json(item: Any) -> dict[str, Any]:
+    saved = item.record
+    data: dict[str, Any] = {"file": item.path.name, "status": item.status, "reason": item.reason}
+    if saved is not None:
+        data.update(slot=saved.slot, scenario=saved.scenario, title=saved.title, seed=saved.seed, turn=saved.turn,
+                    date=saved.date, decisions=saved.decision_count, ending=saved.ending, saved=saved.saved,
+                    game=saved.game)
+    return data
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from game.engine import Engine
+    from game.replay import check, replay, transcript
+    from game.saves import SaveError, progress, read_save, write_atomic
+
+    source: Path = args.file
+    out: Path | None = args.transcript
+    if out is not None and (out.is_dir() or (out.exists() and source.exists() and out.samefile(source))):
+        print(f"redline: error: --transcript {out} would overwrite {'a folder' if out.is_dir() else 'the save'}",
+              file=sys.stderr)
+        return 2
+    if out is not None and not out.parent.is_dir():
+        print(f"redline: error: no folder {out.parent} to write the transcript in", file=sys.stderr)
+        return 2
+    try:
+        record = read_save(source)
+        content = _content_for(args.content)(record.scenario)
+    except SaveError as exc:
+        print(f"redline: error: {source}: {exc}", file=sys.stderr)
+        return 2
+    engine = Engine(content)
+    changed = " (the content changed since this save)" if record.content_hash != content.content_hash else ""
+    if out is not None:
+        run = replay(engine, record.seed, record.steps, record.start)
+        heading = f"{content.scenario.title}: {record.slot}"
+        meta = {"seed": record.seed, "saved": record.saved, "progress": progress(record)}
+        text = transcript(engine, type(run)(run.frames, run.final, run.divergence, run.total, meta), heading)
+        try:
+            write_atomic(out, text.encode())
+        except OSError as exc:
+            print(f"redline: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"wrote {out}: {len(run.frames)} of {run.total} decisions")
+    if args.verify:
+        divergence = check(engine, record.seed, record.steps, record.start)
+        if divergence is None:
+            print(f"identical: {record.decision_count} decisions re-run; every state matches the record{changed}")
+            return 0
+        print(f"diverges {divergence}{changed}")
+        return 1
+    if out is not None:
+        return 0
+    return _open_replay_viewer(args, engine, record)
+
+
+def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> int:
+    saves_dir = args.saves if args.saves is not None else args.file.parent
+    try:
+        from game.tui import app as tui_app
+    except ImportError:
+        tui_app = None  # type: ignore[assignment]
+    if tui_app is not None and hasattr(tui_app, "run_replay"):
+        result: int = tui_app.run_replay(args, engine, record, saves_dir)
+        return result
+    try:
+        from game.tui.screens.replay import run_viewer
+    except ImportError:
+        print("redline: the terminal interface is not installed; use --verify or --transcript", file=sys.stderr)
+        return 1
+    return run_viewer(engine, record, saves_dir)
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -148,6 +343,48 @@ def cmd_tui(args: argparse.Namespace) -> int:
         print("redline: the terminal interface is not installed; use 'redline play --plain'", file=sys.stderr)
         return 1
     return run(args)
+
+
+# --- simulate and schema ----------------------------------------------------------------------
+
+
+def _runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the number of runs must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError("the number of runs must be between 1 and 10,000,000")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the number of jobs must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError("the number of jobs must be between 1 and 256")
+    return value
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game import sim
+
+    folder = Path(args.path) if args.path else _scenario_path(args.scenario)
+    if args.path is None and args.scenario is not None and not folder.is_dir():
+        known = ", ".join(paths.scenario_ids()) or "none"
+        print(f"redline: error: no scenario '{args.scenario}' (shipped scenarios: {known})", file=sys.stderr)
+        return 1
+    return sim.command(folder, args.content, args.runs, args.seed if args.seed is not None else 1, args.policy,
+                       args.jobs, args.json)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from game.schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -179,7 +416,57 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=_seed, help="the seed of the game (default: random)")
     play.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
                       help="an extra content folder that adds or replaces entries (repeatable)")
+    play.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
+    play.add_argument("--load", type=_folder, metavar="FILE", help="play on from a save file (--plain)")
+    play.add_argument("--no-autosave", action="store_true", help="do not autosave after every decision (--plain)")
     play.set_defaults(func=cmd_play)
+
+    saves = commands.add_parser("saves", help="list saved games and whether each can be loaded",
+                                description="List every save in the save folder with its scenario, progress, "
+                                "when it was saved, and its status: ok, content changed, or unreadable (and why).")
+    saves.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
+    saves.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
+                       help="an extra content folder the games were played with (repeatable)")
+    saves.add_argument("--json", action="store_true", help="print the list as JSON")
+    saves.set_defaults(func=cmd_saves)
+
+    replay = commands.add_parser("replay", help="step through, verify or transcribe a saved game",
+                                 description="Open a saved game in the replay viewer, or with --verify re-run "
+                                 "every decision and compare each state with the record (exit 0 identical, "
+                                 "1 diverged, 2 unreadable), or write a Markdown transcript.")
+    replay.add_argument("file", type=_folder, metavar="FILE", help="a save file")
+    replay.add_argument("--verify", action="store_true", help="re-run the game and check every step; no interface")
+    replay.add_argument("--transcript", type=_folder, metavar="OUT.md", help="write a readable transcript")
+    replay.add_argument("--saves", type=_folder, metavar="DIR",
+                        help="where 'take over here' writes its new save (default: the save's folder)")
+    replay.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
+                        help="an extra content folder the game was played with (repeatable)")
+    replay.set_defaults(func=cmd_replay)
+
+    simulate = commands.add_parser(
+        "simulate", help="play many automated games; report endings, coverage and stat ranges",
+        description="Play many automated games of a scenario and report how often each ending is reached, "
+        "how long games are, which events, choices, outcomes and endings are never reached (with file:line "
+        "and why), and the range of every stat.")
+    simulate.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
+    simulate.add_argument("--scenario", help="id of a shipped scenario to simulate")
+    simulate.add_argument("--runs", type=_runs, default=1000, metavar="N", help="games to play (default: 1000)")
+    simulate.add_argument("--seed", type=_seed, metavar="S",
+                          help="seed of the first game; game i uses S+i (default: 1)")
+    simulate.add_argument("--policy", default="random", choices=["random", "explore", "cautious", "forceful"],
+                          help="how choices are made: random (uniform), explore (steers toward what has not "
+                          "been reached), cautious (lowest posture), forceful (highest posture)")
+    simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
+                          help="processes to use; --jobs alone uses every core (default: 1)")
+    simulate.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
+                          help="an extra content folder that adds or replaces entries (repeatable)")
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.set_defaults(func=cmd_simulate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the content format",
+                                 description="Print the JSON Schema of a content file, generated from the "
+                                 "content models (the repository keeps a copy in docs/content.schema.json).")
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -26,14 +26,14 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompiledFollowUp:
     event: str
     after: int
     when: Compiled | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompiledOutcome:
     id: str
     text: str
@@ -42,7 +42,7 @@ class CompiledOutcome:
     followups: tuple[CompiledFollowUp, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompiledChoice:
     id: str
     label: str
@@ -56,7 +56,7 @@ class CompiledChoice:
     followups: tuple[CompiledFollowUp, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompiledEvent:
     model: Event
     trigger: Compiled | None
@@ -74,14 +74,14 @@ class CompiledEvent:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompiledRule:
     model: Rule
     when: Compiled
     effects: tuple[Effect, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompiledEnding:
     model: Ending
     when: Compiled | None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -119,7 +119,7 @@ class GameState:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StatView:
     """What the player sees of one stat: the value, or for a hidden stat an estimate and its band."""
 
@@ -135,7 +135,7 @@ class StatView:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChoiceView:
     id: str
     label: str
@@ -145,7 +145,7 @@ class ChoiceView:
     counsel: tuple[Counsel, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     """The question in front of the player."""
 
@@ -164,7 +164,7 @@ class Decision:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Change:
     """One stat before and after a resolution. For hidden stats, `shown_*` are the estimates."""
 
@@ -177,7 +177,7 @@ class Change:
     hidden: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Resolution:
     """What a choice did: the new state and a readable account of the change."""
 
@@ -204,15 +204,20 @@ class Engine:
         self._days = scenario.days_per_turn
         self._dates = {name: day.toordinal() for name, day in scenario.dates.items()}
         self._seasons = [(s.start.toordinal(), s.end.toordinal(), s.id) for s in scenario.seasons]
-        self._by_priority: list[list[CompiledEvent]] = []
+        # events that can be drawn, grouped by priority (highest first), as flat tuples for speed
+        self._by_priority: list[list[tuple[str, Compiled, Compiled]]] = []
+        self._repeat = {e.id: (e.model.once, e.model.cooldown) for e in content.events.values()}
+        last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
             if event.trigger is None:
                 continue
-            if self._by_priority and self._by_priority[-1][0].model.priority == event.model.priority:
-                self._by_priority[-1].append(event)
-            else:
-                self._by_priority.append([event])
+            model = event.model
+            if model.priority != last_priority:
+                self._by_priority.append([])
+                last_priority = model.priority
+            self._by_priority[-1].append((model.id, event.trigger, event.weight))
         self._stats = content.stats
+        self._flag_ids = tuple(content.flags)
         self._counters = content.counters
 
     # --- starting ---------------------------------------------------------------------------
@@ -283,7 +288,8 @@ class Engine:
 
     def stats(self, state: GameState, turn: int | None = None) -> tuple[StatView, ...]:
         """Every stat as the player sees it now (hidden ones as estimates)."""
-        return tuple(self.stat_view(state.values, ident, state.seed, turn or state.turn) for ident in self._stats)
+        when = turn or state.turn
+        return tuple([self.stat_view(state.values, ident, state.seed, when) for ident in self._stats])
 
     def stat_view(self, values: dict[str, Value], ident: str, seed: int, turn: int) -> StatView:
         stat = self._stats[ident]
@@ -333,7 +339,6 @@ class Engine:
         new = state.copy()
         before = dict(new.values)
         turn = new.turn
-        flags_before = {k: v for k, v in before.items() if k in self.content.flags}
 
         self._apply(choice.effects, env)
         outcome = None
@@ -380,8 +385,8 @@ class Engine:
                 shown_old = self.estimate(before, ident, new.seed, turn)[0]
                 shown_now = self.estimate(decision_values, ident, new.seed, turn)[0]
                 changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
-        flags_set = tuple(k for k, v in flags_before.items() if not v and decision_values[k])
-        flags_cleared = tuple(k for k, v in flags_before.items() if v and not decision_values[k])
+        flags_set = tuple(k for k in self._flag_ids if not before[k] and decision_values[k])
+        flags_cleared = tuple(k for k in self._flag_ids if before[k] and not decision_values[k])
         return Resolution(
             state=new,
             event=event.id,
@@ -395,6 +400,72 @@ class Engine:
             notes=tuple(notes),
             ending=new.ending,
         )
+
+    # --- automated play (the simulator, dev tools) ------------------------------------------
+
+    def choice_options(self, state: GameState) -> list[tuple[str, int, bool]]:
+        """(id, posture, available) of each visible choice now, without building the player's views."""
+        if state.ending is not None or state.event is None:
+            return []
+        env = self._env(state)
+        options = []
+        for choice in self.content.events[state.event].choices:
+            if choice.visible is not None and not choice.visible(env):
+                continue
+            options.append((choice.id, choice.posture, choice.available is None or bool(choice.available(env))))
+        return options
+
+    def environment(self, state: GameState) -> dict[str, Any]:
+        """The values the content's expressions see in this state (a fresh dict; for tools)."""
+        return self._env(state)
+
+    def choose_state(self, state: GameState, choice_id: str, in_place: bool = False) -> GameState:
+        """The state `choose(state, choice_id)` gives, without the readable account (for automated play).
+
+        With `in_place`, the given state is changed and returned instead of a copy.
+        """
+        if state.ending is not None or state.event is None:
+            raise InvalidChoice("the game is over")
+        event = self.content.events[state.event]
+        choice = event.choice(choice_id)
+        env = self._env(state)
+        if choice is None or (choice.visible is not None and not choice.visible(env)):
+            raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
+        if choice.available is not None and not choice.available(env):
+            raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
+        new = state if in_place else state.copy()
+        turn = new.turn
+        if choice.effects:
+            self._apply(choice.effects, env)
+        outcome = None
+        if choice.outcomes:
+            weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
+            outcome = _pick(choice.outcomes, weights, roll(new.seed, "outcome", turn, event.id, choice.id))
+            self._apply(outcome.effects, env)
+        for index, follow in enumerate(choice.followups):
+            self._schedule(new, follow, [event.id, choice.id, "", index])
+        if outcome is not None:
+            for index, follow in enumerate(outcome.followups):
+                self._schedule(new, follow, [event.id, choice.id, outcome.id, index])
+        key = f"{event.id}.{choice.id}"
+        new.chose.append(key)
+        env[CHOSE_KEY].add(key)
+        self._store(new, env)
+        new.event = None
+        new.log.append({
+            "kind": "decision",
+            "turn": turn,
+            "date": self.date(turn).isoformat(),
+            "event": event.id,
+            "choice": choice.id,
+            "outcome": outcome.id if outcome else None,
+        })
+        new.history.append(self._snapshot(new.values))
+        notes: list[str] = []
+        self._check_endings(new, env)
+        while new.ending is None and new.event is None:
+            self._advance(new, env, notes)
+        return new
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -435,26 +506,24 @@ class Engine:
                 continue
             self._fire(state, event_id)
             return
+        # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
+        blocked = {item[2] for item in state.scheduled}
+        for ident, count in state.fired.items():
+            rules = self._repeat.get(ident)
+            if rules is None or rules[0] or turn - state.last_fired[ident] <= rules[1]:
+                blocked.add(ident)
         for group in self._by_priority:
-            eligible: list[CompiledEvent] = []
+            eligible: list[str] = []
             weights: list[float] = []
-            for event in group:
-                ident = event.model.id
-                if ident in state.fired:
-                    if event.model.once:
-                        continue
-                    if turn - state.last_fired[ident] <= event.model.cooldown:
-                        continue
-                if any(item[2] == ident for item in state.scheduled):
+            for ident, trigger, weight_of in group:
+                if ident in blocked or not trigger(env):
                     continue
-                if event.trigger is not None and event.trigger(env):
-                    weight = float(event.weight(env))
-                    if weight > 0:
-                        eligible.append(event)
-                        weights.append(weight)
+                weight = weight_of(env)
+                if weight > 0:
+                    eligible.append(ident)
+                    weights.append(weight)
             if eligible:
-                chosen = _pick(eligible, weights, roll(state.seed, "draw", turn))
-                self._fire(state, chosen.model.id)
+                self._fire(state, _pick(eligible, weights, roll(state.seed, "draw", turn)))
                 return
 
     def _fire(self, state: GameState, event_id: str) -> None:

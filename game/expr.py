@@ -13,6 +13,7 @@ import ast
 import difflib
 import operator
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -133,6 +134,42 @@ def _specialised_compare(op: type, left: Compiled, right: Compiled, lc: Any, rc:
     return lambda v: f(left(v), right(v))
 
 
+def _specialised_arith(op: type, left: _Node, right: _Node) -> Compiled | None:
+    """One-call closures for `name OP constant`, `constant OP x` and `x OP constant`."""
+    lc, rc = left.const, right.const
+    if rc is not _NOCONST:
+        c = rc
+        if left.key is not None:
+            k = left.key
+            if op is ast.Add:
+                return lambda v: v[k] + c
+            if op is ast.Sub:
+                return lambda v: v[k] - c
+            if op is ast.Mult:
+                return lambda v: v[k] * c
+            if op is ast.Div and c:
+                return lambda v: v[k] / c
+        a = left.fn
+        if op is ast.Add:
+            return lambda v: a(v) + c
+        if op is ast.Sub:
+            return lambda v: a(v) - c
+        if op is ast.Mult:
+            return lambda v: a(v) * c
+        if op is ast.Div and c:
+            return lambda v: a(v) / c
+    if lc is not _NOCONST:
+        c = lc
+        b = right.fn
+        if op is ast.Add:
+            return lambda v: c + b(v)
+        if op is ast.Sub:
+            return lambda v: c - b(v)
+        if op is ast.Mult:
+            return lambda v: c * b(v)
+    return None
+
+
 class _NoConst:
     def __repr__(self) -> str:
         return "<not constant>"
@@ -141,7 +178,7 @@ class _NoConst:
 _NOCONST: Any = _NoConst()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """A checked sub-expression: its type, its closure, and what is known statically."""
 
@@ -161,10 +198,10 @@ class _Compiler:
     def compile(self, node: ast.AST, depth: int = 0) -> _Node:
         if depth > MAX_DEPTH:
             raise self.fail(f"expression is nested too deeply (at most {MAX_DEPTH} levels)", node)
-        method = getattr(self, "visit_" + type(node).__name__, None)
-        if method is None:
+        visit = _VISITORS.get(type(node))
+        if visit is None:
             raise self.fail(_describe_forbidden(node), node)
-        result: _Node = method(node, depth + 1)
+        result: _Node = visit(self, node, depth + 1)
         return result
 
     def expect(self, node: ast.AST, want: Type, depth: int, what: str) -> _Node:
@@ -245,6 +282,9 @@ class _Compiler:
         if len(fns) == 2:
             a, b = fns
             return _Node("bool", lambda v: a(v) or b(v))
+        if len(fns) == 3:
+            a, b, c = fns
+            return _Node("bool", lambda v: a(v) or b(v) or c(v))
         return _Node("bool", lambda v: any(f(v) for f in fns))
 
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> _Node:
@@ -272,6 +312,9 @@ class _Compiler:
         if left.const is not _NOCONST and right.const is not _NOCONST:
             value = f(left.const, right.const)
             return _Node(result_type, lambda v: value, value)
+        special = _specialised_arith(op, left, right)
+        if special is not None:
+            return _Node(result_type, special)
         a, b = left.fn, right.fn
         if op is ast.Add:
             return _Node(result_type, lambda v: a(v) + b(v))
@@ -284,6 +327,13 @@ class _Compiler:
     def visit_Compare(self, node: ast.Compare, depth: int) -> _Node:
         operands = [self.compile(node.left, depth)]
         operands += [self.compile(c, depth) for c in node.comparators]
+        if len(operands) == 2:
+            left, right = operands
+            if left.type == right.type == "num" and left.key is not None and right.const is not _NOCONST \
+                    and type(node.ops[0]) in _COMPARE:
+                # the commonest shape, `stat OP number`, needs no further checks
+                return _Node("bool", _specialised_compare(type(node.ops[0]), left.fn, right.fn, left.const,
+                                                          right.const, left.key, right.key))
         tests: list[Compiled] = []
         for i, op_node in enumerate(node.ops):
             op = type(op_node)
@@ -401,6 +451,13 @@ class _Compiler:
         return _Node("bool", lambda v: key in v[CHOSE_KEY])
 
 
+_VISITORS: dict[type, Callable[[_Compiler, Any, int], _Node]] = {
+    getattr(ast, name[len("visit_"):]): function
+    for name, function in vars(_Compiler).items()
+    if name.startswith("visit_")
+}
+
+
 def _describe_forbidden(node: ast.AST) -> str:
     kind = type(node).__name__
     words = {
@@ -440,7 +497,9 @@ def _parse(text: str) -> ast.expr:
         raise ExprError("empty expression", 0)
     lead = len(text) - len(text.lstrip())
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's own hints (e.g. "invalid decimal literal") are not ours
+            tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         col = (exc.offset or 1) - 1 + lead
         reason = (exc.msg or "invalid syntax").split(" (", 1)[0]
@@ -461,6 +520,11 @@ def _shift_columns(node: ast.AST, lead: int) -> None:
 
 def compile_expr(text: str, names: Names, want: Type) -> Compiled:
     """Parse, check and compile `text` as an expression giving `want`. Raises ExprError."""
+    return compile_with_constant(text, names, want)[0]
+
+
+def compile_with_constant(text: str, names: Names, want: Type) -> tuple[Compiled, Any]:
+    """Like compile_expr, also giving the value when it does not depend on the game (else None)."""
     tree = _parse(text)
     try:
         node = _Compiler(names).compile(tree)
@@ -468,16 +532,7 @@ def compile_expr(text: str, names: Names, want: Type) -> Compiled:
         raise ExprError(f"expression is nested too deeply (at most {MAX_DEPTH} levels)", 0) from None
     if node.type != want:
         raise ExprError(f"expected {TYPE_WORDS[want]}, but this expression gives {TYPE_WORDS[node.type]}", 0)
-    return node.fn
-
-
-def constant_value(text: str, names: Names, want: Type) -> Any:
-    """The value of an expression that does not depend on the game state, else None."""
-    tree = _parse(text)
-    node = _Compiler(names).compile(tree)
-    if node.type != want or node.const is _NOCONST:
-        return None
-    return node.const
+    return node.fn, (None if node.const is _NOCONST else node.const)
 
 
 _EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)

@@ -12,13 +12,13 @@ import difflib
 import hashlib
 import re
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from game.content import (
     CompiledChoice,
@@ -30,7 +30,7 @@ from game.content import (
     Content,
     Location,
 )
-from game.expr import Compiled, Effect, ExprError, Names, Type, compile_effect, compile_expr, constant_value
+from game.expr import Compiled, Effect, ExprError, Names, Type, compile_effect, compile_with_constant
 from game.locate import Locator
 from game.model import (
     ENTRY_KINDS,
@@ -87,11 +87,17 @@ class ContentError(Exception):
 
 @dataclass
 class _Source:
-    """One TOML file: its display name, text and position map."""
+    """One TOML file: its display name and text; positions are mapped only when first asked for."""
 
     name: str
     text: str
-    locator: Locator
+    _locator: Locator | None = None
+
+    @property
+    def locator(self) -> Locator:
+        if self._locator is None:
+            self._locator = Locator(self.text)
+        return self._locator
 
     def at(self, path: Sequence[str | int], value: bool = False, col_offset: int = 0) -> Location:
         line, col = self.locator.value_position(path) if value else self.locator.position(path)
@@ -108,6 +114,33 @@ class _Entry:
 
     def at(self, *rest: str | int, value: bool = False, col_offset: int = 0) -> Location:
         return self.source.at(self.path + rest, value=value, col_offset=col_offset)
+
+    def later(self, *rest: str | int) -> tuple[_Source, tuple[str | int, ...]]:
+        """A location to be looked up only if someone asks for it."""
+        return (self.source, self.path + rest)
+
+
+class _LazyLocations(Mapping[str, Location]):
+    """Content.where: positions in the source files, found on first access."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, tuple[_Source, tuple[str | int, ...]]] = {}
+        self._done: dict[str, Location] = {}
+
+    def add(self, key: str, place: tuple[_Source, tuple[str | int, ...]]) -> None:
+        self._pending[key] = place
+
+    def __getitem__(self, key: str) -> Location:
+        if key not in self._done:
+            source, path = self._pending[key]
+            self._done[key] = source.at(path)
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pending)
+
+    def __len__(self) -> int:
+        return len(self._pending)
 
 
 @dataclass
@@ -139,6 +172,10 @@ class _Loader:
         # ids of entries that failed validation: still known names, so one mistake is reported once
         self.broken: dict[str, dict[str, Any]] = {kind: {} for kind in ENTRY_KINDS}
         self.broken_scenario = False
+        self.unparsed_files = 0
+        # identical expression texts compile to the same closure (names do not change during a load)
+        self._expr_cache: dict[tuple[str, str], tuple[Compiled, Any] | ExprError] = {}
+        self._effect_cache: dict[str, Effect | ExprError] = {}
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
@@ -189,9 +226,22 @@ class _Loader:
             line = getattr(exc, "lineno", 1) or 1
             col = getattr(exc, "colno", 1) or 1
             self.problem(Location(name, line, col), f"TOML syntax: {message}")
+            self.unparsed_files += 1
             return []
-        source = _Source(name, text, Locator(text))
+        source = _Source(name, text)
         entries: list[_Entry] = []
+        try:
+            # the common case, a sound file, in one call; otherwise entry by entry for the errors
+            whole = ContentFile.model_validate(data)
+        except ValidationError:
+            whole = None
+        if whole is not None:
+            if whole.scenario is not None:
+                entries.append(_Entry("scenario", whole.scenario, source, ("scenario",), pack))
+            for key in ENTRY_KINDS:
+                for index, model in enumerate(getattr(whole, key)):
+                    entries.append(_Entry(key, model, source, (key, index), pack))
+            return entries
         allowed = list(ContentFile.model_fields)
         for key, value in data.items():
             if key == "scenario":
@@ -220,7 +270,7 @@ class _Loader:
 
     def validate(self, model: type[BaseModel], data: Any, source: _Source, prefix: tuple[str | int, ...]) -> Any:
         try:
-            return TypeAdapter(model).validate_python(data)
+            return model.model_validate(data)
         except ValidationError as exc:
             seen: set[tuple[Any, ...]] = set()
             for error in exc.errors(include_url=False):
@@ -237,7 +287,7 @@ class _Loader:
     def build(self, entries: list[_Entry], root_name: str) -> Content | None:
         scenarios = [e for e in entries if e.kind == "scenario"]
         if not scenarios:
-            if self.broken_scenario:
+            if self.broken_scenario or self.unparsed_files:
                 return None
             self.problem(Location(root_name), "no [scenario] table in any file of this folder")
             return None
@@ -327,7 +377,7 @@ class _Loader:
 
         scheduled: set[str] = set()
         events: dict[str, CompiledEvent] = {}
-        where: dict[str, Location] = {}
+        where = _LazyLocations()
         for ident, entry in chosen["event"].items():
             compiled = self.compile_event(entry, names, chosen, scheduled, where)
             if compiled is not None:
@@ -335,7 +385,7 @@ class _Loader:
         rules = []
         for ident, entry in chosen["rule"].items():
             rule: Rule = entry.model
-            where[f"rule:{ident}"] = entry.at()
+            where.add(f"rule:{ident}", entry.later())
             when = self.expr(entry, ("when",), rule.when, names, "bool")
             effects = self.effects(entry, ("effects",), rule.effects, names)
             if when is not None and effects is not None:
@@ -343,7 +393,7 @@ class _Loader:
         endings = []
         for ident, entry in chosen["ending"].items():
             ending: Ending = entry.model
-            where[f"ending:{ident}"] = entry.at()
+            where.add(f"ending:{ident}", entry.later())
             when = None
             if ending.when is not None:
                 when = self.expr(entry, ("when",), ending.when, names, "bool")
@@ -356,7 +406,7 @@ class _Loader:
         endings.sort(key=lambda e: -e.model.priority)
         for kind in ("stat", "flag", "counter", "advisor"):
             for ident, entry in chosen[kind].items():
-                where[f"{kind}:{ident}"] = entry.at()
+                where.add(f"{kind}:{ident}", entry.later())
 
         for ident, entry in chosen["event"].items():
             if entry.model.trigger is None and ident not in scheduled:
@@ -364,7 +414,7 @@ class _Loader:
                 self.notes.append(Problem(at.file, at.line, at.col,
                                           f"event '{ident}' has no trigger and no choice schedules it, "
                                           "so it can never fire", "warning"))
-        if not chosen["event"] and not self.broken["event"]:
+        if not chosen["event"] and not self.broken["event"] and not self.unparsed_files:
             self.problem(Location(root_name), "the scenario has no events")
 
         if self.problems:
@@ -425,11 +475,24 @@ class _Loader:
                                  f"season '{season.id}' overlaps season '{other.id}'")
 
     def expr(self, entry: _Entry, path: tuple[str | int, ...], text: str, names: Names, want: Type) -> Compiled | None:
-        try:
-            return compile_expr(text, names, want)
-        except ExprError as exc:
-            self.problem(entry.at(*path, value=True, col_offset=_column_in(entry, path, exc.col)), exc.message)
+        compiled = self.expr_and_constant(entry, path, text, names, want)
+        return None if compiled is None else compiled[0]
+
+    def expr_and_constant(self, entry: _Entry, path: tuple[str | int, ...], text: str, names: Names,
+                          want: Type) -> tuple[Compiled, Any] | None:
+        key = (text, want)
+        cached = self._expr_cache.get(key)
+        if cached is None:
+            try:
+                cached = compile_with_constant(text, names, want)
+            except ExprError as exc:
+                cached = exc
+            self._expr_cache[key] = cached
+        if isinstance(cached, ExprError):
+            where = entry.at(*path, value=True, col_offset=_column_in(entry, path, cached.col))
+            self.problem(where, cached.message)
             return None
+        return cached
 
     def number_or_expr(self, entry: _Entry, path: tuple[str | int, ...], value: float | str, names: Names,
                        what: str) -> Compiled | None:
@@ -439,21 +502,30 @@ class _Loader:
                 return None
             number = value
             return lambda v: number
-        compiled = self.expr(entry, path, value, names, "num")
-        if compiled is not None:
-            constant = constant_value(value, names, "num")
-            if constant is not None and constant < 0:
-                self.problem(entry.at(*path, value=True), f"{what} must not be negative (it is {constant:g})")
-                return None
-        return compiled
+        compiled = self.expr_and_constant(entry, path, value, names, "num")
+        if compiled is None:
+            return None
+        function, constant = compiled
+        if constant is not None and constant < 0:
+            self.problem(entry.at(*path, value=True), f"{what} must not be negative (it is {constant:g})")
+            return None
+        return function
 
     def effects(self, entry: _Entry, path: tuple[str | int, ...], texts: Iterable[str], names: Names) -> tuple[Effect, ...] | None:
         compiled: list[Effect] = []
         ok = True
         for i, text in enumerate(texts):
-            try:
-                compiled.append(compile_effect(text, names))
-            except ExprError as exc:
+            cached = self._effect_cache.get(text)
+            if cached is None:
+                try:
+                    cached = compile_effect(text, names)
+                except ExprError as exc:
+                    cached = exc
+                self._effect_cache[text] = cached
+            if not isinstance(cached, ExprError):
+                compiled.append(cached)
+            else:
+                exc = cached
                 where = entry.at(*path, i, value=True, col_offset=_column_in(entry, (*path, i), exc.col))
                 self.problem(where, exc.message)
                 ok = False
@@ -482,9 +554,9 @@ class _Loader:
         return tuple(out) if ok else None
 
     def compile_event(self, entry: _Entry, names: Names, chosen: dict[str, dict[str, _Entry]],
-                      scheduled: set[str], where: dict[str, Location]) -> CompiledEvent | None:
+                      scheduled: set[str], where: _LazyLocations) -> CompiledEvent | None:
         event: Event = entry.model
-        where[f"event:{event.id}"] = entry.at()
+        where.add(f"event:{event.id}", entry.later())
         before = len(self.problems)
         trigger = None
         if event.trigger is not None:
@@ -494,7 +566,7 @@ class _Loader:
         seen_choices: dict[str, int] = {}
         for ci, choice in enumerate(event.choice):
             cpath: tuple[str | int, ...] = ("choice", ci)
-            where[f"choice:{event.id}.{choice.id}"] = entry.at(*cpath)
+            where.add(f"choice:{event.id}.{choice.id}", entry.later(*cpath))
             if choice.id in seen_choices:
                 self.problem(entry.at(*cpath, "id", value=True),
                              f"duplicate choice id '{choice.id}' in event '{event.id}'")
@@ -520,7 +592,7 @@ class _Loader:
             all_zero = bool(choice.outcome)
             for oi, outcome in enumerate(choice.outcome):
                 opath = (*cpath, "outcome", oi)
-                where[f"outcome:{event.id}.{choice.id}.{outcome.id}"] = entry.at(*opath)
+                where.add(f"outcome:{event.id}.{choice.id}.{outcome.id}", entry.later(*opath))
                 if outcome.id in seen_outcomes:
                     self.problem(entry.at(*opath, "id", value=True),
                                  f"duplicate outcome id '{outcome.id}' in choice '{choice.id}'")

@@ -1,0 +1,175 @@
+"""What a game looked like to the player: meter histories, the timeline, and the debrief as Markdown.
+
+Pure functions of the engine and a game state, shared by the terminal interface and its export.
+Until the debrief, hidden stats are shown as the player's estimates, never as the truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from game.engine import Engine, GameState, StatView
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def format_number(value: float) -> str:
+    """A stat value as people write it: whole numbers plainly, others with one decimal."""
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A value followed by its unit: "700 km²", but "11k" for a unit of one letter."""
+    if not unit:
+        return text
+    return f"{text}{unit}" if len(unit) == 1 else f"{text} {unit}"
+
+
+def sparkline(values: Sequence[float], low: float, high: float, width: int | None = None) -> str:
+    """A one-line chart of values between fixed bounds; with a width, only the latest points."""
+    if width is not None:
+        values = values[-width:] if width > 0 else []
+    span = high - low
+    blocks = []
+    for value in values:
+        share = 0.0 if span <= 0 else (value - low) / span
+        index = round(max(0.0, min(1.0, share)) * (len(SPARK_BLOCKS) - 1))
+        blocks.append(SPARK_BLOCKS[index])
+    return "".join(blocks)
+
+
+def history_turns(state: GameState) -> list[int]:
+    """The turn each entry of `state.history` belongs to (start, then each decision or quiet turn)."""
+    turns = [1]
+    for entry in state.log:
+        if entry.get("kind") in ("decision", "quiet"):
+            turns.append(int(entry["turn"]))
+    if len(turns) != len(state.history):
+        # an older or hand-made state: fall back to one point per turn, ending at the current one
+        count = len(state.history)
+        turns = [max(1, state.turn - count + 1 + i) for i in range(count)]
+    return turns
+
+
+def meter_series(engine: Engine, state: GameState, ident: str, reveal: bool = False) -> list[float]:
+    """One stat over the game, ending with its value now.
+
+    A hidden stat is charted as the player's estimate at each point, unless `reveal` (the debrief).
+    """
+    stat = engine.content.stats[ident]
+    hidden = stat.hidden is not None and not reveal
+    series = []
+    for values, turn in zip(state.history, history_turns(state)):
+        if hidden:
+            series.append(engine.estimate(dict(values), ident, state.seed, turn)[0])
+        else:
+            series.append(float(values[ident]))
+    if hidden:
+        series.append(engine.estimate(state.values, ident, state.seed, state.turn)[0])
+    else:
+        series.append(float(state.values[ident]))
+    return series
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the record: a decision and how it turned out, a quiet turn, or the ending."""
+
+    turn: int
+    date: dt.date
+    kind: str  # "decision", "quiet" or "ending"
+    title: str
+    choice: str = ""
+    outcome: str = ""
+
+
+def timeline(engine: Engine, state: GameState) -> list[TimelineEntry]:
+    """The game so far, oldest first, in the content's own words."""
+    content = engine.content
+    entries = []
+    for entry in state.log:
+        kind = entry.get("kind")
+        turn = int(entry.get("turn", state.turn))
+        day = engine.date(turn)
+        if kind == "decision":
+            event = content.events.get(entry["event"])
+            if event is None:
+                entries.append(TimelineEntry(turn, day, "decision", entry["event"], entry["choice"]))
+                continue
+            choice = event.choice(entry["choice"])
+            label = choice.label if choice else entry["choice"]
+            outcome_text = ""
+            if choice is not None and entry.get("outcome"):
+                for outcome in choice.outcomes:
+                    if outcome.id == entry["outcome"]:
+                        outcome_text = outcome.text
+            entries.append(TimelineEntry(turn, day, "decision", event.model.title, label, _first_sentence(outcome_text)))
+        elif kind == "quiet":
+            entries.append(TimelineEntry(turn, day, "quiet", "A quiet stretch"))
+        elif kind == "ending":
+            try:
+                title = content.ending(entry["ending"]).title
+            except KeyError:
+                title = entry["ending"]
+            entries.append(TimelineEntry(turn, day, "ending", title))
+    return entries
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    for stop in (". ", "! ", "? "):
+        index = text.find(stop)
+        if index != -1:
+            return text[: index + 1]
+    return text
+
+
+def truth_rows(engine: Engine, state: GameState) -> list[tuple[StatView, float]]:
+    """For each hidden stat: the player's last estimate (with its band) and the truth."""
+    rows = []
+    for view in engine.stats(state):
+        if view.hidden:
+            rows.append((view, float(state.values[view.id])))
+    return rows
+
+
+def debrief_markdown(engine: Engine, state: GameState) -> str:
+    """The debrief of a finished (or abandoned) game as a Markdown document."""
+    content = engine.content
+    scenario = content.scenario
+    ending = engine.ending(state)
+    lines = [f"# {scenario.title}: debrief", ""]
+    lines.append(f"Seed {state.seed} · turn {state.turn} of {scenario.last_turn} · "
+                 f"{engine.date(state.turn).strftime('%d %B %Y')}")
+    lines.append("")
+    if ending is not None:
+        grade = f" ({ending.grade})" if ending.grade else ""
+        lines += [f"## {ending.title}{grade}", "", ending.epilogue.strip(), ""]
+    else:
+        lines += ["## The game was not finished", ""]
+    rows = truth_rows(engine, state)
+    if rows:
+        lines += ["## What was hidden from you", "", "| Meter | Your last estimate | The truth |", "|---|---|---|"]
+        for view, truth in rows:
+            band = (view.high - view.low) / 2
+            estimate = with_unit(f"~{format_number(view.value)} ±{format_number(band)}", view.unit)
+            lines.append(f"| {view.label} | {estimate} | {with_unit(format_number(truth), view.unit)} |")
+        lines.append("")
+    lines += ["## The meters over the game", "", "```"]
+    width = max(len(stat.label) for stat in content.stats.values()) if content.stats else 0
+    for ident, stat in content.stats.items():
+        series = meter_series(engine, state, ident, reveal=True)
+        start, end = format_number(series[0]), format_number(series[-1])
+        lines.append(f"{stat.label:<{width}}  {sparkline(series, stat.min, stat.max)}  {start} → {end}")
+    lines += ["```", "", "## Your decisions", ""]
+    for entry in timeline(engine, state):
+        day = entry.date.strftime("%d %b %Y")
+        if entry.kind == "decision":
+            outcome = f" {entry.outcome}" if entry.outcome else ""
+            lines.append(f"- **{day}, {entry.title}:** {entry.choice}.{outcome}")
+        elif entry.kind == "ending":
+            lines.append(f"- **{day}:** {entry.title}.")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,585 @@
+"""Automated playthroughs: play many games with a policy, then report endings, game length,
+coverage of every event, choice, outcome and ending (with why the missing ones were never
+reached) and the range of every stat."""
+
+from __future__ import annotations
+
+import ast
+import multiprocessing
+import os
+import random
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.content import Content
+from game.engine import Engine, GameState
+from game.simreasons import Observed, Reasons
+
+POLICIES: dict[str, str] = {
+    "random": "uniformly random among the available choices",
+    "explore": "steers toward choices not yet taken and events not yet reached",
+    "cautious": "always the most restrained available choice (lowest posture)",
+    "forceful": "always the most forceful available choice (highest posture)",
+}
+#: Games per task. Fixed, so a run gives the same report whatever the number of jobs.
+CHUNK = 250
+#: A game that needs more decisions than this is stopped (a safety net; the calendar bounds games).
+MAX_DECISIONS = 10_000
+
+
+@dataclass
+class Tally:
+    """Counts from a batch of games; tallies of separate batches merge into one."""
+
+    games: int = 0
+    endings: dict[str, int] = field(default_factory=dict)
+    decisions: dict[int, int] = field(default_factory=dict)  # game length in decisions -> games
+    turns: dict[int, int] = field(default_factory=dict)  # last turn -> games
+    fired: dict[str, int] = field(default_factory=dict)  # event -> times fired
+    fired_games: dict[str, int] = field(default_factory=dict)  # event -> games where it fired
+    offered: dict[str, int] = field(default_factory=dict)  # "event.choice" -> times shown
+    available: dict[str, int] = field(default_factory=dict)  # "event.choice" -> times available
+    taken: dict[str, int] = field(default_factory=dict)  # "event.choice" -> times taken
+    outcomes: dict[str, int] = field(default_factory=dict)  # "event.choice.outcome" -> times
+    low: dict[str, float] = field(default_factory=dict)  # lowest value seen of each name
+    high: dict[str, float] = field(default_factory=dict)
+    # the same, only at the decision points of each event, keyed "event|name": for choice conditions
+    event_low: dict[str, float] = field(default_factory=dict)
+    event_high: dict[str, float] = field(default_factory=dict)
+    moved: set[str] = field(default_factory=set)  # stats that changed within some game
+    final_sum: dict[str, float] = field(default_factory=dict)
+    held: dict[str, int] = field(default_factory=dict)  # event -> turns its trigger held unreached
+    stuck: dict[str, int] = field(default_factory=dict)  # event -> games stopped: no choice available
+
+    def merge(self, other: Tally) -> None:
+        self.games += other.games
+        for mine, theirs in (
+            (self.endings, other.endings), (self.decisions, other.decisions), (self.turns, other.turns),
+            (self.fired, other.fired), (self.fired_games, other.fired_games), (self.offered, other.offered),
+            (self.available, other.available), (self.taken, other.taken), (self.outcomes, other.outcomes),
+            (self.final_sum, other.final_sum), (self.held, other.held), (self.stuck, other.stuck),
+        ):
+            for key, count in theirs.items():  # type: ignore[attr-defined]
+                mine[key] = mine.get(key, 0) + count  # type: ignore[index]
+        for mine, theirs in ((self.low, other.low), (self.event_low, other.event_low)):
+            for key, value in theirs.items():
+                if key not in mine or value < mine[key]:
+                    mine[key] = value
+        for mine, theirs in ((self.high, other.high), (self.event_high, other.event_high)):
+            for key, value in theirs.items():
+                if key not in mine or value > mine[key]:
+                    mine[key] = value
+        self.moved |= other.moved
+
+
+Policy = Callable[[str, list[tuple[str, int, bool]], random.Random], str]
+
+
+class _Explorer:
+    """Steers toward the least-taken choice, and first toward choices that schedule unreached events.
+
+    Its memory lasts one chunk of games, so a run's result does not depend on how chunks are
+    shared among processes.
+    """
+
+    def __init__(self, content: Content) -> None:
+        self.taken: dict[str, int] = {}
+        self.reached: set[str] = set()
+        self.schedules: dict[str, tuple[str, ...]] = {}
+        for event in content.events.values():
+            for choice in event.choices:
+                targets = [f.event for f in choice.followups]
+                for outcome in choice.outcomes:
+                    targets += [f.event for f in outcome.followups]
+                self.schedules[f"{event.id}.{choice.id}"] = tuple(targets)
+
+    def __call__(self, event: str, options: list[tuple[str, int, bool]], rng: random.Random) -> str:
+        best: list[str] = []
+        best_score = None
+        for choice_id, _posture, ok in options:
+            if not ok:
+                continue
+            key = f"{event}.{choice_id}"
+            score = self.taken.get(key, 0)
+            if any(target not in self.reached for target in self.schedules[key]):
+                score -= 1_000_000
+            if best_score is None or score < best_score:
+                best, best_score = [choice_id], score
+            elif score == best_score:
+                best.append(choice_id)
+        picked = best[0] if len(best) == 1 else best[int(rng.random() * len(best))]
+        key = f"{event}.{picked}"
+        self.taken[key] = self.taken.get(key, 0) + 1
+        return picked
+
+
+def _random(event: str, options: list[tuple[str, int, bool]], rng: random.Random) -> str:
+    ids = [choice_id for choice_id, _posture, ok in options if ok]
+    return ids[0] if len(ids) == 1 else ids[int(rng.random() * len(ids))]
+
+
+def _by_posture(sign: int) -> Policy:
+    def pick(event: str, options: list[tuple[str, int, bool]], rng: random.Random) -> str:
+        best: list[str] = []
+        best_score = None
+        for choice_id, posture, ok in options:
+            if not ok:
+                continue
+            score = posture * sign
+            if best_score is None or score > best_score:
+                best, best_score = [choice_id], score
+            elif score == best_score:
+                best.append(choice_id)
+        return best[0] if len(best) == 1 else best[int(rng.random() * len(best))]
+
+    return pick
+
+
+def names_in(text: str) -> set[str]:
+    """The plain names an expression reads (not function names or string values)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return set()
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called} - {"true", "false"}
+
+
+def make_policy(name: str, content: Content) -> Policy:
+    """A fresh policy by name (see POLICIES)."""
+    if name == "random":
+        return _random
+    if name == "explore":
+        return _Explorer(content)
+    if name == "cautious":
+        return _by_posture(-1)
+    if name == "forceful":
+        return _by_posture(1)
+    raise ValueError(f"unknown policy '{name}' (the policies are: {', '.join(POLICIES)})")
+
+
+class Player:
+    """Plays batches of games of one content with one policy and tallies what happened."""
+
+    def __init__(self, content: Content, policy: str) -> None:
+        self.content = content
+        self.engine = Engine(content)
+        self.policy_name = policy
+        make_policy(policy, content)  # fail early on an unknown name
+        self.stat_ids = tuple(content.stats)
+        self.triggers = {ident: e.trigger for ident, e in content.events.items() if e.trigger is not None}
+        self.once = {ident: e.model.once for ident, e in content.events.items()}
+        # per event, the names its choices' conditions read, with their keys in Tally.event_low
+        self.condition_names: dict[str, tuple[tuple[str, str], ...]] = {}
+        for ident, event in content.events.items():
+            names = {"turn"}
+            for choice in event.model.choice:
+                for text in (choice.visible_if, choice.available_if):
+                    if text:
+                        names |= names_in(text)
+            self.condition_names[ident] = tuple(
+                (name, f"{ident}|{name}") for name in sorted(names) if name == "turn" or name in content.stats
+                or name in content.counters or name in content.flags
+            )
+
+    def play_chunk(self, seeds: Sequence[int]) -> Tally:
+        """Play one game per seed with a policy whose memory starts empty."""
+        tally = Tally()
+        policy = make_policy(self.policy_name, self.content)
+        explorer = policy if isinstance(policy, _Explorer) else None
+        # events whose trigger is checked at each decision until they are reached, to explain misses
+        pending = dict(self.triggers)
+        for seed in seeds:
+            self._play(seed, policy, tally, pending)
+            if explorer is not None:
+                explorer.reached.update(tally.fired)
+        return tally
+
+    def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, Any]) -> None:
+        engine = self.engine
+        rng = random.Random(seed)
+        state = engine.new_game(seed)
+        rows: list[tuple[Any, ...]] = []
+        offered, available = tally.offered, tally.available
+        decisions = 0
+        while state.ending is None and decisions < MAX_DECISIONS:
+            event = state.event
+            assert event is not None
+            options = engine.choice_options(state)
+            values = state.values
+            rows.append(tuple(values.values()))
+            event_low, event_high = tally.event_low, tally.event_high
+            for name, key in self.condition_names[event]:
+                value = state.turn if name == "turn" else values[name]
+                if key not in event_low or value < event_low[key]:
+                    event_low[key] = value
+                if key not in event_high or value > event_high[key]:
+                    event_high[key] = value
+            if pending:
+                self._check_pending(state, pending, tally)
+            any_available = False
+            for choice_id, _posture, ok in options:
+                key = f"{event}.{choice_id}"
+                offered[key] = offered.get(key, 0) + 1
+                if ok:
+                    available[key] = available.get(key, 0) + 1
+                    any_available = True
+            if not any_available:
+                tally.stuck[event] = tally.stuck.get(event, 0) + 1
+                break
+            state = engine.choose_state(state, policy(event, options, rng), in_place=True)
+            decisions += 1
+        self._record(state, rows, decisions, tally, pending)
+
+    def _check_pending(self, state: GameState, pending: dict[str, Any], tally: Tally) -> None:
+        env = self.engine.environment(state)
+        fired = state.fired
+        for ident, trigger in pending.items():
+            if ident != state.event and not (self.once[ident] and ident in fired) and trigger(env):
+                tally.held[ident] = tally.held.get(ident, 0) + 1
+
+    def _record(self, state: GameState, rows: list[tuple[Any, ...]], decisions: int, tally: Tally,
+                pending: dict[str, Any]) -> None:
+        tally.games += 1
+        ending = state.ending or "(unfinished)"
+        tally.endings[ending] = tally.endings.get(ending, 0) + 1
+        tally.decisions[decisions] = tally.decisions.get(decisions, 0) + 1
+        tally.turns[state.turn] = tally.turns.get(state.turn, 0) + 1
+        for ident, count in state.fired.items():
+            tally.fired[ident] = tally.fired.get(ident, 0) + count
+            tally.fired_games[ident] = tally.fired_games.get(ident, 0) + 1
+            pending.pop(ident, None)
+        taken, outcomes = tally.taken, tally.outcomes
+        for entry in state.log:
+            if entry["kind"] != "decision":
+                continue
+            key = f"{entry['event']}.{entry['choice']}"
+            taken[key] = taken.get(key, 0) + 1
+            if entry["outcome"] is not None:
+                key = f"{key}.{entry['outcome']}"
+                outcomes[key] = outcomes.get(key, 0) + 1
+        values = state.values
+        rows.append(tuple(values.values()))
+        low, high = tally.low, tally.high
+        for name, column in zip(values, zip(*rows)):
+            lo, hi = min(column), max(column)
+            if name not in low or lo < low[name]:
+                low[name] = lo
+            if name not in high or hi > high[name]:
+                high[name] = hi
+        stats = self.stat_ids
+        for name, column in zip(stats, zip(*(h.values() for h in state.history))):
+            lo, hi = min(column), max(column)
+            if lo < low[name]:
+                low[name] = lo
+            if hi > high[name]:
+                high[name] = hi
+            if lo != hi:
+                tally.moved.add(name)
+        final = tally.final_sum
+        for name in stats:
+            final[name] = final.get(name, 0.0) + values[name]
+
+
+# --- running, in one process or several --------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(folder: str, extra: tuple[str, ...], policy: str) -> None:
+    key = (folder, extra, policy)
+    if _WORKER.get("key") == key:
+        return  # inherited through fork: already loaded
+    from game.loader import load_scenario
+
+    content = load_scenario(Path(folder), [Path(p) for p in extra])
+    _WORKER.update(key=key, player=Player(content, policy))
+
+
+def _worker_chunk(seeds: tuple[int, int]) -> Tally:
+    start, stop = seeds
+    player: Player = _WORKER["player"]
+    return player.play_chunk(range(start, stop))
+
+
+def _chunks(seed: int, runs: int) -> list[tuple[int, int]]:
+    return [(seed + i, seed + min(i + CHUNK, runs)) for i in range(0, runs, CHUNK)]
+
+
+def run_games(
+    content: Content,
+    runs: int,
+    seed: int = 1,
+    policy: str = "random",
+    jobs: int = 1,
+    source: tuple[Path, Sequence[Path]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Tally:
+    """Play `runs` games with seeds seed, seed+1, ...; the result does not depend on `jobs`.
+
+    With more than one job, each process loads the content itself from `source` (folder and
+    extra content folders) unless it can inherit it through fork.
+    """
+    if runs < 0:
+        raise ValueError("runs must not be negative")
+    player = Player(content, policy)
+    chunks = _chunks(seed, runs)
+    total = Tally()
+    jobs = max(1, min(jobs, len(chunks)))
+    if jobs == 1 or source is None:
+        for start, stop in chunks:
+            total.merge(player.play_chunk(range(start, stop)))
+            if progress is not None:
+                progress(stop - start)
+        return total
+    folder, extra = source
+    init_args = (str(folder), tuple(str(p) for p in extra), policy)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":
+        _WORKER.update(key=init_args, player=player)
+    with context.Pool(jobs, initializer=_worker_init, initargs=init_args) as pool:
+        results: list[Tally | None] = [None] * len(chunks)
+        for index, tally in pool.imap_unordered(_indexed_chunk, list(enumerate(chunks))):
+            results[index] = tally
+            if progress is not None:
+                progress(tally.games)
+    for tally in results:
+        assert tally is not None
+        total.merge(tally)
+    return total
+
+
+def _indexed_chunk(item: tuple[int, tuple[int, int]]) -> tuple[int, Tally]:
+    index, seeds = item
+    return index, _worker_chunk(seeds)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def _spread(histogram: dict[int, int]) -> dict[str, float]:
+    values: list[int] = []
+    for value in sorted(histogram):
+        values.extend([value] * histogram[value])
+    if not values:
+        return {"median": 0, "q1": 0, "q3": 0, "min": 0, "max": 0}
+    if len(values) == 1:
+        q1 = q3 = float(values[0])
+    else:
+        q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"median": statistics.median(values), "q1": q1, "q3": q3, "min": values[0], "max": values[-1]}
+
+
+def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy: str, jobs: int) -> dict[str, Any]:
+    """Everything `simulate` tells, as plain data (what --json prints)."""
+    where = content.where
+    reasons = Reasons(content, Observed(content, tally), policy)
+    games = max(tally.games, 1)
+
+    def place(key: str) -> str:
+        location = where.get(key)
+        return f"{location.file}:{location.line}" if location else ""
+
+    endings = []
+    ending_ids = [e.model.id for e in content.endings]
+    for ident in [*ending_ids, *sorted(set(tally.endings) - set(ending_ids))]:
+        count = tally.endings.get(ident, 0)
+        item: dict[str, Any] = {"id": ident, "count": count, "share": round(count / games, 4),
+                                "where": place(f"ending:{ident}")}
+        if not count and ident in ending_ids:
+            item["reason"] = reasons.ending(ident)
+        endings.append(item)
+
+    events, choices, outcomes = [], [], []
+    for ident, event in content.events.items():
+        count = tally.fired.get(ident, 0)
+        item = {"id": ident, "count": count, "games": tally.fired_games.get(ident, 0),
+                "where": place(f"event:{ident}")}
+        if not count:
+            item["reason"] = reasons.event(ident)
+        events.append(item)
+        for choice in event.choices:
+            key = f"{ident}.{choice.id}"
+            taken = tally.taken.get(key, 0)
+            item = {"id": key, "count": taken, "offered": tally.offered.get(key, 0),
+                    "available": tally.available.get(key, 0), "where": place(f"choice:{key}")}
+            if not taken:
+                item["reason"] = reasons.choice(ident, choice.id)
+            choices.append(item)
+            for outcome in choice.outcomes:
+                okey = f"{key}.{outcome.id}"
+                happened = tally.outcomes.get(okey, 0)
+                item = {"id": okey, "count": happened, "where": place(f"outcome:{okey}")}
+                if not happened:
+                    item["reason"] = reasons.outcome(ident, choice.id, outcome.id)
+                outcomes.append(item)
+
+    unreached = []
+    for kind, items in (("event", events), ("choice", choices), ("outcome", outcomes), ("ending", endings)):
+        for item in items:
+            if "reason" in item:
+                unreached.append({"kind": kind, "id": item["id"], "where": item["where"], "reason": item["reason"]})
+
+    stats = []
+    for ident, stat in content.stats.items():
+        stats.append({
+            "id": ident,
+            "label": stat.label,
+            "min": stat.min,
+            "max": stat.max,
+            "initial": stat.initial,
+            "low": tally.low.get(ident, stat.initial),
+            "high": tally.high.get(ident, stat.initial),
+            "mean_final": round(tally.final_sum.get(ident, stat.initial) / games, 2),
+            "moved": ident in tally.moved,
+            "where": place(f"stat:{ident}"),
+        })
+
+    problems = [
+        {"kind": "stuck", "id": ident, "where": place(f"event:{ident}"), "games": count,
+         "message": f"event '{ident}' offered no available choice in {count} game(s); those games stopped there"}
+        for ident, count in sorted(tally.stuck.items())
+    ]
+
+    def covered(items: list[dict[str, Any]]) -> dict[str, int]:
+        return {"reached": sum(1 for i in items if i["count"]), "total": len(items)}
+
+    return {
+        "scenario": content.scenario.id,
+        "title": content.scenario.title,
+        "policy": policy,
+        "runs": tally.games,
+        "seed": seed,
+        "jobs": jobs,
+        "endings": endings,
+        "length": {"decisions": _spread(tally.decisions), "turns": _spread(tally.turns)},
+        "coverage": {
+            "summary": {"events": covered(events), "choices": covered(choices), "outcomes": covered(outcomes),
+                        "endings": covered([e for e in endings if e["id"] in ending_ids])},
+            "events": events,
+            "choices": choices,
+            "outcomes": outcomes,
+        },
+        "unreached": unreached,
+        "stats": stats,
+        "problems": problems,
+    }
+
+
+def simulate(
+    content: Content,
+    runs: int = 1000,
+    seed: int = 1,
+    policy: str = "random",
+    jobs: int = 1,
+    source: tuple[Path, Sequence[Path]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Play `runs` games and return the report (see build_report)."""
+    tally = run_games(content, runs, seed=seed, policy=policy, jobs=jobs, source=source, progress=progress)
+    return build_report(content, tally, runs=runs, seed=seed, policy=policy, jobs=jobs)
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as text for a terminal."""
+    lines = [
+        f"{report['title']} ({report['scenario']}): {report['runs']} games, policy {report['policy']}, "
+        f"seeds {report['seed']}..{report['seed'] + report['runs'] - 1}",
+        "",
+        "Endings",
+    ]
+    width = max((len(e["id"]) for e in report["endings"]), default=0)
+    for ending in report["endings"]:
+        lines.append(f"  {ending['id']:<{width}}  {ending['count']:>7}  {ending['share'] * 100:5.1f}%")
+    for name, spread in report["length"].items():
+        lines.append(
+            f"Game length ({name}): median {_number(spread['median'])}, quartiles {_number(spread['q1'])}"
+            f"–{_number(spread['q3'])}, min {_number(spread['min'])}, max {_number(spread['max'])}"
+        )
+    summary = report["coverage"]["summary"]
+    lines += ["", "Coverage: " + ", ".join(f"{kind} {c['reached']}/{c['total']}" for kind, c in summary.items())]
+    outcomes_of: dict[str, list[dict[str, Any]]] = {}
+    for outcome in report["coverage"]["outcomes"]:
+        outcomes_of.setdefault(outcome["id"].rsplit(".", 1)[0], []).append(outcome)
+    choices_of: dict[str, list[dict[str, Any]]] = {}
+    for choice in report["coverage"]["choices"]:
+        choices_of.setdefault(choice["id"].split(".", 1)[0], []).append(choice)
+    for event in report["coverage"]["events"]:
+        shown = f"{event['count']} times in {event['games']} games" if event["count"] else "never"
+        lines.append(f"  event {event['id']}: {shown}")
+        for choice in choices_of.get(event["id"], []):
+            label = choice["id"].split(".", 1)[1]
+            lines.append(f"    choice {label}: {choice['count'] or 'never'}")
+            for outcome in outcomes_of.get(choice["id"], []):
+                lines.append(f"      outcome {outcome['id'].rsplit('.', 1)[1]}: {outcome['count'] or 'never'}")
+    if report["unreached"]:
+        lines += ["", f"Never reached ({len(report['unreached'])})"]
+        for item in report["unreached"]:
+            lines.append(f"  {item['where']}: {item['kind']} '{item['id']}': {item['reason']}")
+    lines += ["", "Stats (lowest .. highest seen over all games; mean at the end)"]
+    width = max((len(s["id"]) for s in report["stats"]), default=0)
+    for stat in report["stats"]:
+        note = "" if stat["moved"] else "  never moved"
+        lines.append(
+            f"  {stat['id']:<{width}}  {_number(stat['low']):>6} .. {_number(stat['high']):<6} "
+            f"(of {_number(stat['min'])}..{_number(stat['max'])})  mean end {_number(stat['mean_final'])}{note}"
+        )
+    if report["problems"]:
+        lines += ["", "Problems"]
+        for problem in report["problems"]:
+            lines.append(f"  {problem['where']}: {problem['message']}")
+    return "\n".join(lines)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def command(folder: Path, extra: Sequence[Path], runs: int, seed: int, policy: str, jobs: int | None,
+            as_json: bool) -> int:
+    """`redline simulate`: load, play, print the report; content problems go to stderr, exit 1."""
+    import json
+    import sys
+
+    from game.loader import check_scenario
+
+    loaded = check_scenario(folder, extra)
+    if loaded.content is None:
+        for problem in loaded.problems:
+            print(problem, file=sys.stderr)
+        print(f"redline: {len(loaded.problems)} problem(s) in the content; nothing was simulated", file=sys.stderr)
+        return 1
+    content = loaded.content
+    jobs = default_jobs() if jobs is None else jobs
+    source = (folder, tuple(extra))
+    if sys.stderr.isatty() and not as_json:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("games", total=runs)
+            report = simulate(content, runs, seed=seed, policy=policy, jobs=jobs, source=source,
+                              progress=lambda done: bar.advance(task, done))
+    else:
+        report = simulate(content, runs, seed=seed, policy=policy, jobs=jobs, source=source)
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_report(report))
+    return 0

@@ -1,0 +1,1 @@
+"""The terminal interface: a Textual app around the engine. Only this package imports Textual."""

@@ -1,0 +1,107 @@
+"""The ending and debrief: the epilogue, the hidden truth beside the player's estimate, the meters, the decisions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from game.debrief import format_number, meter_series, sparkline, timeline, truth_rows, with_unit
+from game.engine import Engine, GameState
+from game.tui.widgets.timeline import timeline_content
+
+if TYPE_CHECKING:
+    from game.tui.app import RedLineApp
+
+
+def truth_content(engine: Engine, state: GameState) -> Content:
+    """Each hidden stat: what the player last believed, and what was true."""
+    rows = truth_rows(engine, state)
+    if not rows:
+        return Content.styled("Nothing was hidden from you in this scenario.", "dim italic")
+    width = max(len(view.label) for view, _ in rows)
+    lines = []
+    for view, truth in rows:
+        band = (view.high - view.low) / 2
+        believed = with_unit(f"≈{format_number(view.value)} ±{format_number(band)}", view.unit)
+        lines.append(Content.assemble(
+            f"{view.label:<{width}}  ",
+            ("you believed ", "dim"),
+            (f"{believed:<12}", "italic"),
+            ("  truth ", "dim"),
+            (with_unit(format_number(truth), view.unit), "bold $text-warning"),
+        ))
+    return Content("\n").join(lines)
+
+
+def chart_content(engine: Engine, state: GameState, width: int) -> Content:
+    """Every meter over the whole game, the truth now revealed, with its first and last values."""
+    stats = engine.content.stats
+    if not stats:
+        return Content("")
+    label_width = min(28, max(len(stat.label) for stat in stats.values()))
+    lines = []
+    for ident, stat in stats.items():
+        series = meter_series(engine, state, ident, reveal=True)
+        ends = f"{format_number(series[0])} → {with_unit(format_number(series[-1]), stat.unit)}"
+        spark_width = max(4, width - label_width - len(ends) - 6)
+        label = stat.label if len(stat.label) <= label_width else stat.label[: label_width - 1] + "…"
+        lines.append(Content.assemble(
+            f"{label:<{label_width}}  ",
+            (sparkline(series, stat.min, stat.max, spark_width), "$text-accent"),
+            "  ",
+            (ends, "dim"),
+        ))
+    return Content("\n").join(lines)
+
+
+class DebriefScreen(Screen[None]):
+    """Where every game ends."""
+
+    BINDINGS = [
+        Binding("e", "export_debrief", "Export debrief", id="export_debrief"),
+        Binding("n", "app.new_game", "New game", id="debrief_new_game"),
+        Binding("escape", "app.to_title", "Title", id="debrief_title"),
+    ]
+
+    @property
+    def game(self) -> RedLineApp:
+        return cast("RedLineApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        engine = self.game.engine
+        state = self.game.state
+        assert state is not None
+        ending = engine.ending(state)
+        with VerticalScroll(id="debrief"):
+            if ending is not None:
+                grade = f"  ({ending.grade})" if ending.grade else ""
+                yield Static(Content.assemble((ending.title, "bold $text-primary"), (grade, "italic")),
+                             id="ending-title")
+                yield Markdown(ending.epilogue.strip(), id="epilogue")
+            yield Static("What was hidden from you", classes="section")
+            yield Static(truth_content(engine, state), id="truth")
+            yield Static("The meters over the game", classes="section")
+            yield Static(id="chart")
+            yield Static("Your decisions", classes="section")
+            yield Static(timeline_content(timeline(engine, state)), id="decisions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#debrief").border_title = "Debrief"
+        self.query_one("#debrief").focus()
+
+    def on_resize(self) -> None:
+        state = self.game.state
+        if state is None:
+            return
+        chart = self.query_one("#chart", Static)
+        chart.update(chart_content(self.game.engine, state, max(30, chart.content_region.width or self.size.width - 6)))
+
+    def action_export_debrief(self) -> None:
+        self.game.action_export_debrief()

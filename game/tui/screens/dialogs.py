@@ -1,0 +1,157 @@
+"""Small dialogs: starting a new game, confirming quit, and the too-small-terminal notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+SEED_LIMIT = 2**63
+
+
+@dataclass(frozen=True)
+class NewGameRequest:
+    """What the player asked for: a scenario id (None for the loaded one) and a seed (None for random)."""
+
+    scenario: str | None
+    seed: int | None
+
+
+def parse_seed(text: str) -> int | None:
+    """A seed from what the player typed; blank means random. Raises ValueError with a reason."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError("the seed must be a whole number, or blank for a random one") from None
+    if not 0 <= value < SEED_LIMIT:
+        raise ValueError("the seed must be between 0 and 2**63-1")
+    return value
+
+
+class NewGameDialog(ModalScreen[NewGameRequest | None]):
+    """Choose the scenario (when there are several) and, optionally, a seed."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="new_game_cancel")]
+
+    def __init__(self, scenarios: list[tuple[str, str]], current: str) -> None:
+        super().__init__()
+        self.scenarios = scenarios  # (id, title)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-game-panel", classes="dialog"):
+            if len(self.scenarios) > 1:
+                yield Label("Scenario")
+                yield OptionList(*(Option(title, id=ident) for ident, title in self.scenarios), id="scenario-list")
+            yield Label("Seed (blank for a random one)")
+            yield Input(placeholder="random", id="seed", restrict=r"[0-9]*", max_length=19)
+            yield Static(id="seed-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Start", variant="primary", id="start")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-game-panel").border_title = "New game"
+        if len(self.scenarios) > 1:
+            options = self.query_one("#scenario-list", OptionList)
+            ids = [ident for ident, _ in self.scenarios]
+            options.highlighted = ids.index(self.current) if self.current in ids else 0
+        self.query_one("#seed", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._start()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#seed", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self._start()
+        else:
+            self.dismiss(None)
+
+    def _start(self) -> None:
+        try:
+            seed = parse_seed(self.query_one("#seed", Input).value)
+        except ValueError as error:
+            self.query_one("#seed-error", Static).update(Content.styled(str(error), "$text-error"))
+            return
+        scenario = None
+        if len(self.scenarios) > 1:
+            options = self.query_one("#scenario-list", OptionList)
+            if options.highlighted is not None:
+                scenario = self.scenarios[options.highlighted][0]
+        self.dismiss(NewGameRequest(scenario, seed))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; y or Enter on Yes confirms, n or Escape declines."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n", "answer(False)", "No", id="confirm_no"),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm_escape"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-panel", classes="dialog"):
+            yield Static(Content.styled(self.question, "bold"))
+            if self.detail:
+                yield Static(self.detail, id="confirm-detail")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (y)", variant="error", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class TooSmallScreen(Screen[None]):
+    """Covers the game while the terminal is smaller than the game can be drawn in."""
+
+    def __init__(self, min_width: int, min_height: int) -> None:
+        super().__init__()
+        self.min_width = min_width
+        self.min_height = min_height
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small-text")
+
+    def on_mount(self) -> None:
+        self.show_size(self.app.size.width, self.app.size.height)
+
+    def show_size(self, width: int, height: int) -> None:
+        self.query_one("#too-small-text", Static).update(Content.assemble(
+            ("Please enlarge the terminal", "bold"),
+            f"\n\nRed Line needs at least {self.min_width}×{self.min_height}; this one is {width}×{height}.",
+            "\nThe game is paused and comes back as soon as there is room.",
+        ))

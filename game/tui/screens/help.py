@@ -1,0 +1,80 @@
+"""Help: how to play, the keys, and what each meter means (from the scenario itself)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown
+
+from game.content import Content as GameContent
+
+HOW_TO_PLAY = """\
+## How to play
+
+You advise the President through a crisis, one decision at a time. Each turn a **brief** arrives:
+read it, hear your staff's **counsel** (▲ for a choice, ▼ against it, with each advisor's outlook in
+words), then make your **recommendation**. The President takes it. The **outcome** tells you what
+happened and which meters moved; the game goes on until one of the endings is reached or the
+calendar runs out.
+
+Some things you only **estimate** (≈): the number beside them is your intelligence's best guess and
+the ± its uncertainty. Better intelligence narrows the band. The truth is revealed at the debrief.
+
+A choice marked ✗ *unavailable* cannot be taken now; the reason is given beside it.
+
+## Keys
+
+| Key | What it does |
+|---|---|
+| 1–9 | take that choice |
+| ↑ ↓ then Enter | pick a choice from the list (or click it) |
+| b / c / m / t | go to the brief, the choices, the meters, the timeline |
+| Tab | move between panes; ↑ ↓ PgUp PgDn scroll the one you are in |
+| Enter | go on after an outcome |
+| F5 / F9 | quicksave / quickload |
+| Ctrl+P | command palette: new game, save, load, replay, export debrief, theme |
+| ? | this help (Escape closes it) |
+| Ctrl+Q | quit |
+"""
+
+
+def help_markdown(content: GameContent) -> str:
+    """The help text, ending with the scenario's own description of each meter."""
+    lines = [HOW_TO_PLAY, "## The meters", ""]
+    for stat in content.stats.values():
+        mark = "≈ " if stat.hidden else ""
+        description = stat.description or "No description."
+        lines.append(f"- **{mark}{stat.label}** ({_bounds(stat.min, stat.max)}{stat.unit}): {description}")
+    return "\n".join(lines) + "\n"
+
+
+def _bounds(low: float, high: float) -> str:
+    return f"{low:g}–{high:g}"
+
+
+class HelpScreen(ModalScreen[None]):
+    """Opened with ?, closed with ? or Escape."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="help_close"),
+        Binding("question_mark", "close", "Close", show=False, id="help_toggle"),
+        Binding("q", "close", "Close", show=False, id="help_close_q"),
+    ]
+
+    def __init__(self, content: GameContent) -> None:
+        super().__init__()
+        self.content = content
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-panel"):
+            yield Markdown(help_markdown(self.content), id="help-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-panel").border_title = "Help"
+        self.query_one("#help-text").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

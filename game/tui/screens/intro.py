@@ -1,0 +1,45 @@
+"""The briefing before the first decision: who the player is and what has happened."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from game.model import Scenario
+
+
+class IntroScreen(Screen[None]):
+    """The scenario's introduction; Enter begins the game."""
+
+    BINDINGS = [
+        Binding("enter", "begin", "Begin", id="intro_begin"),
+        Binding("escape", "app.to_title", "Title", id="intro_title"),
+    ]
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.seed = seed
+
+    def compose(self) -> ComposeResult:
+        scenario = self.scenario
+        with Vertical(id="intro-panel"):
+            with VerticalScroll(id="intro-body"):
+                yield Static(Content.assemble(("You are: ", "dim"), (scenario.role, "bold")), id="intro-role")
+                yield Markdown(scenario.intro.strip() or "The crisis begins.", id="intro-text")
+                yield Static(Content.styled(f"Seed {self.seed}: the same seed and the same decisions give the "
+                                            "same game.", "dim"), id="intro-seed")
+            yield Static(Content.styled("Press Enter to read the first brief.", "bold $text-accent"),
+                         id="intro-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#intro-panel").border_title = self.scenario.title
+        self.query_one("#intro-body").focus()
+
+    def action_begin(self) -> None:
+        self.dismiss(None)

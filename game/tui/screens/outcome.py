@@ -1,0 +1,103 @@
+"""The outcome of a decision: what happened and what changed. Hidden stats show only estimates."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Markdown, Static
+
+from game.content import Content as GameContent
+from game.debrief import format_number, with_unit
+from game.engine import Change, Resolution
+
+
+def change_line(change: Change, unit: str = "") -> Content:
+    """'Tension  40 → 50  ▲ +10'. A hidden stat shows the estimate before and after, never the truth."""
+    if change.hidden:
+        before, after = change.shown_before, change.shown_after
+        label = f"{change.label} (estimate)"
+        prefix = "≈"
+    else:
+        before, after = change.before, change.after
+        label = change.label
+        prefix = ""
+    delta = after - before
+    if delta > 0:
+        arrow, style = f"▲ +{format_number(delta)}", "bold $text-success"
+    elif delta < 0:
+        arrow, style = f"▼ −{format_number(-delta)}", "bold $text-error"
+    else:
+        arrow, style = "= no visible change", "dim"
+    return Content.assemble(
+        (f"{label}: ", ""),
+        f"{prefix}{with_unit(format_number(before), unit)} → ",
+        (f"{prefix}{with_unit(format_number(after), unit)}", "bold"),
+        "  ",
+        (arrow, style),
+    )
+
+
+def outcome_content(content: GameContent, resolution: Resolution) -> Content:
+    """The account of the change: meters, facts now true or no longer true, what was set in motion."""
+    lines: list[Content] = []
+    for change in resolution.changes:
+        stat = content.stats.get(change.stat)
+        lines.append(change_line(change, stat.unit if stat else ""))
+    for flag in resolution.flags_set:
+        described = content.flags[flag].description if flag in content.flags else ""
+        lines.append(Content.assemble(("✔ Now true: ", "bold"), described or flag))
+    for flag in resolution.flags_cleared:
+        described = content.flags[flag].description if flag in content.flags else ""
+        lines.append(Content.assemble(("✘ No longer true: ", "bold"), described or flag))
+    if resolution.scheduled:
+        count = len(resolution.scheduled)
+        what = "a consequence" if count == 1 else f"{count} consequences"
+        lines.append(Content.assemble(("⏳ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
+    for note in resolution.notes:
+        lines.append(Content.styled(f"· {note}", "dim"))
+    if not lines:
+        lines.append(Content.styled("Nothing you can measure changed.", "dim italic"))
+    return Content("\n").join(lines)
+
+
+class OutcomeScreen(ModalScreen[None]):
+    """Shown after each choice; Enter goes on to the next event or to the debrief."""
+
+    BINDINGS = [
+        Binding("enter", "continue", "Continue", id="outcome_continue"),
+        Binding("space", "continue", "Continue", show=False, id="outcome_continue_space"),
+        Binding("escape", "continue", "Continue", show=False, id="outcome_continue_escape"),
+    ]
+
+    def __init__(self, content: GameContent, resolution: Resolution) -> None:
+        super().__init__()
+        self.content = content
+        self.resolution = resolution
+
+    def compose(self) -> ComposeResult:
+        resolution = self.resolution
+        event = self.content.events[resolution.event]
+        choice = event.choice(resolution.choice)
+        label = choice.label if choice else resolution.choice
+        with Vertical(id="outcome-panel"):
+            with VerticalScroll(id="outcome-body"):
+                yield Static(Content.assemble(("You recommended: ", "dim"), (label, "bold")), id="outcome-choice")
+                if resolution.text:
+                    yield Markdown(resolution.text, id="outcome-text")
+                yield Static("What changed", classes="section")
+                yield Static(outcome_content(self.content, resolution), id="outcome-changes")
+            next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
+            yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        panel = self.query_one("#outcome-panel")
+        event = self.content.events[self.resolution.event]
+        panel.border_title = event.model.title
+        self.query_one("#outcome-body").focus()
+
+    def action_continue(self) -> None:
+        self.dismiss(None)

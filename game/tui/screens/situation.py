@@ -1,0 +1,116 @@
+"""The situation room: the brief, the counsel, the choices, the dashboard and the timeline."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from game.debrief import meter_series, timeline
+from game.engine import Decision
+from game.tui.widgets.choices import ChoiceList
+from game.tui.widgets.counsel import CounselPanel
+from game.tui.widgets.dashboard import Dashboard, Meter
+from game.tui.widgets.status import StatusBar
+from game.tui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from game.tui.app import RedLineApp
+
+HYPOTHETICAL_MARK = "◇ hypothetical"
+
+
+class SituationRoom(Screen[None]):
+    """The main screen: one decision at a time."""
+
+    BINDINGS = [
+        Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
+        *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
+        Binding("b", "focus_pane('brief')", "Brief", id="focus_brief"),
+        Binding("c", "focus_pane('choices')", "Choices", id="focus_choices"),
+        Binding("m", "focus_pane('dashboard')", "Meters", id="focus_meters"),
+        Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
+    ]
+
+    @property
+    def game(self) -> RedLineApp:
+        return cast("RedLineApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="room"):
+            with Vertical(id="desk"):
+                with VerticalScroll(id="brief"):
+                    yield Static(id="event-title")
+                    yield Markdown(id="brief-text")
+                    yield Static(id="source")
+                    yield Static("Counsel", classes="section")
+                    yield CounselPanel(id="counsel")
+                yield ChoiceList(id="choices")
+            with Vertical(id="side"):
+                with VerticalScroll(id="dashboard"):
+                    yield Dashboard(id="meters")
+                yield Timeline(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#brief").border_title = "Brief"
+        self.query_one("#choices").border_title = "Your recommendation"
+        self.query_one("#dashboard").border_title = "Dashboard"
+        self.query_one("#timeline").border_title = "Timeline"
+        self.show_decision()
+        self.query_one(ChoiceList).focus()
+
+    def show_decision(self) -> None:
+        """Show the question in front of the player now."""
+        decision = self.game.decision
+        if decision is None:
+            return
+        engine = self.game.engine
+        state = self.game.state
+        assert state is not None
+        event = decision.event
+        self.query_one(StatusBar).show(engine, decision)
+        title = Content.styled(event.title, "bold")
+        if event.hypothetical:
+            title = Content.assemble(title, "  ", (HYPOTHETICAL_MARK, "italic $text-warning"))
+        self.query_one("#event-title", Static).update(title)
+        self.query_one("#brief-text", Markdown).update(event.brief.strip())
+        source = self.query_one("#source", Static)
+        source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
+        source.display = bool(event.source)
+        self.query_one(CounselPanel).show(engine.content, decision)
+        self.query_one(ChoiceList).show(decision.choices)
+        meters = [Meter(view, tuple(meter_series(engine, state, view.id))) for view in decision.stats]
+        self.query_one(Dashboard).show(meters)
+        self.query_one(Timeline).show(timeline(engine, state))
+        self.query_one("#brief", VerticalScroll).scroll_home(animate=False)
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.game.decision
+
+    def action_choose(self, number: int) -> None:
+        decision = self.decision
+        if decision is None:
+            return
+        if not 1 <= number <= len(decision.choices):
+            self.app.bell()
+            return
+        choice = decision.choices[number - 1]
+        if not choice.available:
+            reason = f": {choice.reason}" if choice.reason else ""
+            self.notify(f"“{choice.label}” is not available{reason}", title="Unavailable", severity="warning")
+            return
+        self.game.take_choice(choice.id)
+
+    def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
+        self.game.take_choice(message.choice_id)
+
+    def action_focus_pane(self, pane: str) -> None:
+        self.query_one(f"#{pane}").focus()

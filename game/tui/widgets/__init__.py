@@ -1,0 +1,1 @@
+"""Widgets of the situation room: status bar, counsel, choices, dashboard and timeline."""

@@ -1,0 +1,85 @@
+"""The dashboard: every meter with its value, bounds and a sparkline; hidden ones as estimates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widget import Widget
+
+from game.debrief import format_number, sparkline
+from game.engine import StatView
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One row of the dashboard: what the player sees now and the history to chart."""
+
+    view: StatView
+    series: tuple[float, ...]
+
+
+def meter_value(view: StatView) -> str:
+    """'42', or for a hidden stat '≈45±25': the estimate and the half-width of its band."""
+    if view.hidden:
+        band = (view.high - view.low) / 2
+        return f"≈{format_number(view.value)}±{format_number(band)}"
+    return format_number(view.value)
+
+
+def meter_bounds(view: StatView) -> str:
+    bounds = f"/{format_number(view.max)}" if view.min == 0 else f" {format_number(view.min)}–{format_number(view.max)}"
+    return bounds + view.unit
+
+
+def meter_lines(meters: Sequence[Meter], width: int) -> list[Content]:
+    """The dashboard laid out for a width: the label gives way first, then the sparkline."""
+    if not meters:
+        return []
+    value_width = max(len(meter_value(m.view)) for m in meters)
+    bounds_width = max(len(meter_bounds(m.view)) for m in meters)
+    spark_width = max(0, min(12, (width - value_width - bounds_width - 12) // 2))
+    label_width = max(4, width - value_width - bounds_width - spark_width - 3)
+    lines = []
+    for meter in meters:
+        view = meter.view
+        label = view.label if len(view.label) <= label_width else view.label[: label_width - 1] + "…"
+        value_style = "italic $text-warning" if view.hidden else "bold"
+        spark = sparkline(meter.series, view.min, view.max, spark_width) if spark_width else ""
+        lines.append(Content.assemble(
+            (f"{label:<{label_width}} ", ""),
+            (f"{meter_value(view):>{value_width}}", value_style),
+            (f"{meter_bounds(view):<{bounds_width}}", "dim"),
+            " ",
+            (f"{spark:>{spark_width}}", "$text-accent"),
+        ))
+    return lines
+
+
+class Dashboard(Widget):
+    """The meters, one a line; its width decides how much of each it can show."""
+
+    DEFAULT_CSS = """
+    Dashboard {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._meters: tuple[Meter, ...] = ()
+
+    def show(self, meters: Sequence[Meter]) -> None:
+        self._meters = tuple(meters)
+        self.refresh(layout=True)
+
+    @property
+    def meters(self) -> tuple[Meter, ...]:
+        return self._meters
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self._meters)
+
+    def render(self) -> Content:
+        return Content("\n").join(meter_lines(self._meters, self.content_region.width or self.size.width))

@@ -1,0 +1,64 @@
+"""The one-line status bar of the situation room: turn, date, season, days to the next named date."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from game.engine import Decision, Engine
+
+
+def next_named_date(days_to: dict[str, int]) -> tuple[str, int] | None:
+    """The nearest named date that is today or still ahead, e.g. ("election", 5)."""
+    ahead = [(days, name) for name, days in days_to.items() if days >= 0]
+    if not ahead:
+        return None
+    days, name = min(ahead)
+    return name, days
+
+
+def countdown(days_to: dict[str, int]) -> str:
+    """'5 days to the election', 'Election day', or '' when every named date has passed."""
+    upcoming = next_named_date(days_to)
+    if upcoming is None:
+        return ""
+    name, days = upcoming
+    words = name.replace("_", " ")
+    if days == 0:
+        return f"{words.capitalize()} day" if " " not in words else f"Today: {words}"
+    return f"{days} day{'s' if days != 1 else ''} to the {words}"
+
+
+class StatusBar(Static):
+    """Where and when the player is."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def show(self, engine: Engine, decision: Decision) -> None:
+        scenario = engine.content.scenario
+        season = next((s.label for s in scenario.seasons if s.id == decision.season), "")
+        parts = [
+            (scenario.title.upper(), "bold"),
+            f"Turn {decision.turn} of {scenario.last_turn}",
+            decision.date.strftime("%a %d %b %Y"),
+        ]
+        if season:
+            parts.append(season)
+        count = countdown(decision.days_to)
+        if count:
+            parts.append((count, "bold"))
+        pieces: list[str | tuple[str, str]] = []
+        for index, part in enumerate(parts):
+            if index:
+                pieces.append(" │ ")
+            pieces.append(part)
+        self.update(Content.assemble(*pieces))

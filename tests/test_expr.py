@@ -1,0 +1,216 @@
+"""The expression language: what it computes, what it refuses, and that it never escapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.expr import CHOSE_KEY, FIRED_KEY, ExprError, Names, compile_effect, compile_expr
+
+ELECTION = dt.date(2024, 11, 5).toordinal()
+
+NAMES = Names(
+    types={
+        "escalation": "num",
+        "intel": "num",
+        "strikes": "num",
+        "declassified": "bool",
+        "turn": "num",
+        "date": "date",
+        "season": "str",
+        "calendar_over": "bool",
+        "election": "date",
+        "days_to_election": "num",
+    },
+    constants={"election": ELECTION},
+    string_values={"season": ("", "mud", "winter")},
+    events=frozenset({"opening"}),
+    choices={"opening": frozenset({"warn", "wait"})},
+    assignable={"escalation": "stat", "intel": "stat", "strikes": "counter", "declassified": "flag"},
+)
+
+
+def env(**values: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "escalation": 40.0,
+        "intel": 20.0,
+        "strikes": 0,
+        "declassified": False,
+        "turn": 3,
+        "date": dt.date(2024, 10, 31).toordinal(),
+        "season": "mud",
+        "calendar_over": False,
+        "days_to_election": 5,
+        FIRED_KEY: {"opening": 1},
+        CHOSE_KEY: {"opening.warn"},
+    }
+    base.update(values)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "expected"),
+    [
+        ("escalation >= 40 and not declassified", "bool", True),
+        ("10 <= escalation <= 39", "bool", False),
+        ("escalation / 0", "num", 0),
+        ("escalation % 0", "num", 0),
+        ("clamp(escalation * 3, 0, 100)", "num", 100),
+        ("max(intel, 25, 3) - min(intel, 5)", "num", 20),
+        ("abs(intel - escalation)", "num", 20),
+        ("round(intel / 3)", "num", 7),
+        ('season == "mud"', "bool", True),
+        ("date < election and days_until(election) == 5", "bool", True),
+        ("days_since(election) == -5", "bool", True),
+        ("days_to_election", "num", 5),
+        ("1 if declassified else 2", "num", 2),
+        ('fired("opening") == 1 and chose("opening", "warn") and not chose("opening", "wait")', "bool", True),
+        ("-escalation + +5", "num", -35),
+        ("(turn - 1) * 7", "num", 14),
+    ],
+)
+def test_expressions_compute_what_an_author_expects(text: str, want: str, expected: object) -> None:
+    assert compile_expr(text, NAMES, want)(env()) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("escalaton > 3", "unknown name 'escalaton'; did you mean 'escalation'?"),
+        ("escalation and true", "each side of 'and' must be true/false"),
+        ('season == "summer"', "'season' is never \"summer\""),
+        ("declassified > 1", "cannot compare true/false with a number"),
+        ("date + date", "cannot use '+' on a date and a date"),
+        ("True", "write 'true' in lower case"),
+        ("mx(1, 2)", "unknown function 'mx'; did you mean 'max'?"),
+        ("clamp(1, 2)", "clamp() takes 3 argument(s), not 2"),
+        ('fired("nothing")', "unknown event 'nothing'"),
+        ('chose("opening", "wiat")', "event 'opening' has no choice 'wiat'; did you mean 'wait'?"),
+        ("escalation >", "cannot read the expression"),
+        ("", "empty expression"),
+        ("1 if true else false", "both branches must have the same type"),
+    ],
+)
+def test_mistakes_get_a_clear_message(text: str, message: str) -> None:
+    with pytest.raises(ExprError) as error:
+        compile_expr(text, NAMES, "bool" if "if" not in text else "num")
+    assert message in error.value.message
+
+
+def test_error_column_points_at_the_mistake() -> None:
+    with pytest.raises(ExprError) as error:
+        compile_expr("intel > 3 and escalaton > 3", NAMES, "bool")
+    assert error.value.col == 14
+
+
+def test_condition_must_give_true_or_false() -> None:
+    with pytest.raises(ExprError, match="expected true/false, but this expression gives a number"):
+        compile_expr("escalation + 1", NAMES, "bool")
+
+
+SANDBOX_ESCAPES = [
+    "__import__('os').system('true')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "escalation.__class__",
+    "open('/etc/passwd').read()",
+    "eval('1')",
+    "exec('x=1')",
+    "getattr(escalation, 'real')",
+    "globals()",
+    "(lambda: 1)()",
+    "[x for x in (1, 2)]",
+    "{'a': 1}['a']",
+    "intel[0]",
+    "f'{intel}'",
+    "9**9**9",
+    "2**100000",
+    "(x := 3)",
+    "intel @ intel",
+    "b'bytes'",
+    "1j",
+    "None",
+    "__builtins__",
+    "compile('1', 'x', 'eval')",
+    "max(*[1, 2])",
+    "min(a=1)",
+    "'a' * 10**8",
+    "escalation if __debug__ else 0",
+    "99999999999999999999",
+    "1e400",
+]
+
+
+@pytest.mark.parametrize("text", SANDBOX_ESCAPES)
+def test_known_sandbox_escapes_are_rejected(text: str) -> None:
+    with pytest.raises(ExprError):
+        compile_expr(text, NAMES, "num")
+
+
+def test_depth_and_length_are_bounded() -> None:
+    with pytest.raises(ExprError, match="too long"):
+        compile_expr("1 + " * 200 + "1", NAMES, "num")
+    with pytest.raises(ExprError, match="nested too deeply"):
+        compile_expr("(1 + " * 40 + "1" + ")" * 40, NAMES, "num")
+    with pytest.raises(ExprError, match="nested too deeply"):
+        compile_expr("not " * 60 + "true", NAMES, "bool")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=120))
+def test_arbitrary_text_only_ever_gives_an_expression_error(text: str) -> None:
+    for want in ("num", "bool"):
+        try:
+            compile_expr(text, NAMES, want)  # type: ignore[arg-type]
+        except ExprError as error:
+            assert error.message
+            assert 0 <= error.col <= max(len(text), 400)
+    try:
+        compile_effect(text, NAMES)
+    except ExprError as error:
+        assert error.message
+
+
+EXPRESSION_PARTS = st.sampled_from(
+    ["escalation", "intel", "turn", "1", "0", "2.5", "(", ")", "+", "-", "*", "/", "%", " and ", " or ",
+     "not ", "<", ">=", "==", "true", "declassified", "min(", "max(", ",", "clamp(", '"mud"', "season",
+     " if ", " else ", "days_until(", "election", "date", "**", ".", "[", "]", "abs("]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(EXPRESSION_PARTS, max_size=25).map("".join))
+def test_near_miss_expressions_compile_or_fail_cleanly(text: str) -> None:
+    for want in ("num", "bool"):
+        try:
+            function = compile_expr(text, NAMES, want)  # type: ignore[arg-type]
+        except ExprError:
+            continue
+        result = function(env())
+        assert isinstance(result, bool) if want == "bool" else isinstance(result, (int, float))
+
+
+def test_effects_parse_to_target_operator_and_value() -> None:
+    effect = compile_effect("escalation += intel / 2", NAMES)
+    assert (effect.target, effect.op, effect.value(env())) == ("escalation", "+=", 10)
+    assert compile_effect("declassified = true", NAMES).value(env()) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("declassified += 1", "'declassified' is a flag"),
+        ("turn += 1", "'turn' cannot be changed by an effect"),
+        ("escalaton += 1", "did you mean 'escalation'?"),
+        ("escalation += true", "expected a number"),
+        ("declassified = 1", "expected true/false"),
+        ("escalation == 3", "an effect is 'name += value'"),
+        ("escalation += ", "empty expression"),
+    ],
+)
+def test_bad_effects_are_explained(text: str, message: str) -> None:
+    with pytest.raises(ExprError) as error:
+        compile_effect(text, NAMES)
+    assert message in error.value.message
