@@ -7,6 +7,7 @@ it changed under the save.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -255,10 +256,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     _fsync_folder(folder)
 
@@ -315,10 +314,8 @@ def write_autosave(folder: Path, record: SaveRecord, keep: int = AUTOSAVE_KEEP) 
                 continue
     mine.sort(reverse=True)
     for _, _, old in mine[max(0, keep - 1):]:
-        try:
+        with contextlib.suppress(OSError):  # another process may have pruned it already
             old.unlink()
-        except OSError:
-            pass  # another process may have pruned it already
     return path
 
 
@@ -378,16 +375,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a save")
 
 
-def parse_save(raw: bytes) -> SaveRecord:
-    """Read a save from its bytes, or raise SaveError with a one-line reason."""
+_JSON_KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+
+
+def _decode(raw: bytes) -> dict[str, Any]:
+    """The JSON object in the bytes, or SaveError saying why there is none."""
     if not raw.strip():
         raise SaveError("empty: nothing was saved in it" if not raw else "empty: only blank space")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < 16 and not raw.lstrip().startswith(b"{"):
-            raise SaveError("not a save: binary data, not JSON text")
-        raise SaveError(f"corrupted: byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8 text")
+            raise SaveError("not a save: binary data, not JSON text") from None
+        raise SaveError(f"corrupted: byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8 text") from None
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
         raise SaveError(f"not a save: not JSON (it begins {stripped[:20]!r})")
@@ -395,21 +395,26 @@ def parse_save(raw: bytes) -> SaveRecord:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
-            raise SaveError(f"truncated: the file stops after {len(raw)} bytes, in the middle of the save")
-        raise SaveError(f"corrupted: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})")
+            raise SaveError(f"truncated: the file stops after {len(raw)} bytes, in the middle of the save") from None
+        raise SaveError(f"corrupted: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
     except ValueError as exc:
-        raise SaveError(f"corrupted: {exc}")
+        raise SaveError(f"corrupted: {exc}") from None
     except RecursionError:
-        raise SaveError("not a save: JSON nested too deeply")
+        raise SaveError("not a save: JSON nested too deeply") from None
     if not isinstance(data, dict):
-        raise SaveError(f"not a save: the JSON is {type(data).__name__ if data is not None else 'null'}, "
-                     "not an object")
+        kind = "null" if data is None else _JSON_KINDS.get(type(data), type(data).__name__)
+        raise SaveError(f"not a save: the JSON is {kind}, not an object")
+    return data
+
+
+def _check_envelope(data: dict[str, Any]) -> None:
+    """Format, version and checksum: whether this is a save of ours, and intact."""
     fmt = data.get("format")
     if fmt != FORMAT:
         if isinstance(fmt, str) and difflib.SequenceMatcher(None, fmt, FORMAT).ratio() >= 0.8:
             raise SaveError(f"corrupted: the format name reads {fmt!r}, not {FORMAT!r}")
         if fmt is None:
-            raise SaveError(f"not a save: JSON without \"format\": \"{FORMAT}\"")
+            raise SaveError(f'not a save: JSON without "format": "{FORMAT}"')
         raise SaveError(f"not a save: its format is {str(fmt)[:40]!r}, not {FORMAT!r}")
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -418,16 +423,22 @@ def parse_save(raw: bytes) -> SaveRecord:
         raise SaveError(f"made by a newer Red Line: save version {version}, this one reads up to version {VERSION}")
     if data.get("checksum") != checksum(data):
         raise SaveError("corrupted: the checksum does not match the contents (damaged, or edited by hand)")
+
+
+def parse_save(raw: bytes) -> SaveRecord:
+    """Read a save from its bytes, or raise SaveError with a one-line reason."""
+    data = _decode(raw)
+    _check_envelope(data)
     try:
         body = SaveFile.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        raise SaveError(f"damaged: {_where(error['loc'])}: {error['msg'].lower()}")
+        raise SaveError(f"damaged: {_where(error['loc'])}: {error['msg'].lower()}") from None
     try:
         state = GameState.from_dict(body.state)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise SaveError(f"damaged: the state snapshot is unreadable ({detail})")
+        raise SaveError(f"damaged: the state snapshot is unreadable ({detail})") from None
     steps = tuple(Step.from_dict(step.model_dump()) for step in body.decisions)
     start = Start.from_dict(body.start.model_dump())
     if state.seed != body.seed or choices_of(state) != [(s.event, s.choice) for s in steps]:
