@@ -260,7 +260,7 @@ def cmd_saves(args: argparse.Namespace) -> int:
             rows.append((item.path.name, saved.slot, saved.scenario, progress(saved), local_time(saved.saved), status))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
     return 0
 
 
