@@ -264,7 +264,7 @@ class _Loader:
                 model = self.validate(ENTRY_MODELS[key], item, source, (key, index))
                 if model is not None:
                     entries.append(_Entry(key, model, source, (key, index), pack))
-                elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                elif isinstance(item, dict) and isinstance(item.get("id"), str) and _ID.match(item["id"]):
                     self.broken[key][item["id"]] = item
         return entries
 
@@ -272,14 +272,25 @@ class _Loader:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            # a misspelt field is one mistake: report the unknown name with its suggestion, not also
+            # the missing field it was meant to be
+            meant = set()
+            for error in errors:
+                loc = tuple(error["loc"])
+                if error["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+                    holder = _model_at(model, loc)
+                    options = list(holder.model_fields) if holder else []
+                    for close in difflib.get_close_matches(loc[-1], options, n=1, cutoff=0.6):
+                        meant.add(loc[:-1] + (close,))
             seen: set[tuple[Any, ...]] = set()
-            for error in exc.errors(include_url=False):
+            for error in errors:
                 loc = _strip_union_tags(tuple(error["loc"]))
-                if loc in seen:
+                if loc in seen or (error["type"] == "missing" and loc in meant):
                     continue
                 seen.add(loc)
-                where = source.at(prefix + loc)
-                self.problem(where, _explain(model, loc, error))
+                at_value = error["type"] not in ("missing", "extra_forbidden")
+                self.problem(source.at(prefix + loc, value=at_value), _explain(model, loc, error))
             return None
 
     # --- checking and compiling -------------------------------------------------------------
@@ -399,7 +410,7 @@ class _Loader:
                 when = self.expr(entry, ("when",), ending.when, names, "bool")
                 if when is None:
                     continue
-            elif ident != scenario.timeout_ending:
+            elif ident != scenario.timeout_ending and scenario.timeout_ending in chosen["ending"]:
                 self.problem(entry.at(), f"ending '{ident}' has no 'when' and is not the timeout ending, "
                                          "so it can never be reached")
             endings.append(CompiledEnding(ending, when))
@@ -633,6 +644,7 @@ def _suggest(name: str, options: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _UNION_TAG = re.compile(r"^(float|int|str|bool|date|list\[.*\]|.*\[.*\]|constrained-str|function-.*)$")
 
 
@@ -698,9 +710,9 @@ def _explain(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
     shown = repr(given)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    if kind in ("float_type", "string_type") or (expected and kind.endswith("_type")):
-        if _is_number_or_expr(model, loc):
-            return f"'{field_name}' must be a number or an expression in quotes, not {shown}"
+    if _is_number_or_expr(model, loc) and expected:
+        return f"'{field_name}' must be a number or an expression in quotes, not {shown}"
+    if expected and (kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("int_from")):
         return f"'{field_name}' must be {expected}, not {shown}"
     message = str(error.get("msg", "invalid value"))
     return f"'{field_name}': {message[0].lower() + message[1:]} (got {shown})"

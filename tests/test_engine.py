@@ -1,0 +1,259 @@
+"""The turn engine: decisions, consequences, endings, fog of war, and determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.engine import Engine, GameState, InvalidChoice, roll
+from game.loader import load_scenario
+from tests.conftest import MINI
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_scenario(MINI))
+
+
+def play(engine: Engine, seed: int, picks: list[str] | None = None, rng_seed: int = 0) -> GameState:
+    """Play to the end: the given choice ids first, then random available choices."""
+    rng = random.Random(rng_seed)
+    state = engine.new_game(seed)
+    queue = list(picks or [])
+    while not state.over:
+        decision = engine.decision(state)
+        assert decision is not None
+        options = [c.id for c in decision.choices if c.available]
+        pick = queue.pop(0) if queue else rng.choice(options)
+        state = engine.choose(state, pick).state
+    return state
+
+
+def test_first_decision_is_the_opening_with_counsel(engine: Engine) -> None:
+    decision = engine.decision(engine.new_game(1))
+    assert decision is not None
+    assert decision.event.id == "opening" and decision.turn == 1
+    assert str(decision.date) == "2024-10-23" and decision.season == "mud"
+    assert decision.days_to == {"election": 13}
+    warn = decision.choice("warn")
+    assert warn is not None and [c.advisor for c in warn.counsel] == ["hawk", "dove"]
+
+
+def test_unavailable_choice_shows_its_reason_and_cannot_be_taken(engine: Engine) -> None:
+    state = engine.new_game(1)
+    decision = engine.decision(state)
+    assert decision is not None
+    strike = decision.choice("strike")
+    assert strike is not None and not strike.available
+    assert strike.reason == "Tension is too low to justify it."
+    with pytest.raises(InvalidChoice, match="not available"):
+        engine.choose(state, "strike")
+    with pytest.raises(InvalidChoice):
+        engine.choose(state, "no_such_choice")
+
+
+def test_choose_does_not_change_the_given_state(engine: Engine) -> None:
+    state = engine.new_game(1)
+    before = json.dumps(state.to_dict(), sort_keys=True)
+    engine.choose(state, "warn")
+    assert json.dumps(state.to_dict(), sort_keys=True) == before
+
+
+def test_effects_flags_and_follow_ups(engine: Engine) -> None:
+    state = engine.new_game(1)
+    resolution = engine.choose(state, "warn")
+    tension = next(c for c in resolution.changes if c.stat == "tension")
+    assert (tension.before, tension.after) == (40, 50)
+    assert resolution.flags_set == ("warned",)
+    assert resolution.scheduled == (("reply", 2),)
+    assert "Tension creeps up." in resolution.notes  # the per-turn rule of turn 2
+    new = resolution.state
+    assert new.turn == 2 and new.event == "reply" and new.values["tension"] == 52
+
+
+def test_visibility_condition_hides_a_choice(engine: Engine) -> None:
+    warned = engine.choose(engine.new_game(1), "warn").state
+    decision = engine.decision(warned)
+    assert decision is not None and [c.id for c in decision.choices] == ["accept", "gamble"]
+
+
+def test_outcome_chance_depends_on_state_and_is_reproducible(engine: Engine) -> None:
+    outcomes = set()
+    for seed in range(40):
+        state = engine.choose(engine.new_game(seed), "warn").state
+        resolution = engine.choose(state, "gamble")
+        again = engine.choose(state, "gamble")
+        assert resolution.outcome == again.outcome
+        outcomes.add(resolution.outcome)
+    assert outcomes == {"win", "lose"}
+
+
+def test_conditional_follow_up_fires_only_when_its_condition_holds(engine: Engine) -> None:
+    fired, skipped = 0, 0
+    for seed in range(60):
+        state = engine.choose(engine.new_game(seed), "warn").state
+        resolution = engine.choose(state, "gamble")
+        if resolution.outcome != "lose":
+            continue
+        # crisis is due next turn only if tension > 50 then (it always is after a lost gamble)
+        if resolution.state.event == "crisis":
+            fired += 1
+        else:
+            skipped += 1
+    assert fired > 0 and skipped == 0
+
+
+def test_stats_are_clamped_to_their_bounds(engine: Engine) -> None:
+    state = engine.choose(engine.new_game(3), "warn").state
+    state.values["tension"] = 95.0  # a test may set up any situation
+    state.values["tension"] = 100.0
+    resolution = engine.choose(state, "accept")
+    assert 0 <= resolution.state.values["tension"] <= 100
+
+
+def test_ending_by_condition_with_priority(engine: Engine) -> None:
+    state = engine.choose(engine.new_game(3), "warn").state
+    state.values["tension"] = 100.0
+    resolution = engine.choose(state, "gamble")
+    if resolution.outcome == "lose":
+        assert resolution.ending == "war"
+        assert engine.ending(resolution.state) is not None
+        assert engine.decision(resolution.state) is None
+
+
+def test_calendar_end_uses_conditions_then_the_timeout_ending(engine: Engine) -> None:
+    endings = {play(engine, seed, rng_seed=seed).ending for seed in range(60)}
+    assert "stalemate" in endings and "calm" in endings
+    for seed in range(10):
+        state = play(engine, seed, rng_seed=seed)
+        assert state.turn <= engine.content.scenario.last_turn
+
+
+def test_quiet_turns_are_logged(engine: Engine) -> None:
+    kinds = {entry["kind"] for seed in range(30) for entry in play(engine, seed, rng_seed=seed).log}
+    assert {"decision", "ending", "quiet"} <= kinds
+
+
+def test_repeatable_event_respects_its_cooldown(engine: Engine) -> None:
+    for seed in range(30):
+        turns = [e["turn"] for e in play(engine, seed, rng_seed=seed).decisions if e["event"] == "routine"]
+        assert all(b - a > 1 for a, b in zip(turns, turns[1:])), turns
+
+
+def test_once_events_fire_once(engine: Engine) -> None:
+    for seed in range(30):
+        events = [e["event"] for e in play(engine, seed, rng_seed=seed).decisions]
+        assert events.count("opening") == 1 and events.count("late") <= 1
+
+
+def test_hidden_stat_estimate_band_contains_truth_and_narrows_with_intel(engine: Engine) -> None:
+    for seed in range(200):
+        state = engine.new_game(seed)
+        low_intel = engine.estimate(state.values, "threat", seed, 1)
+        assert abs(low_intel[0] - state.values["threat"]) <= low_intel[1] + 0.1
+        values = dict(state.values, intel=100.0)
+        high_intel = engine.estimate(values, "threat", seed, 1)
+        assert high_intel[1] < low_intel[1]
+        assert abs(high_intel[0] - values["threat"]) <= high_intel[1] + 0.1
+
+
+def test_hidden_start_value_varies_by_seed_within_its_spread(engine: Engine) -> None:
+    starts = {engine.new_game(seed).values["threat"] for seed in range(100)}
+    assert len(starts) > 5 and min(starts) >= 40 and max(starts) <= 60
+
+
+def test_hidden_changes_are_reported_as_estimates(engine: Engine) -> None:
+    for seed in range(40):
+        state = engine.choose(engine.new_game(seed), "warn").state
+        resolution = engine.choose(state, "gamble")
+        threat = next(c for c in resolution.changes if c.stat == "threat")
+        assert threat.hidden
+        assert (threat.shown_before, threat.shown_after) != (threat.before, threat.after)
+
+
+def test_state_round_trips_through_json_exactly(engine: Engine) -> None:
+    state = engine.choose(engine.new_game(11), "warn").state
+    text = json.dumps(state.to_dict())
+    again = GameState.from_dict(json.loads(text))
+    assert again.to_dict() == state.to_dict()
+    assert json.dumps(again.to_dict()) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**63 - 1), picks=st.lists(st.integers(0, 5), max_size=8), cut=st.integers(0, 8))
+def test_saving_mid_game_and_continuing_is_the_same_game(seed: int, picks: list[int], cut: int) -> None:
+    engine = Engine(load_scenario(MINI))
+
+    def run(state: GameState, start: int, stop: int | None) -> GameState:
+        for i, pick in enumerate(picks[start:stop]):
+            if state.over:
+                break
+            decision = engine.decision(state)
+            assert decision is not None
+            options = [c.id for c in decision.choices if c.available]
+            state = engine.choose(state, options[pick % len(options)]).state
+            if stop is not None and start + i + 1 >= stop:
+                break
+        return state
+
+    straight = run(engine.new_game(seed), 0, None)
+    half = run(engine.new_game(seed), 0, cut)
+    restored = GameState.from_dict(json.loads(json.dumps(half.to_dict())))
+    resumed = run(restored, min(cut, len(picks)), None)
+    assert resumed.to_dict() == straight.to_dict()
+
+
+def test_rolls_depend_only_on_their_parts() -> None:
+    assert roll(7, "draw", 3) == roll(7, "draw", 3)
+    assert roll(7, "draw", 3) != roll(8, "draw", 3)
+    assert 0 <= roll(1, "x") < 1
+
+
+SCRIPT = """
+import json, random, sys
+from pathlib import Path
+from game.engine import Engine
+from game.loader import load_scenario
+engine = Engine(load_scenario(Path(sys.argv[1])))
+out = []
+for seed in range(25):
+    rng = random.Random(seed)
+    state = engine.new_game(seed)
+    while not state.over:
+        options = [c.id for c in engine.decision(state).choices if c.available]
+        state = engine.choose(state, rng.choice(options)).state
+    out.append(state.to_dict())
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+def test_same_seed_and_choices_give_the_same_game_in_any_process() -> None:
+    outputs = []
+    for hash_seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(MINI)], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0])) == 25
+
+
+def test_engine_core_does_not_import_textual_or_touch_files() -> None:
+    code = (
+        "import sys, builtins\n"
+        "import game.engine, game.expr, game.model\n"
+        "assert 'textual' not in sys.modules, 'textual imported'\n"
+        "assert 'rich' not in sys.modules, 'rich imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

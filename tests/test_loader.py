@@ -1,0 +1,212 @@
+"""Loading content: every kind of mistake is reported once, at its file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from game.loader import ContentError, check_scenario, load_scenario
+from tests.conftest import MINI
+
+Edit = Callable[[str, str, str], Path]
+EVENTS = "events/main.toml"
+
+
+def problems_of(folder: Path, extra: list[Path] | None = None) -> list[str]:
+    report = check_scenario(folder, extra or [])
+    assert report.content is None, "expected the content to be refused"
+    return [str(p) for p in report.problems]
+
+
+def only_problem(folder: Path) -> str:
+    problems = problems_of(folder)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_the_mini_fixture_loads_with_every_feature() -> None:
+    content = load_scenario(MINI)
+    assert list(content.events) == ["opening", "reply", "crisis", "routine", "late"]
+    assert content.choice_count == 10
+    assert [e.model.id for e in content.endings] == ["war", "calm", "stalemate"]
+    assert content.words > 0 and len(content.content_hash) == 64
+
+
+def test_toml_syntax_error_carries_line_and_column(edit: Edit) -> None:
+    folder = edit(EVENTS, 'title = "Reply"', 'title = "Reply')
+    problem = only_problem(folder)
+    assert problem.startswith(f"{folder.as_posix()}/events/main.toml:42:")
+    assert "TOML syntax" in problem
+
+
+def test_unknown_field_suggests_the_right_one(edit: Edit) -> None:
+    folder = edit(EVENTS, '  label = "Warn them"', '  lable = "Warn them"')
+    problem = only_problem(folder)
+    assert "events/main.toml:11:3: unknown field 'lable'" in problem
+    assert "did you mean 'label'?" in problem
+
+
+def test_missing_field_points_at_its_table(edit: Edit) -> None:
+    folder = edit(EVENTS, '  label = "Warn them"\n', "")
+    assert "events/main.toml:9:3: missing required field 'label'" in only_problem(folder)
+
+
+def test_wrong_type_names_what_was_expected(edit: Edit) -> None:
+    folder = edit(EVENTS, "  posture = 1\n", '  posture = "high"\n')
+    problem = only_problem(folder)
+    assert "events/main.toml:12:13: 'posture' must be a whole number, not 'high'" in problem
+
+
+def test_number_or_expression_field_says_so(edit: Edit) -> None:
+    folder = edit(EVENTS, 'weight = "1 + tension / 50"', "weight = [1]")
+    assert "'weight' must be a number or an expression in quotes" in only_problem(folder)
+
+
+def test_bad_id_is_explained(edit: Edit) -> None:
+    folder = edit(EVENTS, 'id = "opening"', 'id = "Opening Move"')
+    problems = problems_of(folder)
+    assert any("events/main.toml:2:6: 'Opening Move' is not a valid id" in p for p in problems)
+
+
+def test_duplicate_id_names_both_places(mini_copy: Path) -> None:
+    (mini_copy / "events" / "more.toml").write_text(
+        '[[event]]\nid = "reply"\ntitle = "Again"\nbrief = "x"\n[[event.choice]]\nid = "a"\nlabel = "A"\n',
+        encoding="utf-8",
+    )
+    problem = only_problem(mini_copy)
+    assert "events/more.toml:2:6: duplicate event id 'reply' (first defined at" in problem
+    assert "events/main.toml:40:1" in problem
+
+
+def test_unknown_name_in_condition_has_column_and_suggestion(edit: Edit) -> None:
+    folder = edit(EVENTS, 'trigger = "turn == 1"', 'trigger = "turn == 1 and tensoin > 3"')
+    assert only_problem(folder).endswith(
+        "events/main.toml:6:26: unknown name 'tensoin'; did you mean 'tension'?"
+    )
+
+
+def test_type_error_in_effect(edit: Edit) -> None:
+    folder = edit(EVENTS, '"warned = true"', '"warned = 3"')
+    assert "events/main.toml:13:" in only_problem(folder)
+    assert "expected true/false" in only_problem(folder)
+
+
+def test_unknown_follow_up_event(edit: Edit) -> None:
+    folder = edit(EVENTS, '{ event = "reply", after = 1 }', '{ event = "replly", after = 1 }')
+    assert only_problem(folder).endswith("events/main.toml:14:26: unknown event 'replly'; did you mean 'reply'?")
+
+
+def test_unknown_advisor_in_counsel(edit: Edit) -> None:
+    folder = edit(EVENTS, 'advisor = "dove"', 'advisor = "dover"')
+    assert "unknown advisor 'dover'; did you mean 'dove'?" in only_problem(folder)
+
+
+def test_unknown_timeout_ending(edit: Edit) -> None:
+    folder = edit("scenario.toml", 'timeout_ending = "stalemate"', 'timeout_ending = "stalmate"')
+    assert only_problem(folder).endswith(
+        "scenario.toml:10:18: unknown ending 'stalmate'; did you mean 'stalemate'?"
+    )
+
+
+def test_negative_weight_and_zero_chances(edit: Edit) -> None:
+    edit(EVENTS, 'weight = "1 + tension / 50"', "weight = -2")
+    folder = edit(EVENTS, "chance = 0.5\n", "chance = 0\n")
+    edit(EVENTS, 'chance = "0.5 + intel / 200"', "chance = 0")
+    problems = problems_of(folder)
+    assert any("weight must be a number from 0 up" in p for p in problems)
+    assert any("every outcome has chance 0" in p for p in problems)
+
+
+def test_availability_needs_a_reason(edit: Edit) -> None:
+    folder = edit(EVENTS, '  unavailable_reason = "Tension is too low to justify it."\n', "")
+    assert "needs an unavailable_reason" in only_problem(folder)
+
+
+def test_stat_initial_outside_its_range(edit: Edit) -> None:
+    folder = edit("scenario.toml", "initial = 40", "initial = 400")
+    assert only_problem(folder).endswith("scenario.toml:31:11: initial (400) is outside 0..100")
+
+
+def test_overlapping_seasons(edit: Edit) -> None:
+    folder = edit("scenario.toml", "start = 2024-11-16", "start = 2024-11-10")
+    assert "season 'winter' overlaps season 'mud'" in only_problem(folder)
+
+
+def test_unknown_table_suggests_the_right_one(mini_copy: Path) -> None:
+    (mini_copy / "extra.toml").write_text('[[events]]\nid = "x"\n', encoding="utf-8")
+    problem = only_problem(mini_copy)
+    assert "extra.toml:1:1: unknown table 'events'" in problem and "did you mean 'event'?" in problem
+
+
+def test_all_problems_are_reported_at_once(edit: Edit) -> None:
+    edit(EVENTS, '  label = "Escalate"', '  lable = "Escalate"')
+    edit(EVENTS, 'trigger = "turn == 1"', 'trigger = "turn == 1 and tensoin > 3"')
+    edit("scenario.toml", "initial = 40", "initial = 400")
+    folder = edit(EVENTS, 'advisor = "dove"', 'advisor = "dover"')
+    assert len(problems_of(folder)) == 4
+
+
+def test_a_broken_entry_does_not_cascade_into_unknown_name_errors(edit: Edit) -> None:
+    # the reply event is invalid, but the follow-up that names it must not also be reported
+    folder = edit(EVENTS, 'title = "Reply"\n', "")
+    problems = problems_of(folder)
+    assert len(problems) == 1 and "missing required field 'title'" in problems[0]
+
+
+def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
+    assert problems_of(tmp_path / "nowhere")[0].endswith("nowhere:1:1: no such folder")
+    (tmp_path / "empty").mkdir()
+    assert problems_of(tmp_path / "empty")[0].endswith("empty:1:1: no .toml files in this folder")
+
+
+def test_not_utf8_is_reported_not_raised(mini_copy: Path) -> None:
+    (mini_copy / "bad.toml").write_bytes(b'title = "\xff\xfe"\n')
+    assert "the file is not UTF-8 text" in only_problem(mini_copy)
+
+
+def test_no_scenario_table(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('[[flag]]\nid = "x"\n', encoding="utf-8")
+    assert "no [scenario] table" in problems_of(tmp_path)[0]
+
+
+def test_extra_content_replaces_by_id_and_says_so(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "events.toml").write_text(
+        '[[event]]\nid = "routine"\ntitle = "Routine, rewritten"\nbrief = "New."\ntrigger = "turn >= 2"\n'
+        '[[event.choice]]\nid = "ok"\nlabel = "OK"\n'
+        '[[event]]\nid = "brand_new"\ntitle = "New"\nbrief = "New."\ntrigger = "turn >= 3"\n'
+        '[[event.choice]]\nid = "ok"\nlabel = "OK"\n',
+        encoding="utf-8",
+    )
+    report = check_scenario(MINI, [pack])
+    assert report.content is not None
+    assert report.content.events["routine"].model.title == "Routine, rewritten"
+    assert "brand_new" in report.content.events
+    notes = [str(n) for n in report.notes]
+    assert any("event 'routine' replaces the one at" in n and "pack/events.toml:1:1" in n for n in notes)
+
+
+def test_unreachable_event_is_a_warning_not_an_error(mini_copy: Path) -> None:
+    (mini_copy / "orphan.toml").write_text(
+        '[[event]]\nid = "orphan"\ntitle = "O"\nbrief = "x"\n[[event.choice]]\nid = "a"\nlabel = "A"\n',
+        encoding="utf-8",
+    )
+    report = check_scenario(mini_copy)
+    assert report.content is not None
+    assert any("event 'orphan' has no trigger and no choice schedules it" in str(n) for n in report.notes)
+
+
+def test_load_scenario_raises_content_error_with_every_problem(edit: Edit) -> None:
+    folder = edit(EVENTS, 'advisor = "dove"', 'advisor = "dover"')
+    with pytest.raises(ContentError) as error:
+        load_scenario(folder)
+    assert len(error.value.problems) == 1
+
+
+def test_content_hash_changes_with_any_edit(edit: Edit) -> None:
+    before = load_scenario(MINI).content_hash
+    folder = edit(EVENTS, 'brief = "Something happened."', 'brief = "Something else happened."')
+    assert load_scenario(folder).content_hash != before
