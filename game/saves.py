@@ -383,7 +383,7 @@ def _decode(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         raise SaveError("empty: nothing was saved in it" if not raw else "empty: only blank space")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors add, is harmless
     except UnicodeDecodeError as exc:
         if exc.start < 16 and not raw.lstrip().startswith(b"{"):
             raise SaveError("not a save: binary data, not JSON text") from None
@@ -394,7 +394,8 @@ def _decode(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+        # A save is indented over many lines, so an error on its last line is where the file was cut off.
+        if FORMAT in text[:200] and "\n" not in text[exc.pos:].rstrip():
             raise SaveError(f"truncated: the file stops after {len(raw)} bytes, in the middle of the save") from None
         raise SaveError(f"corrupted: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
     except ValueError as exc:
@@ -413,10 +414,14 @@ def _check_envelope(data: dict[str, Any]) -> None:
     if fmt != FORMAT:
         if isinstance(fmt, str) and difflib.SequenceMatcher(None, fmt, FORMAT).ratio() >= 0.8:
             raise SaveError(f"corrupted: the format name reads {fmt!r}, not {FORMAT!r}")
+        if fmt is None and {"checksum", "decisions", "state"} & set(data):
+            raise SaveError("corrupted: the format field is missing, though the rest looks like a save")
         if fmt is None:
             raise SaveError(f'not a save: JSON without "format": "{FORMAT}"')
         raise SaveError(f"not a save: its format is {str(fmt)[:40]!r}, not {FORMAT!r}")
     version = data.get("version")
+    if version is None:
+        raise SaveError("corrupted: the save version is missing")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise SaveError(f"corrupted: the save version {str(version)[:20]!r} is not a version number")
     if version > VERSION:

@@ -276,7 +276,9 @@ def test_a_writer_killed_at_random_moments_never_leaves_a_broken_save(engine: En
         assert saves.read_save(path).to_dict() in (records[0].to_dict(), records[1].to_dict())
 
 
-def test_write_failure_removes_its_temporary_file(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failure_removes_its_temporary_file(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     record = saves.make_record(engine, engine.new_game(1), "slot", saves.GameInfo.new())
 
     def full_disk(fd: int) -> None:
