@@ -119,6 +119,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     if not args.plain:
         return cmd_tui(args)
+    if args.jump is not None and not args.dev:
+        print("redline: error: --jump needs --dev", file=sys.stderr)
+        return 2
+    if args.dev:
+        from game import devmode
+
+        return devmode.plain_command(_scenario_path(args.scenario), args.content, args.seed, args.jump)
     from game.engine import Engine
     from game.plain import play, wrap
     from game.saves import Autosaver, GameInfo, SaveError
@@ -419,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
     play.add_argument("--load", type=_folder, metavar="FILE", help="play on from a save file (--plain)")
     play.add_argument("--no-autosave", action="store_true", help="do not autosave after every decision (--plain)")
+    play.add_argument("--dev", action="store_true",
+                      help="for authors: reload the content when its files change, keeping the game where it was")
+    play.add_argument("--jump", metavar="EVENT",
+                      help="with --dev: start at this event, in a state that satisfies its trigger")
     play.set_defaults(func=cmd_play)
 
     saves = commands.add_parser("saves", help="list saved games and whether each can be loaded",

@@ -78,7 +78,7 @@ class Tally:
 Policy = Callable[[str, list[tuple[str, int, bool]], random.Random], str]
 
 
-class _Explorer:
+class Explorer:
     """Steers toward the least-taken choice, and first toward choices that schedule unreached events.
 
     Its memory lasts one chunk of games, so a run's result does not depend on how chunks are
@@ -153,7 +153,7 @@ def make_policy(name: str, content: Content) -> Policy:
     if name == "random":
         return _random
     if name == "explore":
-        return _Explorer(content)
+        return Explorer(content)
     if name == "cautious":
         return _by_posture(-1)
     if name == "forceful":
@@ -189,7 +189,7 @@ class Player:
         """Play one game per seed with a policy whose memory starts empty."""
         tally = Tally()
         policy = make_policy(self.policy_name, self.content)
-        explorer = policy if isinstance(policy, _Explorer) else None
+        explorer = policy if isinstance(policy, Explorer) else None
         # events whose trigger is checked at each decision until they are reached, to explain misses
         pending = dict(self.triggers)
         for seed in seeds:
