@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import write_scenario  # noqa: E402
-from game.engine import Engine  # noqa: E402
-from game.loader import load_scenario  # noqa: E402
+from benchmarks.synthetic import write_scenario
+from game.engine import Engine
+from game.loader import load_scenario
 
 
 def play_random(engine: Engine, seed: int) -> int:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import tomli  # noqa: E402
+import tomli
 
-from benchmarks.synthetic import write_scenario  # noqa: E402
-from game.loader import load_scenario  # noqa: E402
+from benchmarks.synthetic import write_scenario
+from game.loader import load_scenario
 
 
 def main() -> None:

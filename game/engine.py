@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, Content
+from game.content import CompiledFollowUp, Content
 from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
 from game.model import Counsel, Ending, Event
 
@@ -508,7 +508,7 @@ class Engine:
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
         blocked = {item[2] for item in state.scheduled}
-        for ident, count in state.fired.items():
+        for ident in state.fired:
             rules = self._repeat.get(ident)
             if rules is None or rules[0] or turn - state.last_fired[ident] <= rules[1]:
                 blocked.add(ident)
@@ -541,9 +541,11 @@ class Engine:
             if outcome_id:
                 for outcome in choice.outcomes:
                     if outcome.id == outcome_id:
-                        return outcome.followups[index]
+                        follow: CompiledFollowUp = outcome.followups[index]
+                        return follow
                 return None
-            return choice.followups[index]
+            follow = choice.followups[index]
+            return follow
         except (KeyError, IndexError, TypeError, ValueError):
             return None
 
@@ -614,7 +616,7 @@ def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:
         return items[-1]
     target = r * total
     acc = 0.0
-    for item, weight in zip(items, weights):
+    for item, weight in zip(items, weights, strict=True):
         acc += weight
         if target < acc:
             return item

@@ -408,14 +408,16 @@ class _Compiler:
                 f"(the functions are: {', '.join(FUNCTION_NAMES)})",
                 node,
             )
-        arg_types, result, impl = spec
-        if arg_types is None:
+        declared, result, impl = spec
+        if declared is None:
             if len(node.args) < 2:
                 raise self.fail(f"{name}() takes two or more numbers", node)
-            arg_types = ("num",) * len(node.args)
-        if len(node.args) != len(arg_types):
-            raise self.fail(f"{name}() takes {len(arg_types)} argument(s), not {len(node.args)}", node)
-        args = [self.expect(a, t, depth, f"each argument of {name}()") for a, t in zip(node.args, arg_types)]
+        elif len(node.args) != len(declared):
+            raise self.fail(f"{name}() takes {len(declared)} argument(s), not {len(node.args)}", node)
+        number: Type = "num"
+        arg_types = declared or (number,) * len(node.args)
+        args = [self.expect(a, t, depth, f"each argument of {name}()")
+                for a, t in zip(node.args, arg_types, strict=True)]
         if all(a.const is not _NOCONST for a in args):
             value = impl(*(a.const for a in args))
             return _Node(result, lambda v: value, value)
@@ -435,7 +437,7 @@ class _Compiler:
         ):
             shape = 'fired("event_id")' if name == "fired" else 'chose("event_id", "choice_id")'
             raise self.fail(f"write {shape} with quoted ids", node)
-        ids = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        ids = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
         event = ids[0]
         if event not in self.names.events:
             raise self.fail(f"unknown event '{event}'{_suggest(event, sorted(self.names.events))}", node)

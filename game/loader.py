@@ -282,7 +282,7 @@ class _Loader:
                     holder = _model_at(model, loc)
                     options = list(holder.model_fields) if holder else []
                     for close in difflib.get_close_matches(loc[-1], options, n=1, cutoff=0.6):
-                        meant.add(loc[:-1] + (close,))
+                        meant.add((*loc[:-1], close))
             seen: set[tuple[Any, ...]] = set()
             for error in errors:
                 loc = _strip_union_tags(tuple(error["loc"]))
@@ -446,7 +446,7 @@ class _Loader:
         )
 
     def check_stats(self, entries: dict[str, _Entry], stats: dict[str, Stat]) -> None:
-        for ident, entry in entries.items():
+        for _ident, entry in entries.items():
             stat: Stat = entry.model
             if stat.min >= stat.max:
                 self.problem(entry.at("max", value=True), f"max ({stat.max:g}) must be above min ({stat.min:g})")
@@ -522,7 +522,8 @@ class _Loader:
             return None
         return function
 
-    def effects(self, entry: _Entry, path: tuple[str | int, ...], texts: Iterable[str], names: Names) -> tuple[Effect, ...] | None:
+    def effects(self, entry: _Entry, path: tuple[str | int, ...], texts: Iterable[str],
+                names: Names) -> tuple[Effect, ...] | None:
         compiled: list[Effect] = []
         ok = True
         for i, text in enumerate(texts):
@@ -536,9 +537,8 @@ class _Loader:
             if not isinstance(cached, ExprError):
                 compiled.append(cached)
             else:
-                exc = cached
-                where = entry.at(*path, i, value=True, col_offset=_column_in(entry, (*path, i), exc.col))
-                self.problem(where, exc.message)
+                offset = _column_in(entry, (*path, i), cached.col)
+                self.problem(entry.at(*path, i, value=True, col_offset=offset), cached.message)
                 ok = False
         return tuple(compiled) if ok else None
 

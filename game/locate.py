@@ -8,6 +8,7 @@ not understand it stops and the positions found so far are used.
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections.abc import Sequence
 
 Path = tuple[str | int, ...]
@@ -24,10 +25,8 @@ class Locator:
         self.keys: dict[Path, tuple[int, int]] = {}
         self.values: dict[Path, tuple[int, int]] = {}
         self._arrays: dict[Path, int] = {}
-        try:
+        with contextlib.suppress(IndexError, ValueError):
             self._scan()
-        except (IndexError, ValueError):
-            pass
 
     def position(self, path: Sequence[str | int]) -> tuple[int, int]:
         """Where `path` was written, or its nearest written ancestor."""
@@ -90,9 +89,9 @@ class Locator:
         """Walk dotted key parts, stepping into the latest element of arrays of tables."""
         path: Path = base
         for part in parts:
-            path = path + (part,)
+            path = (*path, part)
             if path in self._arrays:
-                path = path + (self._arrays[path] - 1,)
+                path = (*path, self._arrays[path] - 1)
         return path
 
     def _scan(self) -> None:
@@ -107,9 +106,9 @@ class Locator:
             if text.startswith("[[", i):
                 parts, i = self._read_key(i + 2)
                 parent = self._resolve(parts[:-1])
-                array = parent + (parts[-1],)
+                array = (*parent, parts[-1])
                 self._arrays[array] = self._arrays.get(array, 0) + 1
-                table = array + (self._arrays[array] - 1,)
+                table = (*array, self._arrays[array] - 1)
                 self.keys.setdefault(array, self._pos(start))
                 self.keys[table] = self._pos(start)
                 i = text.index("]]", i) + 2
@@ -163,8 +162,8 @@ class Locator:
                 i = self._skip_space(i, newlines=True)
                 if text[i] == "]":
                     return i + 1
-                self.keys[path + (index,)] = self._pos(i)
-                i = self._value(i, path + (index,))
+                self.keys[(*path, index)] = self._pos(i)
+                i = self._value(i, (*path, index))
                 i = self._skip_space(i, newlines=True)
                 if text[i] == ",":
                     i += 1

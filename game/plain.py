@@ -58,7 +58,7 @@ def format_decision(engine: Engine, decision: Decision) -> str:
             counsel_lines.append(f"- {advisor.name} ({advisor.stance}) {verb} {number}:")
             counsel_lines.append(wrap(counsel.says, "    "))
     if counsel_lines:
-        lines += ["", "Counsel:"] + counsel_lines
+        lines += ["", "Counsel:", *counsel_lines]
     lines += ["", "Meters:"] + [f"  {format_stat(v)}" for v in decision.stats]
     lines += ["", "Choices:"]
     for number, choice in enumerate(decision.choices, start=1):

@@ -67,13 +67,19 @@ def test_check_reports_replacements_from_extra_content(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--bogus"], ["play", "--seed", "abc"], ["check", "--json", "--nope"], ["nosuchcommand"], ["play", "--seed", "-5"]],
+    [
+        ["--bogus"],
+        ["play", "--seed", "abc"],
+        ["check", "--json", "--nope"],
+        ["nosuchcommand"],
+        ["play", "--seed", "-5"],
+    ],
 )
 def test_bad_argument_is_one_line_and_exit_2(args: list[str]) -> None:
     done = redline(*args)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("redline: error:") or lines[-1].startswith("redline")
+    assert (len(lines) == 1 and lines[0].startswith("redline: error:")) or lines[-1].startswith("redline")
     assert "Traceback" not in done.stderr
 
 

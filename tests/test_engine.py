@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -147,7 +148,7 @@ def test_quiet_turns_are_logged(engine: Engine) -> None:
 def test_repeatable_event_respects_its_cooldown(engine: Engine) -> None:
     for seed in range(30):
         turns = [e["turn"] for e in play(engine, seed, rng_seed=seed).decisions if e["event"] == "routine"]
-        assert all(b - a > 1 for a, b in zip(turns, turns[1:])), turns
+        assert all(b - a > 1 for a, b in itertools.pairwise(turns)), turns
 
 
 def test_once_events_fire_once(engine: Engine) -> None:
