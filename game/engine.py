@@ -305,7 +305,10 @@ class Engine:
         """The player's estimate of a hidden stat and the half-width of its band.
 
         The band narrows from `error` to `min_error` as the confidence stat rises; the estimate
-        is the truth plus an error drawn inside the band, so the truth is always within it.
+        is the truth plus an error inside the band, so the truth is always within it. The error is
+        mostly a bias fixed for the whole game (an intelligence community's consistent
+        misjudgement) with a little noise from report to report, so estimates do not jump about
+        and cannot be averaged into the truth.
         """
         stat = self._stats[ident]
         hidden = stat.hidden
@@ -315,7 +318,9 @@ class Engine:
             conf = self._stats[hidden.confidence]
             share = (float(values[hidden.confidence]) - conf.min) / (conf.max - conf.min)
         band = hidden.error - (hidden.error - hidden.min_error) * share
-        offset = (roll(seed, "estimate", turn, ident) * 2 - 1) * band
+        bias = roll(seed, "estimate bias", ident) * 2 - 1
+        noise = roll(seed, "estimate", turn, ident) * 2 - 1
+        offset = (0.75 * bias + 0.25 * noise) * band
         value = min(stat.max, max(stat.min, float(values[ident]) + offset))
         return round(value, 1), round(band, 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from typing import IO
@@ -11,9 +12,17 @@ from game.engine import Decision, Engine, GameState, Resolution, StatView
 WIDTH = 78
 
 
+_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
+
+
+def plain_text(text: str) -> str:
+    """Markdown emphasis markers removed: a screen reader should not read out asterisks."""
+    return _EMPHASIS.sub("", text)
+
+
 def wrap(text: str, indent: str = "") -> str:
     """Wrap prose paragraph by paragraph, keeping blank lines between them."""
-    paragraphs = [p.strip() for p in text.strip().split("\n\n")]
+    paragraphs = [p.strip() for p in plain_text(text).strip().split("\n\n")]
     return "\n\n".join(
         textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
         for p in paragraphs
