@@ -218,11 +218,11 @@ def _step_differences(engine: Engine, step: Step, resolution: Resolution) -> lis
         lost = sorted({e for e, _ in step.scheduled} - {e for e, _ in scheduled})
         new = sorted({e for e, _ in scheduled} - {e for e, _ in step.scheduled})
         if lost:
-            what.append("it no longer sets in motion " + ", ".join(f"'{e}'" for e in lost))
+            what.append(", ".join(f"'{e}'" for e in lost) + " is no longer pending after it")
         if new:
-            what.append("it now sets in motion " + ", ".join(f"'{e}'" for e in new))
+            what.append(", ".join(f"'{e}'" for e in new) + " is now pending after it")
         if not lost and not new:
-            what.append("its follow-ups are now due at other turns")
+            what.append("its follow-ups are now due on other turns")
     return what
 
 
