@@ -527,6 +527,9 @@ def compile_expr(text: str, names: Names, want: Type) -> Compiled:
 
 def compile_with_constant(text: str, names: Names, want: Type) -> tuple[Compiled, Any]:
     """Like compile_expr, also giving the value when it does not depend on the game (else None)."""
+    fast = _compile_simple(text, names, want)
+    if fast is not None:
+        return fast
     tree = _parse(text)
     try:
         node = _Compiler(names).compile(tree)
@@ -536,6 +539,67 @@ def compile_with_constant(text: str, names: Names, want: Type) -> tuple[Compiled
         raise ExprError(f"expected {TYPE_WORDS[want]}, but this expression gives {TYPE_WORDS[node.type]}", 0)
     return node.fn, (None if node.const is _NOCONST else node.const)
 
+
+# The commonest conditions, `stat >= 40`, `flag`, `not flag` and `and`s of them, and plain
+# numbers, are compiled without the parser. Anything else, and every mistake, takes the full path.
+_SIMPLE_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*$")
+_SIMPLE_PART = re.compile(
+    r"^\s*(?:(not\s+)?([a-z_][a-z0-9_]*)|([a-z_][a-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?))\s*$"
+)
+_AND = re.compile(r"\s+and\s+")
+_SIMPLE_OPS: dict[str, type] = {">=": ast.GtE, "<=": ast.LtE, "==": ast.Eq, "!=": ast.NotEq, ">": ast.Gt, "<": ast.Lt}
+
+
+def _compile_simple(text: str, names: Names, want: Type) -> tuple[Compiled, Any] | None:
+    if len(text) > MAX_LENGTH:
+        return None
+    if want == "num":
+        match = _SIMPLE_NUMBER.match(text)
+        if match is None:
+            return None
+        value = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
+        if abs(value) > MAX_LITERAL:
+            return None
+        return (lambda v: value), value
+    if want != "bool" or '"' in text or "(" in text:
+        return None
+    tests: list[Compiled] = []
+    for part in _AND.split(text):
+        match = _SIMPLE_PART.match(part)
+        if match is None:
+            return None
+        negate, flag, stat, op, number = match.groups()
+        if flag is not None:
+            if flag in ("true", "false", "and", "or", "not", "if", "else") or names.types.get(flag) != "bool" \
+                    or flag in names.constants:
+                return None
+            tests.append(_flag_test(flag, bool(negate)))
+        else:
+            if names.types.get(stat) != "num" or stat in names.constants:
+                return None
+            value = float(number) if "." in number else int(number)
+            if abs(value) > MAX_LITERAL:
+                return None
+            tests.append(_specialised_compare(_SIMPLE_OPS[op], _NOT_USED, _NOT_USED, _NOCONST, value, stat, None))
+    if len(tests) == 1:
+        return tests[0], None
+    if len(tests) == 2:
+        a, b = tests
+        return (lambda v: a(v) and b(v)), None
+    return (lambda v: all(t(v) for t in tests)), None
+
+
+def _flag_test(name: str, negate: bool) -> Compiled:
+    if negate:
+        return lambda v: not v[name]
+    return lambda v: v[name]
+
+
+def _not_used(v: Mapping[str, Any]) -> Any:
+    raise AssertionError("a specialised comparison does not call its operands")
+
+
+_NOT_USED: Compiled = _not_used
 
 _EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
 

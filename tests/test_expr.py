@@ -214,3 +214,32 @@ def test_bad_effects_are_explained(text: str, message: str) -> None:
     with pytest.raises(ExprError) as error:
         compile_effect(text, NAMES)
     assert message in error.value.message
+
+
+SIMPLE_PART = st.one_of(
+    st.tuples(st.sampled_from(["escalation", "intel", "strikes"]), st.sampled_from([">=", "<=", "==", "!=", ">", "<"]),
+              st.one_of(st.integers(-200, 200), st.floats(-200, 200).map(lambda f: round(f, 2))))
+    .map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+    st.sampled_from(["declassified", "not declassified", "not  declassified"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(SIMPLE_PART, min_size=1, max_size=4),
+    escalation=st.floats(0, 100),
+    intel=st.integers(0, 100),
+    strikes=st.integers(-5, 5),
+    declassified=st.booleans(),
+)
+def test_fast_path_for_simple_conditions_agrees_with_the_full_parser(
+    parts: list[str], escalation: float, intel: int, strikes: int, declassified: bool
+) -> None:
+    from game.expr import _compile_simple, _Compiler, _parse
+
+    text = " and ".join(parts)
+    fast = _compile_simple(text, NAMES, "bool")
+    assert fast is not None, text
+    full = _Compiler(NAMES).compile(_parse(text)).fn
+    values = env(escalation=escalation, intel=intel, strikes=strikes, declassified=declassified)
+    assert fast[0](values) == full(values)
