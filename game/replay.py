@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.debrief import format_number as _fmt
+from game.debrief import with_unit
 from game.engine import Decision, Engine, GameState, InvalidChoice, Resolution, Value
 
 DIGEST_BYTES = 12
@@ -333,21 +335,17 @@ def replay(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None
     return Replay(tuple(frames), state, divergence, total=len(steps))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
 def meter_lines(engine: Engine, state: GameState) -> list[str]:
     """The meters as the player saw them at this point, with the hidden truth beside estimates."""
     lines = []
     for view in engine.stats(state):
-        unit = f" {view.unit}" if view.unit else ""
+        shown = with_unit(_fmt(view.value), view.unit)
         if view.hidden:
             band = (view.high - view.low) / 2
-            truth = float(state.values[view.id])
-            lines.append(f"{view.label}: ~{_fmt(view.value)}{unit} ±{_fmt(band)} (estimate; truly {_fmt(truth)})")
+            truth = with_unit(_fmt(float(state.values[view.id])), view.unit)
+            lines.append(f"{view.label}: ~{shown} ±{_fmt(band)} (estimate; truly {truth})")
         else:
-            lines.append(f"{view.label}: {_fmt(view.value)}{unit}")
+            lines.append(f"{view.label}: {shown}")
     return lines
 
 
