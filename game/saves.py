@@ -499,15 +499,22 @@ class Loaded:
         return self.record.decision_count if self.divergence is None else self.divergence.matched
 
     @property
+    def detail(self) -> str:
+        """What the change means for this save, for a line that already says it changed."""
+        if self.divergence is None:
+            return "every decision replays the same" if self.status != OK else ""
+        resume = "the start" if self.divergence.matched == 0 else f"after decision {self.divergence.matched}"
+        return f"diverges {self.divergence}; you can continue from {resume}"
+
+    @property
     def summary(self) -> str:
         """One line on what loading this save means."""
         if self.status == OK:
             return "ok"
         rules = "the content" if self.content_changed else "the game's rules"
         if self.divergence is None:
-            return f"{rules} changed since this save, but every decision replays the same"
-        resume = "the start" if self.divergence.matched == 0 else f"after decision {self.divergence.matched}"
-        return f"{rules} changed since this save; it diverges {self.divergence}; you can continue from {resume}"
+            return f"{rules} changed since this save, but {self.detail}"
+        return f"{rules} changed since this save; it {self.detail}"
 
 
 def open_record(record: SaveRecord, engine: Engine) -> Loaded:
@@ -599,8 +606,7 @@ def _listing(path: Path, content_for: ContentFor, engines: dict[str, Engine | No
         loaded = open_record(saved, engine)
     except SaveError as exc:
         return Listing(path, UNREADABLE, str(exc), saved)
-    reason = "" if loaded.status == OK else loaded.summary
-    return Listing(path, loaded.status, reason, saved, loaded)
+    return Listing(path, loaded.status, loaded.detail, saved, loaded)
 
 
 def branch_record(engine: Engine, record: SaveRecord, state: GameState, decision: int, slot: str) -> SaveRecord:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import App
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from game import saves
 from game.content import Content
@@ -48,10 +51,12 @@ def finished(engine: Engine) -> GameState:
 
 def text_of(screen: ReplayScreen, selector: str) -> str:
     widget = screen.query_one(selector)
-    if isinstance(widget, Markdown):
-        return widget.source
     assert isinstance(widget, Static)
     shown = widget.content
+    if isinstance(shown, RichMarkdown):
+        console = Console(width=200, file=io.StringIO())
+        console.print(shown)
+        return " ".join(console.file.getvalue().split())  # type: ignore[attr-defined]
     return str(getattr(shown, "plain", shown))
 
 
@@ -110,6 +115,24 @@ async def test_jump_to_any_decision_and_to_the_end(
         await pilot.pause()
         assert text_of(screen, "#replay-position").startswith("Decision 4 of 5")
         assert "A routine matter." in text_of(screen, "#replay-brief")
+
+
+async def test_quick_steps_end_on_the_right_frame_whichever_pane_has_focus(
+    saved: tuple[Engine, saves.SaveRecord, Path], tmp_path: Path
+) -> None:
+    engine, record, _ = saved
+    app = Host(ReplayScreen(engine, record, tmp_path))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        screen = app.replay_screen
+        await pilot.press("right", "right", "right", "right", "left", "tab")
+        await pilot.pause()
+        assert screen.query_one("#replay-frame").has_focus
+        assert text_of(screen, "#replay-position").startswith("Decision 4 of 5")
+        assert "A routine matter." in text_of(screen, "#replay-brief")
+        await pilot.press("right", "pagedown")
+        await pilot.pause()
+        assert text_of(screen, "#replay-position").startswith("Decision 5 of 5")
 
 
 async def test_take_over_starts_a_new_saved_game_and_leaves_the_original_untouched(

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content as Text
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.debrief import format_number, with_unit
@@ -66,11 +67,12 @@ class ReplayScreen(Screen[TakeOver | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,n", "step(1)", "Next", id="replay_next"),
-        Binding("left,p", "step(-1)", "Previous", id="replay_previous"),
+        # priority: stepping works whichever pane has focus (the frame would scroll sideways)
+        Binding("right,n", "step(1)", "Next", id="replay_next", priority=True),
+        Binding("left,p", "step(-1)", "Previous", id="replay_previous", priority=True),
         Binding("home", "jump(0)", "First", show=False, id="replay_first"),
         Binding("end", "jump(-1)", "Last", show=False, id="replay_last"),
-        Binding("t", "take_over", "Take over here", id="replay_take_over"),
+        Binding("t", "take_over", "Take over here", id="replay_take_over", priority=True),
         Binding("escape,q", "close", "Close", id="replay_close"),
     ]
 
@@ -97,7 +99,10 @@ class ReplayScreen(Screen[TakeOver | None]):
             yield OptionList(*options, id="replay-steps")
             with VerticalScroll(id="replay-frame"):
                 yield Static(id="replay-heading")
-                yield Markdown(id="replay-brief")
+                yield Static(id="replay-taken")
+                # Rich's Markdown renders at once; Textual's Markdown updates later, and quick
+                # steps could leave an older brief showing.
+                yield Static(id="replay-brief")
                 yield Static("Choices", classes="replay-section")
                 yield Static(id="replay-choices")
                 yield Static("What came of it", classes="replay-section", id="replay-outcome-title")
@@ -108,38 +113,41 @@ class ReplayScreen(Screen[TakeOver | None]):
 
     def on_mount(self) -> None:
         self.query_one("#replay-steps").border_title = f"{self.record.slot}: {self.last} decisions"
-        self.query_one("#replay-steps", OptionList).focus()
+        steps = self.query_one("#replay-steps", OptionList)
+        steps.highlighted = 0
+        steps.focus()
         self.show(0)
 
     # --- moving -----------------------------------------------------------------------------
 
+    # The list's highlight is the one record of where the viewer is: keys move it, and its
+    # messages (in order) move the frame, so quick key presses never leave a stale frame behind.
+
     def action_step(self, delta: int) -> None:
-        self.position = max(0, min(self.last, self.position + delta))
+        steps = self.query_one("#replay-steps", OptionList)
+        current = steps.highlighted if steps.highlighted is not None else self.position
+        steps.highlighted = max(0, min(self.last, current + delta))
 
     def action_jump(self, index: int) -> None:
-        self.position = self.last if index < 0 else max(0, min(self.last, index))
+        steps = self.query_one("#replay-steps", OptionList)
+        steps.highlighted = self.last if index < 0 else max(0, min(self.last, index))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option_index != self.position:
-            self.position = event.option_index
+        self.position = event.option_index
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.position = event.option_index
         self.query_one("#replay-frame").focus()
 
     def watch_position(self, position: int) -> None:
         self.show(position)
 
     def show(self, position: int) -> None:
-        steps = self.query_one("#replay-steps", OptionList)
-        if steps.highlighted != position:
-            steps.highlighted = position
         total = self.game_replay.total
         if position < self.last:
             self.query_one("#replay-position", Static).update(
-                f"Decision {position + 1} of {total} · ←/→ step · t take over here · Esc close")
+                f"Decision {position + 1} of {total} · ←/→ step · Tab read on · t take over here · Esc close")
             self._show_frame(self.game_replay.frames[position])
         else:
             self.query_one("#replay-position", Static).update(
@@ -156,7 +164,11 @@ class ReplayScreen(Screen[TakeOver | None]):
             heading += Text.styled("\nHypothetical: this event departs from the historical record.", "italic")
         self.query_one("#replay-heading", Static).update(heading)
         brief = event.brief + (f"\n\n*Source: {event.source}*" if event.source else "")
-        self.query_one("#replay-brief", Markdown).update(brief)
+        self._markdown(brief)
+        taken = next((c.label for c in decision.choices if c.id == frame.step.choice), frame.step.choice)
+        outcome = f"  →  {resolution.outcome}" if resolution.outcome else ""
+        self.query_one("#replay-taken", Static).update(
+            Text.assemble(("You chose: ", "dim"), (taken, "bold $text-accent"), (outcome, "bold")))
         lines = []
         for choice in decision.choices:
             if choice.id == frame.step.choice:
@@ -171,7 +183,7 @@ class ReplayScreen(Screen[TakeOver | None]):
         if resolution.outcome:
             outcome.append(Text.assemble(("Outcome: ", "bold"), resolution.outcome))
         if resolution.text:
-            outcome.append(Text(resolution.text.strip()))
+            outcome.append(Text(prose(resolution.text)))
         for change in resolution.changes:
             if change.hidden:
                 outcome.append(Text(f"{change.label}: ~{format_number(change.shown_before)} → "
@@ -187,12 +199,13 @@ class ReplayScreen(Screen[TakeOver | None]):
 
     def _show_end(self) -> None:
         run, final = self.game_replay, self.game_replay.final
+        self.query_one("#replay-taken", Static).update("")
         self.query_one("#replay-outcome-title").display = False
         self.query_one("#replay-choices", Static).update("")
         self.query_one("#replay-outcome", Static).update("")
         if run.divergence is not None:
             self.query_one("#replay-heading", Static).update(Text.styled("The record goes differently here", "bold"))
-            self.query_one("#replay-brief", Markdown).update(
+            self._markdown(
                 f"On the content installed now, the game diverges {run.divergence}.\n\n"
                 "Press **t** to take over from this point, the last one that matches.")
         elif final.over:
@@ -200,14 +213,17 @@ class ReplayScreen(Screen[TakeOver | None]):
             assert ending is not None
             grade = f" ({ending.grade})" if ending.grade else ""
             self.query_one("#replay-heading", Static).update(Text.styled(f"Ending: {ending.title}{grade}", "bold"))
-            self.query_one("#replay-brief", Markdown).update(ending.epilogue)
+            self._markdown(ending.epilogue)
         else:
             day = self.engine.date(final.turn).strftime("%a %d %b %Y")
             self.query_one("#replay-heading", Static).update(Text.styled("Unfinished", "bold"))
-            self.query_one("#replay-brief", Markdown).update(
+            self._markdown(
                 f"The game stopped on turn {final.turn}, {day}, before the next decision.\n\n"
                 "Press **t** to take over and play on.")
         self._show_meters(final, reveal=final.over)
+
+    def _markdown(self, text: str) -> None:
+        self.query_one("#replay-brief", Static).update(RichMarkdown(text))
 
     def _show_meters(self, state: GameState, reveal: bool = False) -> None:
         lines = []
@@ -244,13 +260,16 @@ class ReplayScreen(Screen[TakeOver | None]):
 
     def action_take_over(self) -> None:
         """Start a new game from the decision shown, saved under a new name; the original stays as it is."""
-        position = self.position
+        steps = self.query_one("#replay-steps", OptionList)
+        # the highlight may be ahead of the frame when keys come fast; it is where the player is
+        position = steps.highlighted if steps.highlighted is not None else self.position
         state = self.state_at(position)
         if state.over:
             self.notify("The game is over at this point; go back to a decision to take over there.",
                         severity="warning")
             return
-        base = f"{self.record.slot} from decision {position + 1}"
+        name = self.record.title if self.record.slot == "autosave" else self.record.slot
+        base = f"{name} from decision {position + 1}"
         try:
             slot = unused_slot(self.saves_dir, base)
             branched = branch_record(self.engine, self.record, state, position, slot)
@@ -262,6 +281,11 @@ class ReplayScreen(Screen[TakeOver | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def prose(text: str) -> str:
+    """Paragraphs as flowing lines: authors wrap their TOML strings, the terminal wraps again."""
+    return "\n\n".join(" ".join(p.split()) for p in text.strip().split("\n\n") if p.strip())
 
 
 class ReplayViewer(App[TakeOver | None]):
