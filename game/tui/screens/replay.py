@@ -166,9 +166,9 @@ class ReplayScreen(Screen[TakeOver | None]):
         brief = event.brief + (f"\n\n*Source: {event.source}*" if event.source else "")
         self._markdown(brief)
         taken = next((c.label for c in decision.choices if c.id == frame.step.choice), frame.step.choice)
-        outcome = f"  →  {resolution.outcome}" if resolution.outcome else ""
+        turned_out = f"  →  {resolution.outcome}" if resolution.outcome else ""
         self.query_one("#replay-taken", Static).update(
-            Text.assemble(("You chose: ", "dim"), (taken, "bold $text-accent"), (outcome, "bold")))
+            Text.assemble(("You chose: ", "dim"), (taken, "bold $text-accent"), (turned_out, "bold")))
         lines = []
         for choice in decision.choices:
             if choice.id == frame.step.choice:
@@ -179,7 +179,7 @@ class ReplayScreen(Screen[TakeOver | None]):
                 lines.append(Text(f"  {choice.label}"))
         self.query_one("#replay-choices", Static).update(Text("\n").join(lines))
         self.query_one("#replay-outcome-title").display = True
-        outcome = []
+        outcome: list[Text] = []
         if resolution.outcome:
             outcome.append(Text.assemble(("Outcome: ", "bold"), resolution.outcome))
         if resolution.text:
