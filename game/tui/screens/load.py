@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -51,7 +52,8 @@ class LoadRequest:
         return self.loaded.info
 
 
-STATUS_STYLE = {OK: "$text-success", CHANGED: "$text-warning", NO_CONTENT: "$text-error"}
+# Rich styles: DataTable measures Rich text to size its columns (a Textual Content is not measured).
+STATUS_STYLE = {OK: "green", CHANGED: "yellow", NO_CONTENT: "red"}
 
 
 class LoadScreen(Screen[LoadRequest | None]):
@@ -132,7 +134,7 @@ class LoadScreen(Screen[LoadRequest | None]):
         table.clear()
         for index, item in enumerate(listings):
             saved = item.record
-            status = Text.styled(item.status, STATUS_STYLE.get(item.status, "$text-error"))
+            status = RichText(item.status, style=STATUS_STYLE.get(item.status, "bold red"))
             if saved is None:
                 table.add_row(item.path.name, "—", "—", "—", status, key=str(index))
             else:
