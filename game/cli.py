@@ -295,6 +295,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if out is not None and not out.parent.is_dir():
         print(f"redline: error: no folder {out.parent} to write the transcript in", file=sys.stderr)
         return 2
+    if args.saves is not None and not args.saves.is_dir():
+        print(f"redline: error: no save folder {args.saves}", file=sys.stderr)
+        return 2
     try:
         record = read_save(source)
         content = _content_for(args.content)(record.scenario)
