@@ -20,6 +20,13 @@ def format_number(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
+def format_shown(value: float, low: float, high: float) -> str:
+    """A value at the precision its scale deserves: whole numbers on wide scales, else one decimal."""
+    if high - low >= 50:
+        return f"{value:.0f}"
+    return format_number(value)
+
+
 def with_unit(text: str, unit: str) -> str:
     """A value followed by its unit: "700 km²", but "11k" for a unit of one letter."""
     if not unit:
@@ -61,7 +68,7 @@ def meter_series(engine: Engine, state: GameState, ident: str, reveal: bool = Fa
     stat = engine.content.stats[ident]
     hidden = stat.hidden is not None and not reveal
     series = []
-    for values, turn in zip(state.history, history_turns(state)):
+    for values, turn in zip(state.history, history_turns(state), strict=True):
         if hidden:
             series.append(engine.estimate(dict(values), ident, state.seed, turn)[0])
         else:
@@ -105,7 +112,9 @@ def timeline(engine: Engine, state: GameState) -> list[TimelineEntry]:
                 for outcome in choice.outcomes:
                     if outcome.id == entry["outcome"]:
                         outcome_text = outcome.text
-            entries.append(TimelineEntry(turn, day, "decision", event.model.title, label, _first_sentence(outcome_text)))
+            entries.append(
+                TimelineEntry(turn, day, "decision", event.model.title, label, _first_sentence(outcome_text))
+            )
         elif kind == "quiet":
             entries.append(TimelineEntry(turn, day, "quiet", "A quiet stretch"))
         elif kind == "ending":

@@ -6,15 +6,14 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -33,6 +32,11 @@ from game.tui.screens.situation import SituationRoom
 from game.tui.screens.title import TitleScreen
 from game.tui.theme import DEFAULT_THEME, THEMES
 
+if TYPE_CHECKING:
+    from game.saves import Autosaver, GameInfo, Listing, Loaded, SaveRecord
+    from game.tui.screens.load import LoadRequest
+    from game.tui.screens.replay import TakeOver
+
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
 
@@ -43,26 +47,18 @@ def random_seed() -> int:
     return int.from_bytes(os.urandom(4), "big")
 
 
-def saves_module() -> ModuleType | None:
-    """game.saves when it is installed; the interface works without saves, only less safely."""
-    try:
-        return importlib.import_module("game.saves")
-    except ImportError:
-        return None
-
-
 class RedLineApp(App[int]):
     """The game in the terminal. Holds one engine and the game in progress, if any.
 
-    Screens read `engine`, `state` and `decision` from here and call back with `take_choice`,
-    `resume` and the actions. Other screens (loading saves, replays) hand a game over with
-    `resume(state)`, or `resume(state, content=...)` for a game of another scenario.
+    Screens read `engine`, `state` and `decision` from here and call back with `take_choice` and
+    the actions. A screen that hands over a game (a loaded save, a replay taken over, a reload in
+    dev mode) calls `resume(state, content=..., info=...)`.
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "Red Line"
     COMMANDS = App.COMMANDS | {GameCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+q", "request_quit", "Quit", id="quit", priority=True),
         Binding("f5", "quicksave", "Quicksave", show=False, id="quicksave"),
@@ -76,22 +72,27 @@ class RedLineApp(App[int]):
         saves_dir: Path = paths.SAVES,
         seed: int | None = None,
         start: Start = "title",
-        scenario_folder: Path | None = None,
         extra: Sequence[Path] = (),
+        autosave: bool = True,
     ) -> None:
         super().__init__()
         self.engine = Engine(content)
         self.saves_dir = saves_dir
-        self.scenario_folder = scenario_folder
         self.extra = tuple(extra)
         self.start = start
         self.start_seed = seed
+        self.autosave_enabled = autosave
         self.state: GameState | None = None
         #: True while the game in progress has decisions that no save holds
         self.unsaved = False
+        self.game_info: GameInfo | None = None
+        self._autosaver: Autosaver | None = None
         self._too_small: TooSmallScreen | None = None
+        self._contents: dict[str, Content] = {content.scenario.id: content}
         self._saving: dict[Worker[Any], GameState] = {}
-        self._pending_scenarios: dict[Worker[Any], tuple[str, int]] = {}
+        self._on_done: dict[Worker[Any], Callable[[Any], None]] = {}
+        #: a screen to open once the app is up (e.g. the replay viewer for `redline replay FILE`)
+        self.first_screen: Callable[[], None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -102,7 +103,9 @@ class RedLineApp(App[int]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
-        if self.start != "title":
+        if self.first_screen is not None:
+            self.first_screen()
+        elif self.start != "title":
             seed = self.start_seed if self.start_seed is not None else random_seed()
             self.new_game(seed, intro=self.start == "intro")
         self.call_after_refresh(self._check_size, self.size.width, self.size.height)
@@ -139,21 +142,33 @@ class RedLineApp(App[int]):
 
     def new_game(self, seed: int, intro: bool = True) -> None:
         """Start a game of the loaded scenario; the intro first unless asked not to."""
+        from game.saves import GameInfo
+
         self.state = self.engine.new_game(seed)
-        self.unsaved = False
+        self._set_game(GameInfo.new())
         if intro and not self.state.over:
             self._clear_to_title()
             self.push_screen(IntroScreen(self.content.scenario, seed), lambda _: self._enter_game())
         else:
             self._enter_game()
 
-    def resume(self, state: GameState, content: Content | None = None) -> None:
-        """Play on from a state (a loaded save, a replay taken over); another scenario's content if given."""
+    def resume(self, state: GameState, content: Content | None = None, info: GameInfo | None = None) -> None:
+        """Play on from a state (a loaded save, a replay taken over), with its scenario's content."""
+        from game.saves import GameInfo
+
         if content is not None and content is not self.content:
             self.engine = Engine(content)
+            self._contents[content.scenario.id] = content
         self.state = state
-        self.unsaved = False
+        self._set_game(info or GameInfo.new())
         self._enter_game()
+
+    def _set_game(self, info: GameInfo) -> None:
+        from game.saves import Autosaver
+
+        self.game_info = info
+        self._autosaver = Autosaver(self.saves_dir, self.engine, info)
+        self.unsaved = False
 
     def _clear_to_title(self) -> None:
         while len(self.screen_stack) > 1 and self.screen is not self._too_small:
@@ -187,109 +202,182 @@ class RedLineApp(App[int]):
         if isinstance(self.screen, SituationRoom):
             self.screen.show_decision()
 
-    # --- saves (game.saves, when installed) -------------------------------------------------
+    # --- work off the interface thread ------------------------------------------------------
 
-    def autosave(self) -> None:
-        """Save the game after a decision, in a worker so the interface never waits on the disk."""
-        saves = saves_module()
-        if saves is None or self.state is None or not hasattr(saves, "autosave"):
-            return
-        state, content = self.state, self.content
-        self._save_in_worker("autosave", state, lambda: saves.autosave(self.saves_dir, content, state))
-
-    def _save_in_worker(self, name: str, state: GameState, save: Any) -> None:
-        worker = self.run_worker(save, thread=True, group="save", name=name)
-        self._saving[worker] = state
+    def _in_worker(self, name: str, work: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
+        """Run disk work in a thread; `done(result)` back on the interface thread, errors as notices."""
+        worker = self.run_worker(work, thread=True, group=name, name=name, exit_on_error=False)
+        if done is not None:
+            self._on_done[worker] = done
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
-        if worker in self._saving:
-            state = self._saving.pop(worker)
-            if event.state == WorkerState.SUCCESS:
-                if state is self.state:
-                    self.unsaved = False
-                if worker.name == "quicksave":
-                    self.notify("Game saved.", timeout=3)
-            else:
-                self.notify(f"The game could not be saved: {worker.error}", severity="error", timeout=10)
-        elif worker.name == "export-debrief":
-            if event.state == WorkerState.SUCCESS:
-                self.notify(f"Debrief written to {worker.result}", title="Exported", timeout=8)
-            else:
-                self.notify(f"The debrief could not be written: {worker.error}", severity="error", timeout=10)
-        elif worker.name == "load-scenario" and worker in self._pending_scenarios:
-            scenario, seed = self._pending_scenarios.pop(worker)
-            report = worker.result if event.state == WorkerState.SUCCESS else None
-            if report is None or report.content is None:
-                problems = list(getattr(report, "problems", [])) or [worker.error]
-                self.notify(f"{scenario}: {len(problems)} problem(s) in the content, the first: {problems[0]}",
-                            severity="error", timeout=10)
-                return
-            self.engine = Engine(report.content)
-            self.scenario_folder = paths.scenario_folder(scenario)
-            self.new_game(seed)
-
-    def latest_autosave_label(self) -> str | None:
-        """A short description of the newest autosave for the title screen, or None if there is none."""
-        saves = saves_module()
-        if saves is None or not hasattr(saves, "latest_autosave"):
-            return None
-        try:
-            latest = saves.latest_autosave(self.saves_dir)
-        except Exception:
-            return None
-        return None if latest is None else str(getattr(latest, "label", latest))
-
-    def action_continue_game(self) -> None:
-        saves = saves_module()
-        if saves is None or not hasattr(saves, "latest_autosave"):
-            self.notify("There is no autosave to continue yet.", severity="warning")
+        done = self._on_done.pop(worker, None)
+        saved = self._saving.pop(worker, None)
+        if event.state != WorkerState.SUCCESS:
+            if worker.name in ("autosave", "quicksave"):
+                self.unsaved = True
+            if event.state == WorkerState.ERROR:
+                self.notify(f"{_what(worker.name)} failed: {worker.error}", severity="error", timeout=10)
             return
-        self.notify("Continuing from the autosave is not wired yet.", severity="warning")
+        if saved is not None and saved is self.state:
+            self.unsaved = False
+        if done is not None:
+            done(worker.result)
+
+    # --- saves ------------------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Save the game after a decision, in a worker so the interface never waits on the disk."""
+        autosaver, state = self._autosaver, self.state
+        if not self.autosave_enabled or autosaver is None or state is None:
+            return
+        self._saving_worker("autosave", state, lambda: autosaver(state))
+
+    def _saving_worker(self, name: str, state: GameState, work: Callable[[], Any],
+                       done: Callable[[Any], None] | None = None) -> None:
+        worker = self.run_worker(work, thread=True, group=name, name=name, exit_on_error=False)
+        self._saving[worker] = state
+        if done is not None:
+            self._on_done[worker] = done
 
     def action_quicksave(self) -> None:
-        saves = saves_module()
+        from game.saves import quicksave
+
         if self.state is None:
             self.notify("There is no game to save.", severity="warning")
             return
-        if saves is None or not hasattr(saves, "quicksave"):
-            self.notify("Saving is not available in this version.", severity="warning")
-            return
-        state, content = self.state, self.content
-        self._save_in_worker("quicksave", state, lambda: saves.quicksave(self.saves_dir, content, state))
+        state, engine, info, folder = self.state, self.engine, self.game_info, self.saves_dir
+        self._saving_worker("quicksave", state, lambda: quicksave(folder, engine, state, info),
+                            lambda path: self.notify(f"Saved to {path.name}.", title="Quicksave", timeout=4))
 
     def action_quickload(self) -> None:
-        saves = saves_module()
-        if saves is None or not hasattr(saves, "quickload"):
-            self.notify("There is no quicksave to load.", severity="warning")
-            return
-        self.notify("Quickload is not wired yet.", severity="warning")
+        from game.saves import quickload
+
+        engine, folder = self.engine, self.saves_dir
+        self._in_worker("quickload", lambda: quickload(folder, engine), self._play_loaded)
+
+    def _play_loaded(self, loaded: Loaded) -> None:
+        if loaded.status != "ok":
+            self.notify(loaded.summary, title="Content changed", severity="warning", timeout=10)
+        self.resume(loaded.state, info=loaded.info)
+
+    def find_latest_autosave(self, done: Callable[[Listing | None], None]) -> None:
+        """Look for the newest autosave in a worker; `done(listing or None)` on the interface thread."""
+        from game.saves import latest_autosave
+
+        folder = self.saves_dir
+        self._in_worker("find-autosave", lambda: latest_autosave(folder), done)
+
+    def action_continue_game(self) -> None:
+        """Play on from the newest autosave."""
+
+        def found(listing: Listing | None) -> None:
+            if listing is None or listing.record is None:
+                self.notify("There is no autosave to continue yet.", severity="warning")
+                return
+            self._open_record(listing.record)
+
+        self.find_latest_autosave(found)
+
+    def _open_record(self, record: SaveRecord) -> None:
+        from game.saves import open_record
+
+        content_for = self.content_for
+
+        def check() -> tuple[Content, Loaded]:
+            content = content_for(record.scenario)
+            return content, open_record(record, Engine(content))
+
+        def open_it(result: tuple[Content, Loaded]) -> None:
+            content, loaded = result
+            if loaded.status != "ok":
+                self.notify(loaded.summary, title="Content changed", severity="warning", timeout=10)
+            self.resume(loaded.state, content, loaded.info)
+
+        self._in_worker("open-save", check, open_it)
+
+    def content_for(self, scenario: str) -> Content:
+        """Checked content by scenario id (loading it if needed); SaveError when it cannot be had.
+
+        Safe to call from a worker thread: loading is pure, and the cache only ever gains entries.
+        """
+        from game.loader import check_scenario
+        from game.saves import SaveError
+
+        if scenario in self._contents:
+            return self._contents[scenario]
+        folder = paths.scenario_folder(scenario)
+        if not folder.is_dir():
+            raise SaveError(f"scenario '{scenario}' is not installed")
+        report = check_scenario(folder, self.extra)
+        if report.content is None:
+            raise SaveError(f"scenario '{scenario}' has {len(report.problems)} problem(s) in its content "
+                            f"(see 'redline check --scenario {scenario}')")
+        self._contents[scenario] = report.content
+        return report.content
 
     def action_load(self) -> None:
-        try:
-            module = importlib.import_module("game.tui.screens.load")
-        except ImportError:
-            self.notify("Loading saved games is not available in this version.", severity="warning")
-            return
-        self.push_screen(module.LoadScreen())
+        """The list of saves; Enter plays on from the one chosen."""
+        from game.tui.screens.load import LoadScreen
+
+        def chosen(request: LoadRequest | None) -> None:
+            if request is None:
+                return
+            if request.loaded.status != "ok":
+                self.notify(request.loaded.summary, title="Content changed", severity="warning", timeout=10)
+            self.resume(request.state, request.content, request.info)
+
+        self.push_screen(LoadScreen(self.saves_dir, self.content_for), chosen)
 
     def action_replay(self) -> None:
-        try:
-            module = importlib.import_module("game.tui.screens.replay")
-        except ImportError:
-            self.notify("Replays are not available in this version.", severity="warning")
+        """Pick a saved game from the list, then step through it in the replay viewer."""
+        from game.tui.screens.load import LoadScreen
+
+        def chosen(request: LoadRequest | None) -> None:
+            if request is not None:
+                self.open_replay(Engine(request.content), request.loaded.record)
+
+        self.notify("Choose the game to replay, then press Enter.", timeout=5)
+        self.push_screen(LoadScreen(self.saves_dir, self.content_for), chosen)
+
+    def action_replay_this_game(self) -> None:
+        """The replay of the game just played, from its newest autosave."""
+        from game.saves import SaveError, read_save
+
+        path = self._autosaver.path if self._autosaver is not None else None
+        if path is None:
+            self.notify("This game has no autosave to replay.", severity="warning")
             return
-        self.push_screen(module.ReplayScreen())
+        engine = self.engine
+        try:
+            record = read_save(path)
+        except SaveError as error:
+            self.notify(f"Cannot replay: {error}", severity="error")
+            return
+        self.open_replay(engine, record)
+
+    def open_replay(self, engine: Engine, record: SaveRecord, exit_on_close: bool = False) -> None:
+        """The replay viewer; taking over there plays on as a new game, the original untouched."""
+        from game.tui.screens.replay import ReplayScreen
+
+        def taken(take: TakeOver | None) -> None:
+            if take is not None:
+                self.notify(f"New game from decision {take.kept + 1}, saved as {take.path.name}.", timeout=6)
+                self.resume(take.state, engine.content, take.info)
+            elif exit_on_close:
+                self.exit(0)
+
+        self.push_screen(ReplayScreen(engine, record, self.saves_dir), taken)
 
     # --- the other actions ------------------------------------------------------------------
 
     def action_new_game(self) -> None:
-        scenarios = []
         current = self.content.scenario.id
-        for ident in paths.scenario_ids():
-            scenarios.append((ident, self.content.scenario.title if ident == current else ident))
+        scenarios = [(ident, self.content.scenario.title if ident == current else ident)
+                     for ident in paths.scenario_ids()]
         if current not in [ident for ident, _ in scenarios]:
             scenarios.insert(0, (current, self.content.scenario.title))
 
@@ -299,27 +387,23 @@ class RedLineApp(App[int]):
             seed = request.seed if request.seed is not None else random_seed()
             if request.scenario is None or request.scenario == current:
                 self.new_game(seed)
-            else:
-                self._load_scenario_then_start(request.scenario, seed)
+                return
+            scenario = request.scenario
+
+            def loaded(content: Content) -> None:
+                self.engine = Engine(content)
+                self.new_game(seed)
+
+            self._in_worker("load-scenario", lambda: self.content_for(scenario), loaded)
 
         self.push_screen(NewGameDialog(scenarios, current), start)
-
-    def _load_scenario_then_start(self, scenario: str, seed: int) -> None:
-        """Load another scenario in a worker (it may be large), then start it."""
-        from game.loader import check_scenario
-
-        folder = paths.scenario_folder(scenario)
-        worker = self.run_worker(lambda: check_scenario(folder, self.extra), thread=True, group="scenario",
-                                 name="load-scenario")
-        self._pending_scenarios[worker] = (scenario, seed)
 
     def action_export_debrief(self) -> None:
         if self.state is None:
             self.notify("There is no game to write a debrief of.", severity="warning")
             return
         text = debrief_markdown(self.engine, self.state)
-        ending = self.state.ending or "unfinished"
-        stem = f"debrief-{self.content.scenario.id}-{self.state.seed}-{ending}"
+        stem = f"debrief-{self.content.scenario.id}-{self.state.seed}-{self.state.ending or 'unfinished'}"
         folder = self.saves_dir
 
         def write() -> Path:
@@ -332,7 +416,8 @@ class RedLineApp(App[int]):
             path.write_text(text, encoding="utf-8")
             return path
 
-        self.run_worker(write, thread=True, group="export", name="export-debrief")
+        self._in_worker("export-debrief", write,
+                        lambda path: self.notify(f"Written to {path}", title="Debrief exported", timeout=10))
 
     def action_toggle_theme(self) -> None:
         dark = self.current_theme.dark
@@ -350,9 +435,9 @@ class RedLineApp(App[int]):
         """Quit, asking first when the game in progress has decisions no save holds."""
         if isinstance(self.screen, ConfirmDialog):
             return
-        if self.in_game and (self.unsaved or saves_module() is None):
+        if self.in_game and self.unsaved:
             self.push_screen(
-                ConfirmDialog("Quit the game?", "Your decisions since the last save will be lost.", "Quit", "Stay"),
+                ConfirmDialog("Quit the game?", "Your last decision has not been saved yet.", "Quit", "Stay"),
                 lambda yes: self.exit(0) if yes else None,
             )
         else:
@@ -372,34 +457,90 @@ class RedLineApp(App[int]):
         return True
 
 
+def _what(name: str | None) -> str:
+    return {
+        "autosave": "Autosave",
+        "quicksave": "Quicksave",
+        "quickload": "Quickload",
+        "find-autosave": "Looking for the autosave",
+        "open-save": "Opening the save",
+        "load-scenario": "Loading the scenario",
+        "export-debrief": "Exporting the debrief",
+    }.get(name or "", "A background task")
+
+
 def build_app(
     content: Content,
     *,
     saves_dir: Path = paths.SAVES,
     seed: int | None = None,
     start: Start = "title",
-    scenario_folder: Path | None = None,
     extra: Sequence[Path] = (),
+    autosave: bool = True,
 ) -> RedLineApp:
     """The app for content that has already been loaded and checked."""
-    return RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, scenario_folder=scenario_folder,
-                      extra=extra)
+    return RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave)
+
+
+def _fail(message: str) -> None:
+    print(f"redline: error: {message}", file=sys.stderr)
 
 
 def load_app(args: argparse.Namespace) -> RedLineApp | None:
-    """Load and check the content the arguments name, then build the app; None (reported) on problems."""
+    """Load and check what the arguments name, then build the app; None (reported) on problems."""
     from game.cli import load_or_report
 
+    saves = getattr(args, "saves", None)
+    if saves is not None and not Path(saves).is_dir():
+        _fail(f"no save folder {saves}")
+        return None
+    saves_dir = Path(saves) if saves is not None else paths.SAVES
     scenario = getattr(args, "scenario", None)
     extra = list(getattr(args, "content", None) or [])
+    load = getattr(args, "load", None)
+    if load is not None:
+        return _load_app_for_save(Path(load), scenario, extra, saves_dir, args)
     content = load_or_report(scenario, extra)
     if content is None:
         return None
     # `redline play` starts a game at once; `redline` alone opens the title screen
     start: Start = "intro" if getattr(args, "plain", None) is not None else "title"
-    saves_dir = getattr(args, "saves", None) or paths.SAVES
-    return build_app(content, saves_dir=Path(saves_dir), seed=getattr(args, "seed", None), start=start,
-                     scenario_folder=paths.scenario_folder(scenario), extra=extra)
+    return build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
+                     autosave=not getattr(args, "no_autosave", False))
+
+
+def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], saves_dir: Path,
+                       args: argparse.Namespace) -> RedLineApp | None:
+    """`redline play --load FILE`: check the save against its scenario first, then open the game."""
+    from game.saves import SaveError, open_record, read_save
+
+    if getattr(args, "seed", None) is not None:
+        _fail("--seed and --load do not go together: a save keeps its own seed")
+        return None
+    try:
+        record = read_save(path)
+    except SaveError as error:
+        _fail(f"{path}: {error}")
+        return None
+    from game.cli import load_or_report
+
+    content = load_or_report(scenario or record.scenario, extra)
+    if content is None:
+        return None
+    try:
+        loaded = open_record(record, Engine(content))
+    except SaveError as error:
+        _fail(f"{path}: {error}")
+        return None
+    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=not getattr(args, "no_autosave", False))
+
+    def play_loaded() -> None:
+        if loaded.status != "ok":
+            app.notify(loaded.summary, title="Content changed", severity="warning", timeout=10)
+        app.resume(loaded.state, content, loaded.info)
+
+    app.first_screen = play_loaded
+    return app
 
 
 def run(args: argparse.Namespace) -> int:
@@ -407,5 +548,13 @@ def run(args: argparse.Namespace) -> int:
     app = load_app(args)
     if app is None:
         return 1
-    result = app.run()
-    return result if isinstance(result, int) else (app.return_code or 0)
+    app.run()
+    return app.return_code or 0
+
+
+def run_replay(args: argparse.Namespace, engine: Engine, record: SaveRecord, saves_dir: Path) -> int:
+    """`redline replay FILE`: the replay viewer inside the game, so taking over plays on at once."""
+    app = build_app(engine.content, saves_dir=saves_dir, extra=list(getattr(args, "content", None) or []))
+    app.first_screen = lambda: app.open_replay(engine, record, exit_on_close=True)
+    app.run()
+    return app.return_code or 0

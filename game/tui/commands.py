@@ -37,8 +37,8 @@ class GameCommands(Provider):
                 yield title, help_text, self._runner(action)
 
     def _runner(self, action: str) -> Callable[[], object]:
-        def run() -> None:
-            self.game.run_action(action)
+        async def run() -> None:
+            await self.game.run_action(action)
 
         return run
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -63,8 +63,9 @@ def chart_content(engine: Engine, state: GameState, width: int) -> Content:
 class DebriefScreen(Screen[None]):
     """Where every game ends."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export_debrief", "Export debrief", id="export_debrief"),
+        Binding("r", "app.replay_this_game", "Replay", id="debrief_replay"),
         Binding("n", "app.new_game", "New game", id="debrief_new_game"),
         Binding("escape", "app.to_title", "Title", id="debrief_title"),
     ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -40,7 +41,7 @@ def parse_seed(text: str) -> int | None:
 class NewGameDialog(ModalScreen[NewGameRequest | None]):
     """Choose the scenario (when there are several) and, optionally, a seed."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="new_game_cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="new_game_cancel")]
 
     def __init__(self, scenarios: list[tuple[str, str]], current: str) -> None:
         super().__init__()
@@ -102,7 +103,7 @@ class NewGameDialog(ModalScreen[NewGameRequest | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question; y or Enter on Yes confirms, n or Escape declines."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
         Binding("n", "answer(False)", "No", id="confirm_no"),
         Binding("escape", "answer(False)", "No", show=False, id="confirm_escape"),

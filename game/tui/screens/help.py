@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
@@ -57,7 +59,7 @@ def _bounds(low: float, high: float) -> str:
 class HelpScreen(ModalScreen[None]):
     """Opened with ?, closed with ? or Escape."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="help_close"),
         Binding("question_mark", "close", "Close", show=False, id="help_toggle"),
         Binding("q", "close", "Close", show=False, id="help_close_q"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -15,7 +17,7 @@ from game.model import Scenario
 class IntroScreen(Screen[None]):
     """The scenario's introduction; Enter begins the game."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "Begin", id="intro_begin"),
         Binding("escape", "app.to_title", "Title", id="intro_title"),
     ]

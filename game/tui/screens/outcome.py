@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -55,7 +57,7 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
     if resolution.scheduled:
         count = len(resolution.scheduled)
         what = "a consequence" if count == 1 else f"{count} consequences"
-        lines.append(Content.assemble(("⏳ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
+        lines.append(Content.assemble(("↪ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
     for note in resolution.notes:
         lines.append(Content.styled(f"· {note}", "dim"))
     if not lines:
@@ -66,7 +68,7 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
 class OutcomeScreen(ModalScreen[None]):
     """Shown after each choice; Enter goes on to the next event or to the debrief."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "continue", "Continue", id="outcome_continue"),
         Binding("space", "continue", "Continue", show=False, id="outcome_continue_space"),
         Binding("escape", "continue", "Continue", show=False, id="outcome_continue_escape"),

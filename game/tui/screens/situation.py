@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -28,13 +28,15 @@ HYPOTHETICAL_MARK = "◇ hypothetical"
 class SituationRoom(Screen[None]):
     """The main screen: one decision at a time."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
-        Binding("b", "focus_pane('brief')", "Brief", id="focus_brief"),
-        Binding("c", "focus_pane('choices')", "Choices", id="focus_choices"),
-        Binding("m", "focus_pane('dashboard')", "Meters", id="focus_meters"),
-        Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
+        Binding("space", "read_on", "Read on", id="read_on"),
+        # the footer has room for few keys at 80 columns; these are listed in the help
+        Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
+        Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
+        Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
+        Binding("t", "focus_pane('timeline')", "Timeline", show=False, id="focus_timeline"),
     ]
 
     @property
@@ -111,6 +113,14 @@ class SituationRoom(Screen[None]):
 
     def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
         self.game.take_choice(message.choice_id)
+
+    def action_read_on(self) -> None:
+        """Page down through the brief and counsel without leaving the choices."""
+        brief = self.query_one("#brief", VerticalScroll)
+        if brief.scroll_y >= brief.max_scroll_y:
+            self.notify("That is the whole brief. Take a choice with 1-9.", timeout=3)
+            return
+        brief.scroll_page_down(animate=False)
 
     def action_focus_pane(self, pane: str) -> None:
         self.query_one(f"#{pane}").focus()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -13,6 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
+    from game.saves import Listing
     from game.tui.app import RedLineApp
 
 LOGO = "R E D   L I N E"
@@ -30,7 +31,7 @@ MENU = (
 class TitleScreen(Screen[None]):
     """The first thing a player sees."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_game", "New game", id="title_new_game"),
         Binding("c", "app.continue_game", "Continue", id="title_continue"),
         Binding("l", "app.load", "Load", id="title_load"),
@@ -55,28 +56,37 @@ class TitleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_menu()
+        self._show_menu(None)
         self.query_one("#menu", OptionList).focus()
+        self._look_for_autosave()
 
     def on_screen_resume(self) -> None:
-        self.refresh_menu()
+        self._look_for_autosave()
 
-    def refresh_menu(self) -> None:
-        """Rebuild the menu: Continue is offered only when there is an autosave to continue."""
+    def _look_for_autosave(self) -> None:
+        self.game.find_latest_autosave(self._show_menu)
+
+    def _show_menu(self, latest: Listing | None) -> None:
+        """The menu; Continue is offered only when there is an autosave to continue from."""
+        self.latest = latest
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
-        latest = self.game.latest_autosave_label()
         menu.clear_options()
         for action, key, label in MENU:
             disabled = action == "continue_game" and latest is None
-            text = label if action != "continue_game" or latest is None else f"{label}: {latest}"
-            if action == "continue_game" and latest is None:
-                text = f"{label} (no autosave yet)"
-            menu.add_option(Option(Content.assemble((f"{key}  ", "bold $text-accent"), text), id=action,
+            menu.add_option(Option(Content.assemble((f"{key}  ", "bold $text-accent"), label), id=action,
                                    disabled=disabled))
-        menu.highlighted = highlighted if highlighted is not None else 0
+        menu.highlighted = highlighted if highlighted is not None and highlighted < len(MENU) else 0
+        from game.saves import local_time, progress
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        note = self.query_one("#continue-note", Static)
+        if latest is not None and latest.record is not None:
+            note.update(Content.styled(f"Continue: {progress(latest.record)}, saved {local_time(latest.record.saved)}",
+                                       "dim"))
+        else:
+            note.update(Content.styled("No game to continue yet.", "dim"))
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.app.run_action(f"app.{event.option.id}")
+            await self.app.run_action(f"app.{event.option.id}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual.content import Content
 from textual.widget import Widget
 
-from game.debrief import format_number, sparkline
+from game.debrief import format_number, format_shown, sparkline
 from game.engine import StatView
 
 
@@ -24,8 +24,8 @@ def meter_value(view: StatView) -> str:
     """'42', or for a hidden stat '≈45±25': the estimate and the half-width of its band."""
     if view.hidden:
         band = (view.high - view.low) / 2
-        return f"≈{format_number(view.value)}±{format_number(band)}"
-    return format_number(view.value)
+        return f"≈{format_shown(view.value, view.min, view.max)}±{format_shown(band, view.min, view.max)}"
+    return format_shown(view.value, view.min, view.max)
 
 
 def meter_bounds(view: StatView) -> str:
@@ -37,22 +37,27 @@ def meter_lines(meters: Sequence[Meter], width: int) -> list[Content]:
     """The dashboard laid out for a width: the label gives way first, then the sparkline."""
     if not meters:
         return []
-    value_width = max(len(meter_value(m.view)) for m in meters)
-    bounds_width = max(len(meter_bounds(m.view)) for m in meters)
-    spark_width = max(0, min(12, (width - value_width - bounds_width - 12) // 2))
-    label_width = max(4, width - value_width - bounds_width - spark_width - 3)
+    numbers_width = max(len(meter_value(m.view)) + len(meter_bounds(m.view)) for m in meters)
+    longest_label = max(len(m.view.label) for m in meters)
+    room = width - numbers_width - 2
+    # the label takes what it needs first, but the sparkline keeps at least a few points
+    spark_width = max(0, min(10, room - longest_label))
+    if spark_width < 5:
+        # a narrow dashboard keeps labels readable and drops the sparkline first
+        spark_width = 5 if room - 5 >= 20 else 0
+    label_width = max(4, room - spark_width)
     lines = []
     for meter in meters:
         view = meter.view
         label = view.label if len(view.label) <= label_width else view.label[: label_width - 1] + "…"
-        value_style = "italic $text-warning" if view.hidden else "bold"
+        value, bounds = meter_value(view), meter_bounds(view)
+        pad = numbers_width - len(value) - len(bounds)
         spark = sparkline(meter.series, view.min, view.max, spark_width) if spark_width else ""
         lines.append(Content.assemble(
-            (f"{label:<{label_width}} ", ""),
-            (f"{meter_value(view):>{value_width}}", value_style),
-            (f"{meter_bounds(view):<{bounds_width}}", "dim"),
-            " ",
-            (f"{spark:>{spark_width}}", "$text-accent"),
+            f"{label:<{label_width}} {' ' * pad}",
+            (value, "italic $text-warning" if view.hidden else "bold"),
+            (bounds, "dim"),
+            (f" {spark:<{spark_width}}" if spark_width else "", "$text-accent"),
         ))
     return lines
 

@@ -18,7 +18,7 @@ def next_named_date(days_to: dict[str, int]) -> tuple[str, int] | None:
 
 
 def countdown(days_to: dict[str, int]) -> str:
-    """'5 days to the election', 'Election day', or '' when every named date has passed."""
+    """'5 days to election', 'Election day', or '' when every named date has passed."""
     upcoming = next_named_date(days_to)
     if upcoming is None:
         return ""
@@ -26,7 +26,7 @@ def countdown(days_to: dict[str, int]) -> str:
     words = name.replace("_", " ")
     if days == 0:
         return f"{words.capitalize()} day" if " " not in words else f"Today: {words}"
-    return f"{days} day{'s' if days != 1 else ''} to the {words}"
+    return f"{days} day{'s' if days != 1 else ''} to {words}"
 
 
 class StatusBar(Static):
@@ -46,16 +46,16 @@ class StatusBar(Static):
     def show(self, engine: Engine, decision: Decision) -> None:
         scenario = engine.content.scenario
         season = next((s.label for s in scenario.seasons if s.id == decision.season), "")
-        parts = [
-            (scenario.title.upper(), "bold"),
-            f"Turn {decision.turn} of {scenario.last_turn}",
+        # most important first: a narrow terminal cuts the end of the line
+        parts: list[str | tuple[str, str]] = [
+            (f"Turn {decision.turn}/{scenario.last_turn}", "bold"),
             decision.date.strftime("%a %d %b %Y"),
         ]
-        if season:
-            parts.append(season)
         count = countdown(decision.days_to)
         if count:
             parts.append((count, "bold"))
+        if season:
+            parts.append(season)
         pieces: list[str | tuple[str, str]] = []
         for index, part in enumerate(parts):
             if index:
