@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from game.content import Content
-from game.engine import Engine, GameState
+from game.engine import GameState
+from game.fastplay import player_for
 from game.simreasons import Observed, Reasons
 
 POLICIES: dict[str, str] = {
@@ -56,14 +57,15 @@ class Tally:
 
     def merge(self, other: Tally) -> None:
         self.games += other.games
+        mine: dict[Any, Any]
+        theirs: dict[Any, Any]
         for mine, theirs in (
             (self.endings, other.endings), (self.decisions, other.decisions), (self.turns, other.turns),
             (self.fired, other.fired), (self.fired_games, other.fired_games), (self.offered, other.offered),
             (self.available, other.available), (self.taken, other.taken), (self.outcomes, other.outcomes),
             (self.final_sum, other.final_sum), (self.held, other.held), (self.stuck, other.stuck),
         ):
-            for key, count in theirs.items():  # type: ignore[attr-defined]
-                mine[key] = mine.get(key, 0) + count  # type: ignore[index]
+            _add(mine, theirs)
         for mine, theirs in ((self.low, other.low), (self.event_low, other.event_low)):
             for key, value in theirs.items():
                 if key not in mine or value < mine[key]:
@@ -73,6 +75,11 @@ class Tally:
                 if key not in mine or value > mine[key]:
                     mine[key] = value
         self.moved |= other.moved
+
+
+def _add(mine: dict[Any, Any], theirs: dict[Any, Any]) -> None:
+    for key, count in theirs.items():
+        mine[key] = mine.get(key, 0) + count
 
 
 Policy = Callable[[str, list[tuple[str, int, bool]], random.Random], str]
@@ -166,7 +173,7 @@ class Player:
 
     def __init__(self, content: Content, policy: str) -> None:
         self.content = content
-        self.engine = Engine(content)
+        self.player = player_for(content)
         self.policy_name = policy
         make_policy(policy, content)  # fail early on an unknown name
         self.stat_ids = tuple(content.stats)
@@ -199,27 +206,24 @@ class Player:
         return tally
 
     def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, Any]) -> None:
-        engine = self.engine
         rng = random.Random(seed)
-        state = engine.new_game(seed)
         rows: list[tuple[Any, ...]] = []
         offered, available = tally.offered, tally.available
-        decisions = 0
-        while state.ending is None and decisions < MAX_DECISIONS:
-            event = state.event
-            assert event is not None
-            options = engine.choice_options(state)
+        event_low, event_high = tally.event_low, tally.event_high
+        condition_names = self.condition_names
+
+        def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
+                   env: dict[str, Any]) -> str | None:
             values = state.values
             rows.append(tuple(values.values()))
-            event_low, event_high = tally.event_low, tally.event_high
-            for name, key in self.condition_names[event]:
+            for name, key in condition_names[event]:
                 value = state.turn if name == "turn" else values[name]
                 if key not in event_low or value < event_low[key]:
                     event_low[key] = value
                 if key not in event_high or value > event_high[key]:
                     event_high[key] = value
             if pending:
-                self._check_pending(state, pending, tally)
+                self._check_pending(state, env, pending, tally)
             any_available = False
             for choice_id, _posture, ok in options:
                 key = f"{event}.{choice_id}"
@@ -229,13 +233,13 @@ class Player:
                     any_available = True
             if not any_available:
                 tally.stuck[event] = tally.stuck.get(event, 0) + 1
-                break
-            state = engine.choose_state(state, policy(event, options, rng), in_place=True)
-            decisions += 1
+                return None
+            return policy(event, options, rng)
+
+        state, decisions, _stopped = self.player.play(seed, decide, MAX_DECISIONS)
         self._record(state, rows, decisions, tally, pending)
 
-    def _check_pending(self, state: GameState, pending: dict[str, Any], tally: Tally) -> None:
-        env = self.engine.environment(state)
+    def _check_pending(self, state: GameState, env: dict[str, Any], pending: dict[str, Any], tally: Tally) -> None:
         fired = state.fired
         for ident, trigger in pending.items():
             if ident != state.event and not (self.once[ident] and ident in fired) and trigger(env):
@@ -264,14 +268,14 @@ class Player:
         values = state.values
         rows.append(tuple(values.values()))
         low, high = tally.low, tally.high
-        for name, column in zip(values, zip(*rows)):
+        for name, column in zip(values, zip(*rows, strict=False), strict=False):
             lo, hi = min(column), max(column)
             if name not in low or lo < low[name]:
                 low[name] = lo
             if name not in high or hi > high[name]:
                 high[name] = hi
         stats = self.stat_ids
-        for name, column in zip(stats, zip(*(h.values() for h in state.history))):
+        for name, column in zip(stats, zip(*(h.values() for h in state.history), strict=False), strict=False):
             lo, hi = min(column), max(column)
             if lo < low[name]:
                 low[name] = lo
@@ -347,9 +351,9 @@ def run_games(
             results[index] = tally
             if progress is not None:
                 progress(tally.games)
-    for tally in results:
-        assert tally is not None
-        total.merge(tally)
+    for result in results:
+        assert result is not None
+        total.merge(result)
     return total
 
 

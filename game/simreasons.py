@@ -13,8 +13,12 @@ from game.content import Content
 if TYPE_CHECKING:
     from game.sim import Tally
 
-_OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
-_FLIP = {ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+_OPS: dict[type[ast.cmpop], str] = {
+    ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!=",
+}
+_FLIP: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq,
+}
 
 
 class Observed:
@@ -252,7 +256,7 @@ class Reasons:
     def _history(self, node: ast.Call, want: bool) -> str | None:
         if not isinstance(node.func, ast.Name) or node.func.id != "chose" or len(node.args) != 2:
             return None
-        args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        args = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
         if len(args) != 2:
             return None
         key = f"{args[0]}.{args[1]}"
@@ -280,13 +284,13 @@ class Reasons:
             return (node.id, seen[0], seen[1])
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "fired" \
                 and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
-            event = node.args[0].value
+            event = str(node.args[0].value)
             games = self.tally.games
             most = self.tally.fired.get(event, 0) if games else 0
             return (f'fired("{event}")', 0, most)
         return None
 
-    def _compare(self, left: ast.AST, op: type, right: ast.AST) -> str | None:
+    def _compare(self, left: ast.AST, op: type[ast.cmpop], right: ast.AST) -> str | None:
         a, b = self._value(left), self._value(right)
         if a is None or b is None:
             return None

@@ -96,7 +96,7 @@ def test_rerun_without_changes_gives_the_same_state():
             break
         options = [cid for cid, _posture, ok in engine.choice_options(state) if ok]
         state = engine.choose(state, options[-1]).state
-    again, replayed, divergence = rerun(engine, 11, decisions_of(state))
+    again, _replayed, divergence = rerun(engine, 11, decisions_of(state))
     assert divergence is None and again.to_dict() == state.to_dict()
 
 

@@ -42,7 +42,7 @@ class ProblemsPanel(VerticalScroll):
     }
     """
 
-    def __init__(self, *, id: str = "dev-problems") -> None:  # noqa: A002 - Textual's own name
+    def __init__(self, *, id: str = "dev-problems") -> None:
         super().__init__(id=id)
         self.problems: tuple[Problem, ...] = ()
         # made here, not in compose, so the panel can be filled before it is mounted

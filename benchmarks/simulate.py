@@ -1,0 +1,81 @@
+"""Full automated games per second of `redline simulate` on the shipped scenario.
+
+Compares, in the same run: the same games played through the engine's full `choose()` (the
+baseline an automated player would write first), `simulate` with one job, and `simulate` with
+--jobs J. Each figure is the best of a few rounds, the least disturbed by other processes.
+The last line is `simulate_games_per_s: N` for J jobs (target: at least 1,000 with 2 jobs).
+Run: python benchmarks/simulate.py [--runs 3000] [--jobs 2] [--rounds 3] [--content DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from game import paths
+from game.engine import Engine
+from game.loader import load_scenario
+from game.sim import run_games
+
+
+def full_choose_games(engine: Engine, seeds: range) -> int:
+    """The baseline: random play through decision() and choose(), with every view and account built."""
+    decisions = 0
+    for seed in seeds:
+        rng = random.Random(seed)
+        state = engine.new_game(seed)
+        while not state.over:
+            decision = engine.decision(state)
+            assert decision is not None
+            options = [c.id for c in decision.choices if c.available]
+            state = engine.choose(state, options[int(rng.random() * len(options))]).state
+            decisions += 1
+    return decisions
+
+
+def best_rate(runs: int, rounds: int, play: object) -> float:
+    rates = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        play()  # type: ignore[operator]
+        rates.append(runs / (time.perf_counter() - start))
+    return max(rates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3000, help="games per round")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--policy", default="random")
+    parser.add_argument("--scenario", default=None, help="id of a shipped scenario (default: the shipped one)")
+    parser.add_argument("--content", action="append", type=Path, default=[], metavar="DIR")
+    args = parser.parse_args()
+
+    folder = paths.scenario_folder(args.scenario)
+    content = load_scenario(folder, args.content)
+    engine = Engine(content)
+    source = (folder, tuple(args.content))
+    tally = run_games(content, 200, seed=1, policy=args.policy)
+    decisions = sum(length * games for length, games in tally.decisions.items()) / tally.games
+    print(f"scenario: {content.scenario.id}, {len(content.events)} events, {content.choice_count} choices, "
+          f"{decisions:.1f} decisions per game")
+
+    baseline_runs = max(1, args.runs // 5)
+    baseline = best_rate(baseline_runs, args.rounds, lambda: full_choose_games(engine, range(1, 1 + baseline_runs)))
+    print(f"baseline, engine.choose() with full views, 1 process: {baseline:.0f} games/s")
+    one = best_rate(args.runs, args.rounds, lambda: run_games(content, args.runs, seed=1, policy=args.policy))
+    print(f"simulate, 1 job: {one:.0f} games/s ({one / baseline:.2f}x the baseline)")
+    many = best_rate(args.runs, args.rounds, lambda: run_games(content, args.runs, seed=1, policy=args.policy,
+                                                               jobs=args.jobs, source=source))
+    print(f"simulate, {args.jobs} jobs: {many:.0f} games/s ({many / one:.2f}x one job)")
+    print(f"simulate_games_per_s: {many:.0f}")
+
+
+if __name__ == "__main__":
+    main()
