@@ -532,7 +532,27 @@ def open_record(record: SaveRecord, engine: Engine) -> Loaded:
 
 
 def load_save(path: Path, engine: Engine) -> Loaded:
-    return open_record(read_save(path), engine)
+    """Read a save and check it against this content (SaveError if it cannot be loaded)."""
+    return _going_on(path, open_record(read_save(path), engine))
+
+
+def _going_on(path: Path, loaded: Loaded) -> Loaded:
+    """Going on from an earlier point of a game than its newest autosave starts a new game, so that
+    its autosaves never replace the later ones of the original."""
+    record = loaded.record
+    if loaded.info.game != record.game:
+        return loaded  # already a new game
+    pattern = re.compile(re.escape(f"{AUTOSAVE_PREFIX}{record.game}-") + r"(\d+)" + re.escape(SUFFIX) + "$")
+    try:
+        names = [other.name for other in path.parent.iterdir()]
+    except OSError:
+        names = []
+    for name in names:
+        match = pattern.match(name)
+        if match and int(match.group(1)) > record.decision_count:
+            branch = {"game": record.game, "slot": record.slot, "decision": record.decision_count}
+            return replace(loaded, info=GameInfo.new(branched_from=branch))
+    return loaded
 
 
 # --- listing ----------------------------------------------------------------------------------
@@ -606,7 +626,7 @@ def _listing(path: Path, content_for: ContentFor, engines: dict[str, Engine | No
         loaded = open_record(saved, engine)
     except SaveError as exc:
         return Listing(path, UNREADABLE, str(exc), saved)
-    return Listing(path, loaded.status, loaded.detail, saved, loaded)
+    return Listing(path, loaded.status, loaded.detail, saved, _going_on(path, loaded))
 
 
 def branch_record(engine: Engine, record: SaveRecord, state: GameState, decision: int, slot: str) -> SaveRecord:

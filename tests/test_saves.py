@@ -144,6 +144,27 @@ def test_autosave_keeps_only_the_newest_few_of_each_game(engine: Engine, tmp_pat
     assert len(list(tmp_path.glob(f"autosave-{other.info.game}-*.json"))) == 1, "another game's autosave stays"
 
 
+def test_going_on_from_an_older_autosave_never_replaces_the_newer_ones(engine: Engine, tmp_path: Path) -> None:
+    autosaver = saves.Autosaver(tmp_path, engine, saves.GameInfo.new(), keep=3)
+    state = engine.new_game(12)
+    written = []
+    for _ in range(3):
+        state = play(engine, state, [1])
+        written.append(autosaver(state))
+    newest = saves.load_save(written[-1], engine)
+    assert newest.info == autosaver.info, "coming back to the newest autosave goes on with the same game"
+    older = saves.load_save(written[0], engine)
+    assert older.info.game != autosaver.info.game
+    assert older.info.branched_from == {"game": autosaver.info.game, "slot": "autosave", "decision": 1}
+    before = {p.name: p.read_bytes() for p in written}
+    again = saves.Autosaver(tmp_path, engine, older.info, keep=3)
+    state = older.state
+    for _ in range(3):
+        state = play(engine, state, [0])
+        again(state)
+    assert {p.name: p.read_bytes() for p in written} == before
+
+
 def test_quicksave_and_quickload(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(saves.SaveError, match="no quicksave"):
         saves.quickload(tmp_path, engine)
