@@ -160,6 +160,10 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     autosaver = Autosaver(saves_dir, engine, info)
     failed: list[str] = []
+    if not args.no_autosave:
+        from game.loader import display_path
+
+        print(f"(The game is autosaved in {display_path(saves_dir)} after every decision.)")
 
     def after_decision(now: Any) -> None:
         if args.no_autosave:
