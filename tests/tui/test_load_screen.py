@@ -21,14 +21,15 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 class Host(App[None]):
     """Pushes one LoadScreen and keeps what it dismissed with."""
 
-    def __init__(self, folder: Path, content_for: Any) -> None:
+    def __init__(self, folder: Path, content_for: Any, purpose: Any = "load") -> None:
         super().__init__()
         self.folder = folder
         self.content_for = content_for
+        self.purpose = purpose
         self.results: list[LoadRequest | None] = []
 
     def on_mount(self) -> None:
-        self.push_screen(LoadScreen(self.folder, self.content_for), self.results.append)
+        self.push_screen(LoadScreen(self.folder, self.content_for, self.purpose), self.results.append)
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +168,17 @@ async def test_a_narrow_terminal_still_shows_the_list(content: Content, tmp_path
     async with app.run_test(size=(30, 10)) as pilot:
         screen = await opened(app, pilot)
         assert screen.query_one("#load-table", DataTable).row_count == 1
+
+
+async def test_picking_a_save_to_replay(content: Content, tmp_path: Path) -> None:
+    engine = Engine(content)
+    path = saves.save_as(tmp_path, "to watch", engine, played(engine, 4, 3))
+    app = Host(tmp_path, lambda scenario: content, purpose="replay")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await opened(app, pilot)
+        assert text_of(screen.query_one("#load-heading", Static)).startswith("Replay a saved game from")
+        assert "Press Enter to replay it." in text_of(screen.query_one("#load-detail", Static))
+        await pilot.press("enter")
+        await pilot.pause()
+    [request] = app.results
+    assert request is not None and request.path == path and request.loaded.record.decision_count == 3

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
@@ -52,6 +52,9 @@ class LoadRequest:
         return self.loaded.info
 
 
+Purpose = Literal["load", "replay"]
+ENTER: dict[str, str] = {"load": "Press Enter to play on from here.", "replay": "Press Enter to replay it."}
+
 # Rich styles: DataTable measures Rich text to size its columns (a Textual Content is not measured).
 STATUS_STYLE = {OK: "green", CHANGED: "yellow", NO_CONTENT: "red"}
 
@@ -85,15 +88,18 @@ class LoadScreen(Screen[LoadRequest | None]):
         Binding("r", "refresh", "Refresh", id="load_refresh"),
     ]
 
-    def __init__(self, folder: Path, content_for: ContentFor) -> None:
+    def __init__(self, folder: Path, content_for: ContentFor, purpose: Purpose = "load") -> None:
         super().__init__()
         self.folder = folder
+        #: "load" to play on from the save, "replay" to pick a save for the replay viewer
+        self.purpose = purpose
         self._content_for = content_for
         self._contents: dict[str, Content | None] = {}
         self.listings: list[Listing] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Saved games in {self.folder}", id="load-heading")
+        verb = "Replay a saved game" if self.purpose == "replay" else "Saved games"
+        yield Static(f"{verb} from {self.folder}", id="load-heading")
         table: DataTable[Any] = DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Scenario", "Progress", "Saved", "Status")
         yield table
@@ -157,7 +163,7 @@ class LoadScreen(Screen[LoadRequest | None]):
     def _describe(self, row: int) -> None:
         if not 0 <= row < len(self.listings):
             return
-        self.query_one("#load-detail", Static).update(describe(self.listings[row]))
+        self.query_one("#load-detail", Static).update(describe(self.listings[row], self.purpose))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -181,24 +187,28 @@ class LoadScreen(Screen[LoadRequest | None]):
         self.dismiss(None)
 
 
-def describe(item: Listing) -> Text:
-    """What loading this save means, in a few lines."""
+def describe(item: Listing, purpose: Purpose = "load") -> Text:
+    """What loading (or replaying) this save means, in a few lines."""
     saved = item.record
     if saved is None:
         return Text.assemble((f"{item.path.name}\n", "bold"), ("Unreadable: ", "bold $text-error"), item.reason)
     head = Text.assemble((f"{saved.slot}", "bold"), (f"  {item.path.name}\n", "dim"),
                          f"{saved.title} · seed {saved.seed} · {progress(saved)}\n")
     if item.status == OK:
-        return head + Text.styled("Press Enter to play on from here.", "$text-success")
+        return head + Text.styled(ENTER[purpose], "$text-success")
     if item.status == NO_CONTENT:
         return head + Text.assemble(("Cannot be loaded: ", "bold $text-error"), item.reason)
     assert item.loaded is not None
     loaded = item.loaded
     if loaded.divergence is None:
         return head + Text.assemble((loaded.summary[:1].upper() + loaded.summary[1:] + ".\n", "$text-warning"),
-                                    "Press Enter to play on from here.")
+                                    ENTER[purpose])
     divergence = loaded.divergence
     where = "the start" if divergence.matched == 0 else f"after decision {divergence.matched}"
+    if purpose == "replay":
+        return head + Text.assemble(("Changed since this save: ", "bold $text-warning"),
+                                    f"it goes differently {divergence}.\n",
+                                    "Press Enter to replay it up to that point.")
     return head + Text.assemble(
         ("Changed since this save: ", "bold $text-warning"),
         f"it goes differently {divergence}.\n",
