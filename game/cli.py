@@ -194,12 +194,12 @@ def _saves_dir(chosen: Path | None) -> Path | None:
 def _resume_plain(args: argparse.Namespace, read: Any) -> Any:
     """(engine, state, game info) of a save to play on, or an exit code."""
     from game.engine import Engine
-    from game.saves import SaveError, open_record, progress, read_save
+    from game.saves import SaveError, going_on, open_record, progress, read_save
 
     try:
         record = read_save(args.load)
         content = _content_for(args.content)(args.scenario or record.scenario)
-        loaded = open_record(record, Engine(content))
+        loaded = going_on(args.load, open_record(record, Engine(content)))
     except SaveError as exc:
         print(f"redline: error: {args.load}: {exc}", file=sys.stderr)
         return 2

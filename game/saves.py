@@ -533,12 +533,12 @@ def open_record(record: SaveRecord, engine: Engine) -> Loaded:
 
 def load_save(path: Path, engine: Engine) -> Loaded:
     """Read a save and check it against this content (SaveError if it cannot be loaded)."""
-    return _going_on(path, open_record(read_save(path), engine))
+    return going_on(path, open_record(read_save(path), engine))
 
 
-def _going_on(path: Path, loaded: Loaded) -> Loaded:
-    """Going on from an earlier point of a game than its newest autosave starts a new game, so that
-    its autosaves never replace the later ones of the original."""
+def going_on(path: Path, loaded: Loaded) -> Loaded:
+    """The game to play on as, for a save read from `path`: going on from an earlier point of a game
+    than its newest autosave starts a new game, so its autosaves never replace the later ones."""
     record = loaded.record
     if loaded.info.game != record.game:
         return loaded  # already a new game
@@ -626,7 +626,7 @@ def _listing(path: Path, content_for: ContentFor, engines: dict[str, Engine | No
         loaded = open_record(saved, engine)
     except SaveError as exc:
         return Listing(path, UNREADABLE, str(exc), saved)
-    return Listing(path, loaded.status, loaded.detail, saved, _going_on(path, loaded))
+    return Listing(path, loaded.status, loaded.detail, saved, going_on(path, loaded))
 
 
 def branch_record(engine: Engine, record: SaveRecord, state: GameState, decision: int, slot: str) -> SaveRecord:
