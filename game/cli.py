@@ -117,11 +117,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    if not args.plain:
-        return cmd_tui(args)
     if args.jump is not None and not args.dev:
         print("redline: error: --jump needs --dev", file=sys.stderr)
         return 2
+    if not args.plain:
+        return cmd_tui(args)
     if args.dev:
         from game import devmode
 

@@ -223,13 +223,19 @@ class DevSession:
         return self.engine.new_game(seed)
 
 
-def watch(folders: Sequence[Path], stop: threading.Event | None = None, debounce_ms: int = 200) -> Iterator[list[Path]]:
-    """Yield the .toml files changed under `folders`, a batch at a time, until `stop` is set."""
+def watch(folders: Sequence[Path], stop: threading.Event | None = None, debounce_ms: int = 200,
+          idle_ms: int | None = None) -> Iterator[list[Path]]:
+    """Yield the .toml files changed under `folders`, a batch at a time, until `stop` is set.
+
+    With `idle_ms`, an empty list is also yielded after that long without changes, so that a
+    caller can check whether it should stop.
+    """
     from watchfiles import watch as watch_files
 
     existing = [str(folder) for folder in folders if folder.exists()]
     for changes in watch_files(*existing, watch_filter=lambda _change, path: path.endswith(".toml"),
-                               stop_event=stop, debounce=debounce_ms, raise_interrupt=False):
+                               stop_event=stop, debounce=debounce_ms, raise_interrupt=False,
+                               rust_timeout=idle_ms or 5_000, yield_on_timeout=idle_ms is not None):
         yield sorted({Path(path) for _change, path in changes})
 
 

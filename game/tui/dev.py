@@ -1,0 +1,118 @@
+"""`redline play --dev` in the terminal interface: reload the content when a file is saved, show
+its problems in a panel, and jump to any event from the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.worker import get_current_worker
+
+from game.devmode import DevSession, Reloaded, watch
+from game.engine import Engine, GameState
+from game.loader import LoadReport
+from game.tui.widgets.problems import problems_panel
+
+if TYPE_CHECKING:
+    from game.tui.app import RedLineApp
+
+#: How often the watcher thread checks whether the app is closing.
+IDLE_MS = 300
+
+
+class DevMode:
+    """Live content for one app: a watcher thread, reloads on the app's thread, and jumps."""
+
+    def __init__(self, app: RedLineApp, folder: Path, extra: Sequence[Path], jump: str | None = None) -> None:
+        self.app = app
+        self.session = DevSession(folder, tuple(extra), app.content)
+        self.first_jump = jump
+        self.reloads = 0
+
+    def start(self) -> None:
+        """Begin watching; called once the app is running."""
+        self.app.COMMANDS = self.app.COMMANDS | {JumpCommands}  # type: ignore[misc]
+        self.app.run_worker(self._watch, thread=True, exclusive=True, group="dev-watch", name="dev-watch")
+        self.app.notify("Dev mode: saved content files reload the game; ctrl+p, 'Jump to' starts at an event.",
+                        title="Dev mode", timeout=6)
+        if self.first_jump is not None:
+            self.jump_to(self.first_jump)
+
+    def _watch(self) -> None:
+        worker = get_current_worker()
+        for changed in watch(self.session.watched, idle_ms=IDLE_MS):
+            if worker.is_cancelled:
+                return
+            if changed:
+                report = self.session.load()
+                self.app.call_from_thread(self.apply, report)
+
+    def apply(self, report: LoadReport) -> None:
+        """Switch to freshly loaded content (or show why not), keeping the game where it was."""
+        app = self.app
+        state = app.state
+        if state is None:  # no game yet: only the content changes
+            if report.content is not None:
+                self.session.content = report.content
+                self.session.engine = app.engine = Engine(report.content)
+            result = Reloaded(report.content is not None, tuple(report.problems), tuple(report.notes))
+            problems_panel(app.screen).show_reload(result)
+            return
+        result = self.session.apply(report, state)
+        self.reloads += 1
+        if result.ok and result.state is not None:
+            self._show(result.state)
+            app.notify(result.summary, title="Content reloaded", timeout=4)
+        # after resume() the screen stack is new: the panel goes on the screen now showing
+        app.call_after_refresh(lambda: problems_panel(app.screen).show_reload(result))
+
+    def _show(self, state: GameState) -> None:
+        """Put the reloaded game on screen: in place when the situation room shows a question, so
+        the screens stay as they were; otherwise through the app's own hand-over."""
+        app = self.app
+        room = app.screen
+        if not state.over and app.state is not None and not app.state.over and hasattr(room, "show_decision"):
+            app.engine = self.session.engine
+            app.state = state
+            room.show_decision()
+        else:
+            app.resume(state, content=self.session.content)
+
+    def jump_to(self, event_id: str) -> None:
+        """Start a game standing at `event_id`."""
+        seed = self.app.state.seed if self.app.state is not None else 1
+        start = self.session.jump_to(event_id, seed)
+        self.app.resume(start.state, content=self.session.content)
+        self.app.notify(start.how, title=f"Jumped to {event_id}", timeout=8)
+
+
+class JumpCommands(Provider):
+    """'Jump to <event>' for every event of the content, in dev mode."""
+
+    def _events(self) -> list[tuple[str, str, str]]:
+        app = cast("RedLineApp", self.app)
+        dev: DevMode | None = getattr(app, "dev", None)
+        if dev is None:
+            return []
+        return [(f"Jump to {ident}", event.model.title, ident) for ident, event in dev.session.content.events.items()]
+
+    def _runner(self, ident: str):  # type: ignore[no-untyped-def]
+        def run() -> None:
+            dev: DevMode | None = getattr(self.app, "dev", None)
+            if dev is not None:
+                dev.jump_to(ident)
+
+        return run
+
+    async def discover(self) -> Hits:
+        for title, help_text, ident in self._events():
+            yield DiscoveryHit(title, self._runner(ident), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, ident in self._events():
+            score = matcher.match(f"{title} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._runner(ident), help=help_text)
