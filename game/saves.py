@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -462,8 +463,10 @@ def read_save(path: Path) -> SaveRecord:
     """Read and check a save file; SaveError says in one line what is wrong with it."""
     try:
         info = path.stat()
-        if path.is_dir():
+        if stat.S_ISDIR(info.st_mode):
             raise SaveError("a folder, not a save file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SaveError("not a regular file (a device or a pipe), so not a save")
         if info.st_size > MAX_BYTES:
             raise SaveError(f"too large to be a save ({info.st_size / 1024 / 1024:.1f} MB; "
                             f"saves are under {MAX_BYTES // 1024 // 1024} MB)")

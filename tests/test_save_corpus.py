@@ -189,6 +189,13 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         saves.read_save(tmp_path / "folder.json")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_is_refused_without_waiting_on_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.json")
+    with pytest.raises(saves.SaveError, match=r"^not a regular file"):
+        saves.read_save(tmp_path / "pipe.json")
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
 def test_unreadable_permissions(good: bytes, tmp_path: Path) -> None:
     path = tmp_path / "locked.json"
