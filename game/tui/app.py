@@ -548,6 +548,10 @@ def run(args: argparse.Namespace) -> int:
     app = load_app(args)
     if app is None:
         return 1
+    if getattr(args, "dev", False):
+        from game.tui.dev import attach
+
+        attach(app, args)
     app.run()
     return app.return_code or 0
 

@@ -3,6 +3,8 @@ its problems in a panel, and jump to any event from the command palette."""
 
 from __future__ import annotations
 
+import argparse
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -116,3 +118,24 @@ class JumpCommands(Provider):
             score = matcher.match(f"{title} {help_text}")
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._runner(ident), help=help_text)
+
+
+def attach(app: RedLineApp, args: argparse.Namespace) -> DevMode:
+    """Give an app built by `load_app` dev mode, as `redline play --dev` asks; it starts with the app."""
+    from game import paths
+
+    extra = list(getattr(args, "content", None) or [])
+    dev = DevMode(app, paths.scenario_folder(getattr(args, "scenario", None)), extra, getattr(args, "jump", None))
+    app.dev = dev  # type: ignore[attr-defined]
+    opening = app.first_screen
+
+    def first_screen() -> None:
+        if opening is not None:
+            opening()
+        elif dev.first_jump is None and app.start != "title":
+            seed = app.start_seed if app.start_seed is not None else int.from_bytes(os.urandom(4), "big")
+            app.new_game(seed, intro=app.start == "intro")
+        dev.start()
+
+    app.first_screen = first_screen
+    return dev
