@@ -144,8 +144,10 @@ class Reasons:
             counts.append((kind, key, count))
         never = [f"{kind} {key}" for kind, key, count in counts if not count]
         if len(never) == len(counts):
-            verb = "was" if len(never) == 1 else "were"
-            return f"only scheduled by {_join(never)}, which {verb} never taken"
+            if all(kind == "choice" for kind, _key, _count in counts):
+                verb = "was" if len(never) == 1 else "were"
+                return f"only scheduled by {_join(never)}, which {verb} never taken"
+            return f"only scheduled by {_join(never)}, none of which ever happened"
         happened = [f"{kind} {key} ({count} times)" for kind, key, count in counts if count]
         return (f"scheduled by {_join(happened)}, but its follow-up condition never held when due, "
                 "or the games ended first")
