@@ -163,14 +163,16 @@ def debrief_markdown(engine: Engine, state: GameState) -> str:
         lines += ["## What was hidden from you", "", "| Meter | Your last estimate | The truth |", "|---|---|---|"]
         for view, truth in rows:
             band = (view.high - view.low) / 2
-            estimate = with_unit(f"~{format_number(view.value)} ±{format_number(band)}", view.unit)
-            lines.append(f"| {view.label} | {estimate} | {with_unit(format_number(truth), view.unit)} |")
+            shown = format_shown(view.value, view.min, view.max), format_shown(band, view.min, view.max)
+            estimate = with_unit(f"~{shown[0]} ±{shown[1]}", view.unit)
+            true = with_unit(format_shown(truth, view.min, view.max), view.unit)
+            lines.append(f"| {view.label} | {estimate} | {true} |")
         lines.append("")
     lines += ["## The meters over the game", "", "```"]
     width = max(len(stat.label) for stat in content.stats.values()) if content.stats else 0
     for ident, stat in content.stats.items():
         series = meter_series(engine, state, ident, reveal=True)
-        start, end = format_number(series[0]), format_number(series[-1])
+        start, end = format_shown(series[0], stat.min, stat.max), format_shown(series[-1], stat.min, stat.max)
         lines.append(f"{stat.label:<{width}}  {sparkline(series, stat.min, stat.max)}  {start} → {end}")
     lines += ["```", "", "## Your decisions", ""]
     for entry in timeline(engine, state):

@@ -482,57 +482,58 @@ def build_app(
     return RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave)
 
 
-def _fail(message: str) -> None:
-    print(f"redline: error: {message}", file=sys.stderr)
+class StartError(Exception):
+    """The game cannot start; the message is one line, the exit code 2 for a bad argument, 1 for bad content."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def load_app(args: argparse.Namespace) -> RedLineApp | None:
-    """Load and check what the arguments name, then build the app; None (reported) on problems."""
+def load_app(args: argparse.Namespace) -> RedLineApp:
+    """Load and check what the arguments name, then build the app. Raises StartError (already reported
+    when it is about the content) on problems."""
     from game.cli import load_or_report
 
     saves = getattr(args, "saves", None)
     if saves is not None and not Path(saves).is_dir():
-        _fail(f"no save folder {saves}")
-        return None
+        raise StartError(f"no save folder {saves}")
     saves_dir = Path(saves) if saves is not None else paths.SAVES
     scenario = getattr(args, "scenario", None)
     extra = list(getattr(args, "content", None) or [])
+    autosave = not getattr(args, "no_autosave", False)
     load = getattr(args, "load", None)
     if load is not None:
-        return _load_app_for_save(Path(load), scenario, extra, saves_dir, args)
+        return _load_app_for_save(Path(load), scenario, extra, saves_dir, autosave, getattr(args, "seed", None))
     content = load_or_report(scenario, extra)
     if content is None:
-        return None
+        raise StartError("", code=1)
     # `redline play` starts a game at once; `redline` alone opens the title screen
     start: Start = "intro" if getattr(args, "plain", None) is not None else "title"
     return build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
-                     autosave=not getattr(args, "no_autosave", False))
+                     autosave=autosave)
 
 
-def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], saves_dir: Path,
-                       args: argparse.Namespace) -> RedLineApp | None:
+def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], saves_dir: Path, autosave: bool,
+                       seed: int | None) -> RedLineApp:
     """`redline play --load FILE`: check the save against its scenario first, then open the game."""
+    from game.cli import load_or_report
     from game.saves import SaveError, open_record, read_save
 
-    if getattr(args, "seed", None) is not None:
-        _fail("--seed and --load do not go together: a save keeps its own seed")
-        return None
+    if seed is not None:
+        raise StartError("--seed and --load do not go together: a save keeps its own seed")
     try:
         record = read_save(path)
     except SaveError as error:
-        _fail(f"{path}: {error}")
-        return None
-    from game.cli import load_or_report
-
+        raise StartError(f"{path}: {error}") from None
     content = load_or_report(scenario or record.scenario, extra)
     if content is None:
-        return None
+        raise StartError("", code=1)
     try:
         loaded = open_record(record, Engine(content))
     except SaveError as error:
-        _fail(f"{path}: {error}")
-        return None
-    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=not getattr(args, "no_autosave", False))
+        raise StartError(f"{path}: {error}") from None
+    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave)
 
     def play_loaded() -> None:
         if loaded.status != "ok":
@@ -545,9 +546,12 @@ def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], save
 
 def run(args: argparse.Namespace) -> int:
     """Run the game in the terminal; the exit code of the `redline` command."""
-    app = load_app(args)
-    if app is None:
-        return 1
+    try:
+        app = load_app(args)
+    except StartError as error:
+        if str(error):
+            print(f"redline: error: {error}", file=sys.stderr)
+        return error.code
     if getattr(args, "dev", False):
         from game.tui.dev import attach
 

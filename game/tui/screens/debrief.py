@@ -9,11 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
-from game.debrief import format_number, meter_series, sparkline, timeline, truth_rows, with_unit
+from game.debrief import format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
 from game.engine import Engine, GameState
-from game.tui.widgets.timeline import timeline_content
+from game.tui.widgets.prose import Prose
+from game.tui.widgets.timeline import TimelineText
 
 if TYPE_CHECKING:
     from game.tui.app import RedLineApp
@@ -28,13 +29,14 @@ def truth_content(engine: Engine, state: GameState) -> Content:
     lines = []
     for view, truth in rows:
         band = (view.high - view.low) / 2
-        believed = with_unit(f"≈{format_number(view.value)} ±{format_number(band)}", view.unit)
+        believed = with_unit(f"≈{format_shown(view.value, view.min, view.max)} "
+                             f"±{format_shown(band, view.min, view.max)}", view.unit)
         lines.append(Content.assemble(
             f"{view.label:<{width}}  ",
             ("you believed ", "dim"),
             (f"{believed:<12}", "italic"),
             ("  truth ", "dim"),
-            (with_unit(format_number(truth), view.unit), "bold $text-warning"),
+            (with_unit(format_shown(truth, view.min, view.max), view.unit), "bold $text-warning"),
         ))
     return Content("\n").join(lines)
 
@@ -48,7 +50,8 @@ def chart_content(engine: Engine, state: GameState, width: int) -> Content:
     lines = []
     for ident, stat in stats.items():
         series = meter_series(engine, state, ident, reveal=True)
-        ends = f"{format_number(series[0])} → {with_unit(format_number(series[-1]), stat.unit)}"
+        first, last = format_shown(series[0], stat.min, stat.max), format_shown(series[-1], stat.min, stat.max)
+        ends = f"{first} → {with_unit(last, stat.unit)}"
         spark_width = max(4, width - label_width - len(ends) - 6)
         label = stat.label if len(stat.label) <= label_width else stat.label[: label_width - 1] + "…"
         lines.append(Content.assemble(
@@ -84,13 +87,13 @@ class DebriefScreen(Screen[None]):
                 grade = f"  ({ending.grade})" if ending.grade else ""
                 yield Static(Content.assemble((ending.title, "bold $text-primary"), (grade, "italic")),
                              id="ending-title")
-                yield Markdown(ending.epilogue.strip(), id="epilogue")
+                yield Prose(ending.epilogue.strip(), id="epilogue")
             yield Static("What was hidden from you", classes="section")
             yield Static(truth_content(engine, state), id="truth")
             yield Static("The meters over the game", classes="section")
             yield Static(id="chart")
             yield Static("Your decisions", classes="section")
-            yield Static(timeline_content(timeline(engine, state)), id="decisions")
+            yield TimelineText(timeline(engine, state), id="decisions")
         yield Footer()
 
     def on_mount(self) -> None:

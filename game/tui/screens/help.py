@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Footer
 
 from game.content import Content as GameContent
+from game.tui.widgets.prose import Prose
 
 HOW_TO_PLAY = """\
 ## How to play
@@ -70,13 +71,13 @@ class HelpScreen(ModalScreen[None]):
         self.content = content
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-panel"):
-            yield Markdown(help_markdown(self.content), id="help-text")
+        with VerticalScroll(id="help-panel"):
+            yield Prose(help_markdown(self.content), id="help-text")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#help-panel").border_title = "Help"
-        self.query_one("#help-text").focus()
+        self.query_one("#help-panel").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

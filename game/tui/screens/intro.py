@@ -9,9 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from game.model import Scenario
+from game.tui.widgets.prose import Prose
 
 
 class IntroScreen(Screen[None]):
@@ -32,7 +33,7 @@ class IntroScreen(Screen[None]):
         with Vertical(id="intro-panel"):
             with VerticalScroll(id="intro-body"):
                 yield Static(Content.assemble(("You are: ", "dim"), (scenario.role, "bold")), id="intro-role")
-                yield Markdown(scenario.intro.strip() or "The crisis begins.", id="intro-text")
+                yield Prose(scenario.intro.strip() or "The crisis begins.", id="intro-text")
                 yield Static(Content.styled(f"Seed {self.seed}: the same seed and the same decisions give the "
                                             "same game.", "dim"), id="intro-seed")
             yield Static(Content.styled("Press Enter to read the first brief.", "bold $text-accent"),

@@ -9,14 +9,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from game.content import Content as GameContent
-from game.debrief import format_number, with_unit
+from game.debrief import format_shown, with_unit
 from game.engine import Change, Resolution
+from game.tui.widgets.prose import Prose
 
 
-def change_line(change: Change, unit: str = "") -> Content:
+def change_line(change: Change, unit: str = "", low: float = 0, high: float = 100) -> Content:
     """'Tension  40 → 50  ▲ +10'. A hidden stat shows the estimate before and after, never the truth."""
     if change.hidden:
         before, after = change.shown_before, change.shown_after
@@ -26,17 +27,20 @@ def change_line(change: Change, unit: str = "") -> Content:
         before, after = change.before, change.after
         label = change.label
         prefix = ""
-    delta = after - before
+    def shown(value: float) -> str:
+        return format_shown(value, low, high)
+
+    delta = float(shown(after)) - float(shown(before))
     if delta > 0:
-        arrow, style = f"▲ +{format_number(delta)}", "bold $text-success"
+        arrow, style = f"▲ +{shown(delta)}", "bold $text-success"
     elif delta < 0:
-        arrow, style = f"▼ −{format_number(-delta)}", "bold $text-error"
+        arrow, style = f"▼ −{shown(-delta)}", "bold $text-error"
     else:
         arrow, style = "= no visible change", "dim"
     return Content.assemble(
         (f"{label}: ", ""),
-        f"{prefix}{with_unit(format_number(before), unit)} → ",
-        (f"{prefix}{with_unit(format_number(after), unit)}", "bold"),
+        f"{prefix}{with_unit(shown(before), unit)} → ",
+        (f"{prefix}{with_unit(shown(after), unit)}", "bold"),
         "  ",
         (arrow, style),
     )
@@ -47,7 +51,10 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
     lines: list[Content] = []
     for change in resolution.changes:
         stat = content.stats.get(change.stat)
-        lines.append(change_line(change, stat.unit if stat else ""))
+        if stat is None:
+            lines.append(change_line(change))
+        else:
+            lines.append(change_line(change, stat.unit, stat.min, stat.max))
     for flag in resolution.flags_set:
         described = content.flags[flag].description if flag in content.flags else ""
         lines.append(Content.assemble(("✔ Now true: ", "bold"), described or flag))
@@ -88,7 +95,7 @@ class OutcomeScreen(ModalScreen[None]):
             with VerticalScroll(id="outcome-body"):
                 yield Static(Content.assemble(("You recommended: ", "dim"), (label, "bold")), id="outcome-choice")
                 if resolution.text:
-                    yield Markdown(resolution.text, id="outcome-text")
+                    yield Prose(resolution.text, id="outcome-text")
                 yield Static("What changed", classes="section")
                 yield Static(outcome_content(self.content, resolution), id="outcome-changes")
             next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."

@@ -9,13 +9,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from game.debrief import meter_series, timeline
 from game.engine import Decision
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.counsel import CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
+from game.tui.widgets.prose import Prose
 from game.tui.widgets.status import StatusBar
 from game.tui.widgets.timeline import Timeline
 
@@ -26,7 +27,12 @@ HYPOTHETICAL_MARK = "◇ hypothetical"
 
 
 class SituationRoom(Screen[None]):
-    """The main screen: one decision at a time."""
+    """The main screen: one decision at a time.
+
+    Below 96 columns the dashboard takes the whole side column and `t` swaps it for the timeline.
+    """
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (96, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
@@ -36,7 +42,7 @@ class SituationRoom(Screen[None]):
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
-        Binding("t", "focus_pane('timeline')", "Timeline", show=False, id="focus_timeline"),
+        Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
     ]
 
     @property
@@ -49,7 +55,7 @@ class SituationRoom(Screen[None]):
             with Vertical(id="desk"):
                 with VerticalScroll(id="brief"):
                     yield Static(id="event-title")
-                    yield Markdown(id="brief-text")
+                    yield Prose(id="brief-text")
                     yield Static(id="source")
                     yield Static("Counsel", classes="section")
                     yield CounselPanel(id="counsel")
@@ -82,7 +88,7 @@ class SituationRoom(Screen[None]):
         if event.hypothetical:
             title = Content.assemble(title, "  ", (HYPOTHETICAL_MARK, "italic $text-warning"))
         self.query_one("#event-title", Static).update(title)
-        self.query_one("#brief-text", Markdown).update(event.brief.strip())
+        self.query_one("#brief-text", Prose).show(event.brief)
         source = self.query_one("#source", Static)
         source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
         source.display = bool(event.source)
@@ -123,4 +129,13 @@ class SituationRoom(Screen[None]):
         brief.scroll_page_down(animate=False)
 
     def action_focus_pane(self, pane: str) -> None:
+        if self.has_class("-narrow"):
+            # one of dashboard and timeline is shown at a time; asking for either shows it
+            if pane == "timeline" and self.has_class("-timeline"):
+                self.remove_class("-timeline")
+                pane = "dashboard"
+            elif pane == "timeline":
+                self.add_class("-timeline")
+            elif pane == "dashboard":
+                self.remove_class("-timeline")
         self.query_one(f"#{pane}").focus()

@@ -36,7 +36,7 @@ class TitleScreen(Screen[None]):
         Binding("c", "app.continue_game", "Continue", id="title_continue"),
         Binding("l", "app.load", "Load", id="title_load"),
         Binding("r", "app.replay", "Replay", id="title_replay"),
-        Binding("q", "app.request_quit", "Quit", id="title_quit"),
+        Binding("q", "app.request_quit", "Quit", show=False, id="title_quit"),
     ]
 
     @property
@@ -47,7 +47,8 @@ class TitleScreen(Screen[None]):
         scenario = self.game.engine.content.scenario
         with Vertical(id="title-box"):
             yield Static(LOGO, id="logo")
-            yield Static(Content.styled(scenario.title, "bold"), id="scenario-title")
+            yield Static(Content.assemble((scenario.title, "bold"), f" · from {scenario.start_date:%d %B %Y}"),
+                         id="scenario-title")
             yield Static(Content.styled(f"You are the {scenario.role[0].lower()}{scenario.role[1:]}.", "italic")
                          if scenario.role else "", id="role")
             with Center():

@@ -34,7 +34,8 @@ def counsel_content(content: GameContent, decision: Decision) -> Content:
             mark, style = (FOR_MARK, "bold $text-success") if position == "for" else (AGAINST_MARK, "bold $text-error")
             parts.append("\n")
             parts.append((f"{mark} {number}", style))
-            parts.append(f": {says}")
+            # authors wrap long strings in their TOML; the terminal wraps them again
+            parts.append(f": {' '.join(says.split())}")
     return Content.assemble(*parts)
 
 

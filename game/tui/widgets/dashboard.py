@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,27 +35,28 @@ def meter_bounds(view: StatView) -> str:
 
 
 def meter_lines(meters: Sequence[Meter], width: int) -> list[Content]:
-    """The dashboard laid out for a width: the label gives way first, then the sparkline."""
+    """The dashboard laid out for a width. A long label wraps under itself rather than lose words;
+    the sparkline is dropped before the labels get cramped."""
     if not meters:
         return []
     numbers_width = max(len(meter_value(m.view)) + len(meter_bounds(m.view)) for m in meters)
     longest_label = max(len(m.view.label) for m in meters)
     room = width - numbers_width - 2
-    # the label takes what it needs first, but the sparkline keeps at least a few points
     spark_width = max(0, min(10, room - longest_label))
     if spark_width < 5:
-        # a narrow dashboard keeps labels readable and drops the sparkline first
-        spark_width = 5 if room - 5 >= 20 else 0
-    label_width = max(4, room - spark_width)
+        spark_width = 5 if room - 5 >= 18 else 0
     lines = []
     for meter in meters:
         view = meter.view
-        label = view.label if len(view.label) <= label_width else view.label[: label_width - 1] + "…"
         value, bounds = meter_value(view), meter_bounds(view)
-        pad = numbers_width - len(value) - len(bounds)
+        # numbers sit right-aligned against the sparkline; the label has what is left of its line
+        label_width = max(6, width - len(value) - len(bounds) - 1 - (spark_width + 1 if spark_width else 0))
+        label_lines = textwrap.wrap(view.label, label_width) or [""]
+        for extra in label_lines[:-1]:
+            lines.append(Content(extra))
         spark = sparkline(meter.series, view.min, view.max, spark_width) if spark_width else ""
         lines.append(Content.assemble(
-            f"{label:<{label_width}} {' ' * pad}",
+            f"{label_lines[-1]:<{label_width}} ",
             (value, "italic $text-warning" if view.hidden else "bold"),
             (bounds, "dim"),
             (f" {spark:<{spark_width}}" if spark_width else "", "$text-accent"),
@@ -63,7 +65,7 @@ def meter_lines(meters: Sequence[Meter], width: int) -> list[Content]:
 
 
 class Dashboard(Widget):
-    """The meters, one a line; its width decides how much of each it can show."""
+    """The meters, a line each (two for a long label at a narrow width)."""
 
     DEFAULT_CSS = """
     Dashboard {
@@ -84,7 +86,7 @@ class Dashboard(Widget):
         return self._meters
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return len(self._meters)
+        return len(meter_lines(self._meters, width))
 
     def render(self) -> Content:
         return Content("\n").join(meter_lines(self._meters, self.content_region.width or self.size.width))
