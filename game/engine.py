@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.content import CompiledFollowUp, Content
+from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
 from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
 from game.model import Counsel, Ending, Event
 
@@ -21,6 +22,10 @@ STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
 
 Value = float | int | bool
+
+
+#: How automated play picks: (event id, visible options as (id, posture, available), state, env) -> id.
+Decide = Callable[[str, list[tuple[str, int, bool]], "GameState", dict[str, Any]], "str | None"]
 
 
 class InvalidChoice(ValueError):
@@ -219,6 +224,19 @@ class Engine:
         self._stats = content.stats
         self._flag_ids = tuple(content.flags)
         self._counters = content.counters
+        # what an effect's target is, and the bounds its value is kept within
+        self._bounds: dict[str, tuple[str, float, float]] = {}
+        for ident, stat in content.stats.items():
+            self._bounds[ident] = ("stat", stat.min, stat.max)
+        for ident in content.counters:
+            self._bounds[ident] = ("counter", -COUNTER_LIMIT, COUNTER_LIMIT)
+        for ident in content.flags:
+            self._bounds[ident] = ("flag", 0, 1)
+        self._calendar: dict[int, dict[str, Any]] = {}
+        self._value_keys = (*content.stats, *content.flags, *content.counters)
+        self._value_getter = operator.itemgetter(*self._value_keys)
+        self._rules = [(rule.when, rule.effects, rule.model.text) for rule in content.rules]
+        self._endings = [(e.model.id, e.when) for e in content.endings if e.when is not None]
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -331,52 +349,12 @@ class Engine:
 
     def choose(self, state: GameState, choice_id: str) -> Resolution:
         """Take a choice of the current decision. The given state is not changed."""
-        if state.over or state.event is None:
-            raise InvalidChoice("the game is over")
-        event = self.content.events[state.event]
-        choice = event.choice(choice_id)
-        env = self._env(state)
-        if choice is None or (choice.visible is not None and not choice.visible(env)):
-            raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
-        if choice.available is not None and not choice.available(env):
-            raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
-
+        event, choice, env = self._checked(state, choice_id)
         new = state.copy()
         before = dict(new.values)
         turn = new.turn
-
-        self._apply(choice.effects, env)
-        outcome = None
-        if choice.outcomes:
-            weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
-            outcome = _pick(choice.outcomes, weights, roll(new.seed, "outcome", turn, event.id, choice.id))
-            self._apply(outcome.effects, env)
-        scheduled: list[tuple[str, int]] = []
-        for index, follow in enumerate(choice.followups):
-            scheduled.append(self._schedule(new, follow, [event.id, choice.id, "", index]))
-        if outcome is not None:
-            for index, follow in enumerate(outcome.followups):
-                scheduled.append(self._schedule(new, follow, [event.id, choice.id, outcome.id, index]))
-        new.chose.append(f"{event.id}.{choice.id}")
-        env[CHOSE_KEY] = set(new.chose)
-        self._store(new, env)
-        new.event = None
-        entry: dict[str, Any] = {
-            "kind": "decision",
-            "turn": turn,
-            "date": self.date(turn).isoformat(),
-            "event": event.id,
-            "choice": choice.id,
-            "outcome": outcome.id if outcome else None,
-        }
-        new.log.append(entry)
-        new.history.append(self._snapshot(new.values))
-        decision_values = dict(new.values)
-
         notes: list[str] = []
-        self._check_endings(new, env)
-        while not new.over and new.event is None:
-            self._advance(new, env, notes)
+        outcome, scheduled, decision_values = self._resolve(new, env, event, choice, notes)
 
         texts = [t for t in (choice.text, outcome.text if outcome else "") if t]
         changes = []
@@ -412,13 +390,7 @@ class Engine:
         """(id, posture, available) of each visible choice now, without building the player's views."""
         if state.ending is not None or state.event is None:
             return []
-        env = self._env(state)
-        options = []
-        for choice in self.content.events[state.event].choices:
-            if choice.visible is not None and not choice.visible(env):
-                continue
-            options.append((choice.id, choice.posture, choice.available is None or bool(choice.available(env))))
-        return options
+        return self._options(self.content.events[state.event], self._env(state))
 
     def environment(self, state: GameState) -> dict[str, Any]:
         """The values the content's expressions see in this state (a fresh dict; for tools)."""
@@ -429,6 +401,38 @@ class Engine:
 
         With `in_place`, the given state is changed and returned instead of a copy.
         """
+        event, choice, env = self._checked(state, choice_id)
+        new = state if in_place else state.copy()
+        self._resolve(new, env, event, choice, [])
+        return new
+
+    def autoplay(self, seed: int, decide: Decide, max_decisions: int = 10_000) -> tuple[GameState, int, str | None]:
+        """Play a whole game, asking `decide(event, options, state, env)` for each choice id.
+
+        The same steps as `choose`, keeping one environment for the whole game instead of
+        building one per decision. Returns the final state, the number of decisions, and the
+        event at which `decide` gave up (returned None), if it did.
+        """
+        state = self.new_game(seed)
+        env = self._env(state)
+        decisions = 0
+        while state.ending is None and decisions < max_decisions:
+            assert state.event is not None
+            event = self.content.events[state.event]
+            picked = decide(event.id, self._options(event, env), state, env)
+            if picked is None:
+                return state, decisions, event.id
+            choice = event.choice(picked)
+            if choice is None or (choice.visible is not None and not choice.visible(env)) \
+                    or (choice.available is not None and not choice.available(env)):
+                raise InvalidChoice(f"choice '{picked}' of event '{event.id}' cannot be taken now")
+            self._resolve(state, env, event, choice, [])
+            decisions += 1
+        return state, decisions, None
+
+    # --- resolving a choice -----------------------------------------------------------------
+
+    def _checked(self, state: GameState, choice_id: str) -> tuple[CompiledEvent, CompiledChoice, dict[str, Any]]:
         if state.ending is not None or state.event is None:
             raise InvalidChoice("the game is over")
         event = self.content.events[state.event]
@@ -438,20 +442,34 @@ class Engine:
             raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
         if choice.available is not None and not choice.available(env):
             raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
-        new = state if in_place else state.copy()
+        return event, choice, env
+
+    def _options(self, event: CompiledEvent, env: dict[str, Any]) -> list[tuple[str, int, bool]]:
+        options = []
+        for choice in event.choices:
+            if choice.visible is not None and not choice.visible(env):
+                continue
+            options.append((choice.id, choice.posture, choice.available is None or bool(choice.available(env))))
+        return options
+
+    def _resolve(self, new: GameState, env: dict[str, Any], event: CompiledEvent, choice: CompiledChoice,
+                 notes: list[str]) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
+        """Apply a choice to `new` (changed in place) and play on to the next decision or the end.
+
+        Returns the outcome, the follow-ups scheduled, and the values right after the decision.
+        """
         turn = new.turn
-        if choice.effects:
-            self._apply(choice.effects, env)
+        self._apply(choice.effects, env)
         outcome = None
         if choice.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
             outcome = _pick(choice.outcomes, weights, roll(new.seed, "outcome", turn, event.id, choice.id))
             self._apply(outcome.effects, env)
-        for index, follow in enumerate(choice.followups):
-            self._schedule(new, follow, [event.id, choice.id, "", index])
+        scheduled = [self._schedule(new, follow, [event.id, choice.id, "", index])
+                     for index, follow in enumerate(choice.followups)]
         if outcome is not None:
-            for index, follow in enumerate(outcome.followups):
-                self._schedule(new, follow, [event.id, choice.id, outcome.id, index])
+            scheduled += [self._schedule(new, follow, [event.id, choice.id, outcome.id, index])
+                          for index, follow in enumerate(outcome.followups)]
         key = f"{event.id}.{choice.id}"
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
@@ -466,11 +484,11 @@ class Engine:
             "outcome": outcome.id if outcome else None,
         })
         new.history.append(self._snapshot(new.values))
-        notes: list[str] = []
+        decision_values = dict(new.values)
         self._check_endings(new, env)
         while new.ending is None and new.event is None:
             self._advance(new, env, notes)
-        return new
+        return outcome, scheduled, decision_values
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -482,11 +500,11 @@ class Engine:
             return
         state.turn += 1
         self._set_calendar(env, state.turn)
-        for rule in self.content.rules:
-            if rule.when(env):
-                self._apply(rule.effects, env)
-                if rule.model.text:
-                    notes.append(rule.model.text)
+        for when, effects, text in self._rules:
+            if when(env):
+                self._apply(effects, env)
+                if text:
+                    notes.append(text)
         self._store(state, env)
         self._check_endings(state, env)
         if state.over:
@@ -561,9 +579,9 @@ class Engine:
         return (follow.event, due)
 
     def _check_endings(self, state: GameState, env: dict[str, Any], timeout: bool = False) -> None:
-        for ending in self.content.endings:
-            if ending.when is not None and ending.when(env):
-                state.ending = ending.model.id
+        for ident, when in self._endings:
+            if when(env):
+                state.ending = ident
                 break
         else:
             if timeout:
@@ -583,33 +601,34 @@ class Engine:
         return env
 
     def _set_calendar(self, env: dict[str, Any], turn: int) -> None:
-        day = self._start + (turn - 1) * self._days
-        env["turn"] = turn
-        env["date"] = day
-        env["season"] = self.season(turn)
-        for name, ordinal in self._dates.items():
-            env["days_to_" + name] = ordinal - day
+        calendar = self._calendar.get(turn)
+        if calendar is None:
+            day = self._start + (turn - 1) * self._days
+            calendar = {"turn": turn, "date": day, "season": self.season(turn)}
+            for name, ordinal in self._dates.items():
+                calendar["days_to_" + name] = ordinal - day
+            self._calendar[turn] = calendar
+        env.update(calendar)
 
     def _apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:
-        stats = self._stats
+        bounds = self._bounds
         for effect in effects:
-            value = effect.value(env)
             target = effect.target
-            if effect.op == "+=":
+            value = effect.value(env)
+            op = effect.op
+            if op == "+=":
                 value = env[target] + value
-            elif effect.op == "-=":
+            elif op == "-=":
                 value = env[target] - value
-            stat = stats.get(target)
-            if stat is not None:
-                value = float(min(stat.max, max(stat.min, value)))
-            elif target in self._counters:
-                value = int(min(COUNTER_LIMIT, max(-COUNTER_LIMIT, round(value))))
+            kind, low, high = bounds[target]
+            if kind == "stat":
+                value = float(low if value < low else high if value > high else value)
+            elif kind == "counter":
+                value = int(min(high, max(low, round(value))))
             env[target] = value
 
     def _store(self, state: GameState, env: dict[str, Any]) -> None:
-        values = state.values
-        for key in values:
-            values[key] = env[key]
+        state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))
 
     def _snapshot(self, values: dict[str, Value]) -> dict[str, float]:
         return {ident: float(values[ident]) for ident in self._stats}

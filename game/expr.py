@@ -130,6 +130,29 @@ def _specialised_compare(op: type, left: Compiled, right: Compiled, lc: Any, rc:
         if op is ast.Eq:
             return lambda v: v[k] == c
         return lambda v: v[k] != c
+    if rc is not _NOCONST:
+        a, c = left, rc
+        if op is ast.GtE:
+            return lambda v: a(v) >= c
+        if op is ast.Gt:
+            return lambda v: a(v) > c
+        if op is ast.LtE:
+            return lambda v: a(v) <= c
+        if op is ast.Lt:
+            return lambda v: a(v) < c
+        if op is ast.Eq:
+            return lambda v: a(v) == c
+        return lambda v: a(v) != c
+    if lk is not None and rk is not None:
+        k1, k2 = lk, rk
+        if op is ast.GtE:
+            return lambda v: v[k1] >= v[k2]
+        if op is ast.Gt:
+            return lambda v: v[k1] > v[k2]
+        if op is ast.LtE:
+            return lambda v: v[k1] <= v[k2]
+        if op is ast.Lt:
+            return lambda v: v[k1] < v[k2]
     f = _COMPARE[op]
     return lambda v: f(left(v), right(v))
 
@@ -158,6 +181,22 @@ def _specialised_arith(op: type, left: _Node, right: _Node) -> Compiled | None:
             return lambda v: a(v) * c
         if op is ast.Div and c:
             return lambda v: a(v) / c
+    if left.key is not None and right.key is not None:
+        k1, k2 = left.key, right.key
+        if op is ast.Add:
+            return lambda v: v[k1] + v[k2]
+        if op is ast.Sub:
+            return lambda v: v[k1] - v[k2]
+        if op is ast.Mult:
+            return lambda v: v[k1] * v[k2]
+    if right.key is not None and lc is not _NOCONST:
+        c, k = lc, right.key
+        if op is ast.Add:
+            return lambda v: c + v[k]
+        if op is ast.Sub:
+            return lambda v: c - v[k]
+        if op is ast.Mult:
+            return lambda v: c * v[k]
     if lc is not _NOCONST:
         c = lc
         b = right.fn
@@ -168,6 +207,21 @@ def _specialised_arith(op: type, left: _Node, right: _Node) -> Compiled | None:
         if op is ast.Mult:
             return lambda v: c * b(v)
     return None
+
+
+def _chain(tests: list[Compiled], conjunction: bool) -> Compiled:
+    """`a and b and c ...` (or `or`) as closures of two or three operands, nested: one call a level."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 3:
+        a, b, c = tests
+        if conjunction:
+            return lambda v: a(v) and b(v) and c(v)
+        return lambda v: a(v) or b(v) or c(v)
+    a, b = tests[0], _chain(tests[1:], conjunction)
+    if conjunction:
+        return lambda v: a(v) and b(v)
+    return lambda v: a(v) or b(v)
 
 
 class _NoConst:
@@ -271,21 +325,7 @@ class _Compiler:
         if all(p.const is not _NOCONST for p in parts):
             value = all(p.const for p in parts) if word == "and" else any(p.const for p in parts)
             return _Node("bool", lambda v: value, value)
-        if word == "and":
-            if len(fns) == 2:
-                a, b = fns
-                return _Node("bool", lambda v: a(v) and b(v))
-            if len(fns) == 3:
-                a, b, c = fns
-                return _Node("bool", lambda v: a(v) and b(v) and c(v))
-            return _Node("bool", lambda v: all(f(v) for f in fns))
-        if len(fns) == 2:
-            a, b = fns
-            return _Node("bool", lambda v: a(v) or b(v))
-        if len(fns) == 3:
-            a, b, c = fns
-            return _Node("bool", lambda v: a(v) or b(v) or c(v))
-        return _Node("bool", lambda v: any(f(v) for f in fns))
+        return _Node("bool", _chain(fns, word == "and"))
 
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> _Node:
         op = type(node.op)
@@ -359,7 +399,7 @@ class _Compiler:
             return _Node("bool", lambda v: value, value)
         if len(tests) == 1:
             return _Node("bool", tests[0])
-        return _Node("bool", lambda v: all(t(v) for t in tests))
+        return _Node("bool", _chain(tests, True))
 
     def _check_string_value(self, name: _Node, literal: _Node, node: ast.AST) -> None:
         """`season == "mud"`: the string must be one the name can actually take."""
@@ -383,6 +423,9 @@ class _Compiler:
                 f"both branches must have the same type ({TYPE_WORDS[yes.type]} vs {TYPE_WORDS[no.type]})", node
             )
         t, a, b = test.fn, yes.fn, no.fn
+        if yes.const is not _NOCONST and no.const is not _NOCONST:
+            ca, cb = yes.const, no.const
+            return _Node(yes.type, lambda v: ca if t(v) else cb)
         return _Node(yes.type, lambda v: a(v) if t(v) else b(v))
 
     def visit_Call(self, node: ast.Call, depth: int) -> _Node:
@@ -581,12 +624,7 @@ def _compile_simple(text: str, names: Names, want: Type) -> tuple[Compiled, Any]
             if abs(value) > MAX_LITERAL:
                 return None
             tests.append(_specialised_compare(_SIMPLE_OPS[op], _NOT_USED, _NOT_USED, _NOCONST, value, stat, None))
-    if len(tests) == 1:
-        return tests[0], None
-    if len(tests) == 2:
-        a, b = tests
-        return (lambda v: a(v) and b(v)), None
-    return (lambda v: all(t(v) for t in tests)), None
+    return _chain(tests, True), None
 
 
 def _flag_test(name: str, negate: bool) -> Compiled:

@@ -258,3 +258,21 @@ def test_engine_core_does_not_import_textual_or_touch_files() -> None:
         "assert 'rich' not in sys.modules, 'rich imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("folder", [MINI, ROOT / "content" / "red-line"])
+def test_automated_play_gives_exactly_the_games_of_choose(folder: Path) -> None:
+    engine = Engine(load_scenario(folder))
+    for seed in range(15):
+        rng_a, rng_b = random.Random(seed), random.Random(seed)
+
+        def decide(event: str, options: list[tuple[str, int, bool]], state: GameState, env: dict[str, object],
+                   rng: random.Random = rng_a) -> str:
+            return rng.choice([choice for choice, _posture, ok in options if ok])
+
+        auto, decisions, stopped = engine.autoplay(seed, decide)
+        state = engine.new_game(seed)
+        while not state.over:
+            state = engine.choose(state, rng_b.choice([o[0] for o in engine.choice_options(state) if o[2]])).state
+        assert stopped is None and decisions == len(state.decisions)
+        assert auto.to_dict() == state.to_dict()
