@@ -83,7 +83,7 @@ def test_bad_argument_is_one_line_and_exit_2(args: list[str]) -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["play"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["play"], ["saves"], ["replay"], ["simulate"], ["schema"]])
 def test_every_command_has_help(command: list[str]) -> None:
     done = redline(*command, "--help")
     assert done.returncode == 0 and "usage: redline" in done.stdout
