@@ -20,14 +20,31 @@ def plain_text(text: str) -> str:
     return _EMPHASIS.sub("", text)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
 def wrap(text: str, indent: str = "") -> str:
-    """Wrap prose paragraph by paragraph, keeping blank lines between them."""
-    paragraphs = [p.strip() for p in plain_text(text).strip().split("\n\n")]
-    return "\n\n".join(
-        textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
-        for p in paragraphs
-        if p
-    )
+    """Wrap prose paragraph by paragraph, keeping blank lines between them and list items apart."""
+    blocks = []
+    for paragraph in plain_text(text).strip().split("\n\n"):
+        lines = paragraph.strip().splitlines()
+        if lines and all(_LIST_ITEM.match(line) or line.startswith("  ") for line in lines) \
+                and _LIST_ITEM.match(lines[0]):
+            items: list[str] = []
+            for line in lines:
+                if _LIST_ITEM.match(line):
+                    items.append(line.strip())
+                else:
+                    items[-1] += " " + line.strip()
+            blocks.append("\n".join(
+                textwrap.fill(" ".join(item.split()), WIDTH, initial_indent=indent,
+                              subsequent_indent=indent + "  ")
+                for item in items
+            ))
+        elif lines:
+            blocks.append(textwrap.fill(" ".join(paragraph.split()), WIDTH, initial_indent=indent,
+                                        subsequent_indent=indent))
+    return "\n\n".join(blocks)
 
 
 def format_number(value: float) -> str:
@@ -51,7 +68,7 @@ def format_decision(engine: Engine, decision: Decision) -> str:
         head.append(season)
     for name, days in decision.days_to.items():
         if days > 0:
-            head.append(f"{days} days to {name.replace('_', ' ')}")
+            head.append(f"{days} day{'' if days == 1 else 's'} to {name.replace('_', ' ')}")
             break
     lines = ["", "=" * WIDTH, " · ".join(head), "=" * WIDTH, "", f"## {event.title}", ""]
     if event.hypothetical:

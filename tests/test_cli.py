@@ -138,3 +138,10 @@ def _checkout_with_mini(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "game", checkout / "game", ignore=shutil.ignore_patterns("__pycache__"))
     (checkout / "saves").mkdir()
     return checkout
+
+
+def test_plain_text_keeps_list_items_apart_and_drops_emphasis() -> None:
+    from game.plain import wrap
+
+    text = wrap("**Situation Room.** Read this.\n\n- first point\n- second *point*\n\n1. one\n2. two")
+    assert text == "Situation Room. Read this.\n\n- first point\n- second point\n\n1. one\n2. two"
