@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -45,6 +46,40 @@ Start = Literal["title", "intro", "room"]
 
 def random_seed() -> int:
     return int.from_bytes(os.urandom(4), "big")
+
+
+class GameRecord:
+    """The saves of one game: its GameInfo and autosaver, made on first use (from a worker thread,
+    so that loading the save code never holds up the interface)."""
+
+    def __init__(self, saves_dir: Path, engine: Engine, info: GameInfo | None = None) -> None:
+        self.saves_dir = saves_dir
+        self.engine = engine
+        self._info = info
+        self._autosaver: Autosaver | None = None
+        self._lock = threading.Lock()
+
+    def info(self) -> GameInfo:
+        with self._lock:
+            if self._info is None:
+                from game.saves import GameInfo
+
+                self._info = GameInfo.new()
+            return self._info
+
+    def autosave(self, state: GameState) -> Path:
+        info = self.info()
+        with self._lock:
+            if self._autosaver is None:
+                from game.saves import Autosaver
+
+                self._autosaver = Autosaver(self.saves_dir, self.engine, info)
+            autosaver = self._autosaver
+        return autosaver(state)
+
+    @property
+    def last_autosave(self) -> Path | None:
+        return self._autosaver.path if self._autosaver is not None else None
 
 
 class RedLineApp(App[int]):
@@ -85,8 +120,7 @@ class RedLineApp(App[int]):
         self.state: GameState | None = None
         #: True while the game in progress has decisions that no save holds
         self.unsaved = False
-        self.game_info: GameInfo | None = None
-        self._autosaver: Autosaver | None = None
+        self._game = GameRecord(saves_dir, self.engine)
         self._too_small: TooSmallScreen | None = None
         self._contents: dict[str, Content] = {content.scenario.id: content}
         self._saving: dict[Worker[Any], GameState] = {}
@@ -97,7 +131,8 @@ class RedLineApp(App[int]):
     # --- lifecycle --------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        return TitleScreen()
+        # a game started from the command line needs no title screen until the player asks for it
+        return TitleScreen() if self.start == "title" and self.first_screen is None else Screen()
 
     def on_mount(self) -> None:
         for theme in THEMES:
@@ -142,41 +177,44 @@ class RedLineApp(App[int]):
 
     def new_game(self, seed: int, intro: bool = True) -> None:
         """Start a game of the loaded scenario; the intro first unless asked not to."""
-        from game.saves import GameInfo
-
         self.state = self.engine.new_game(seed)
-        self._set_game(GameInfo.new())
+        self._set_game(None)
         if intro and not self.state.over:
-            self._clear_to_title()
+            self._pop_to_base()
             self.push_screen(IntroScreen(self.content.scenario, seed), lambda _: self._enter_game())
         else:
             self._enter_game()
 
     def resume(self, state: GameState, content: Content | None = None, info: GameInfo | None = None) -> None:
         """Play on from a state (a loaded save, a replay taken over), with its scenario's content."""
-        from game.saves import GameInfo
-
         if content is not None and content is not self.content:
             self.engine = Engine(content)
             self._contents[content.scenario.id] = content
         self.state = state
-        self._set_game(info or GameInfo.new())
+        self._set_game(info)
         self._enter_game()
 
-    def _set_game(self, info: GameInfo) -> None:
-        from game.saves import Autosaver
-
-        self.game_info = info
-        self._autosaver = Autosaver(self.saves_dir, self.engine, info)
+    def _set_game(self, info: GameInfo | None) -> None:
+        self._game = GameRecord(self.saves_dir, self.engine, info)
         self.unsaved = False
 
-    def _clear_to_title(self) -> None:
+    @property
+    def game_info(self) -> GameInfo:
+        """Who the game in progress is, for its saves (made on first use)."""
+        return self._game.info()
+
+    def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 1 and self.screen is not self._too_small:
             self.pop_screen()
 
+    def _clear_to_title(self) -> None:
+        self._pop_to_base()
+        if len(self.screen_stack) == 1 and not isinstance(self.screen, TitleScreen):
+            self.push_screen(TitleScreen())
+
     def _enter_game(self) -> None:
         """Show the game in progress: the situation room, or the debrief of a finished game."""
-        self._clear_to_title()
+        self._pop_to_base()
         if self.state is None:
             return
         self.push_screen(DebriefScreen() if self.state.over else SituationRoom())
@@ -231,10 +269,10 @@ class RedLineApp(App[int]):
 
     def autosave(self) -> None:
         """Save the game after a decision, in a worker so the interface never waits on the disk."""
-        autosaver, state = self._autosaver, self.state
-        if not self.autosave_enabled or autosaver is None or state is None:
+        game, state = self._game, self.state
+        if not self.autosave_enabled or state is None:
             return
-        self._saving_worker("autosave", state, lambda: autosaver(state))
+        self._saving_worker("autosave", state, lambda: game.autosave(state))
 
     def _saving_worker(self, name: str, state: GameState, work: Callable[[], Any],
                        done: Callable[[Any], None] | None = None) -> None:
@@ -249,8 +287,8 @@ class RedLineApp(App[int]):
         if self.state is None:
             self.notify("There is no game to save.", severity="warning")
             return
-        state, engine, info, folder = self.state, self.engine, self.game_info, self.saves_dir
-        self._saving_worker("quicksave", state, lambda: quicksave(folder, engine, state, info),
+        state, engine, game, folder = self.state, self.engine, self._game, self.saves_dir
+        self._saving_worker("quicksave", state, lambda: quicksave(folder, engine, state, game.info()),
                             lambda path: self.notify(f"Saved to {path.name}.", title="Quicksave", timeout=4))
 
     def action_quickload(self) -> None:
@@ -347,7 +385,7 @@ class RedLineApp(App[int]):
         """The replay of the game just played, from its newest autosave."""
         from game.saves import SaveError, read_save
 
-        path = self._autosaver.path if self._autosaver is not None else None
+        path = self._game.last_autosave
         if path is None:
             self.notify("This game has no autosave to replay.", severity="warning")
             return

@@ -146,8 +146,8 @@ async def test_help_opens_and_closes(mini_content: Content, tmp_path: Path) -> N
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        help_text = app.screen.query_one(Prose).source
-        assert "How to play" in help_text and "How tense things are." in help_text
+        help_text = " ".join(prose.source for prose in app.screen.query(Prose))
+        assert "one decision at a time" in help_text and "How tense things are." in help_text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SituationRoom)

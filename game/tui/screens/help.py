@@ -7,15 +7,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from game.content import Content as GameContent
 from game.tui.widgets.prose import Prose
 
 HOW_TO_PLAY = """\
-## How to play
-
 You advise the President through a crisis, one decision at a time. Each turn a **brief** arrives:
 read it, hear your staff's **counsel** (▲ for a choice, ▼ against it, with each advisor's outlook in
 words), then make your **recommendation**. The President takes it. The **outcome** tells you what
@@ -26,31 +25,43 @@ Some things you only **estimate** (≈): the number beside them is your intellig
 the ± its uncertainty. Better intelligence narrows the band. The truth is revealed at the debrief.
 
 A choice marked ✗ *unavailable* cannot be taken now; the reason is given beside it.
-
-## Keys
-
-| Key | What it does |
-|---|---|
-| 1–9 | take that choice |
-| ↑ ↓ then Enter | pick a choice from the list (or click it) |
-| b / c / m / t | go to the brief, the choices, the meters, the timeline |
-| Tab | move between panes; ↑ ↓ PgUp PgDn scroll the one you are in |
-| Enter | go on after an outcome |
-| F5 / F9 | quicksave / quickload |
-| Ctrl+P | command palette: new game, save, load, replay, export debrief, theme |
-| ? | this help (Escape closes it) |
-| Ctrl+Q | quit |
 """
 
+KEYS: tuple[tuple[str, str], ...] = (
+    ("1–9", "take that choice"),
+    ("↑ ↓ then Enter", "pick a choice from the list (or click it)"),
+    ("space", "read on: page down through the brief and the counsel"),
+    ("b / c / m / t", "go to the brief, the choices, the meters, the timeline"),
+    ("Tab", "move between panes; ↑ ↓ PgUp PgDn scroll the one you are in"),
+    ("Enter", "go on after an outcome"),
+    ("F5 / F9", "quicksave / quickload"),
+    ("Ctrl+P", "command palette: new game, save, load, replay, export debrief, theme"),
+    ("?", "this help (Escape closes it)"),
+    ("Ctrl+Q", "quit"),
+)
 
-def help_markdown(content: GameContent) -> str:
-    """The help text, ending with the scenario's own description of each meter."""
-    lines = [HOW_TO_PLAY, "## The meters", ""]
+
+def keys_content() -> Content:
+    width = max(len(key) for key, _ in KEYS) + 2
+    return Content("\n").join(
+        Content.assemble((f"{key:<{width}}", "bold $text-accent"), what) for key, what in KEYS
+    )
+
+
+def meters_markdown(content: GameContent) -> str:
+    """The scenario's own description of each meter."""
+    lines = []
     for stat in content.stats.values():
         mark = "≈ " if stat.hidden else ""
         description = stat.description or "No description."
         lines.append(f"- **{mark}{stat.label}** ({_bounds(stat.min, stat.max)}{stat.unit}): {description}")
     return "\n".join(lines) + "\n"
+
+
+def help_markdown(content: GameContent) -> str:
+    """The whole help as one Markdown document (for the tests and for reading elsewhere)."""
+    keys = "\n".join(f"- **{key}**: {what}" for key, what in KEYS)
+    return "\n".join(["## How to play", HOW_TO_PLAY, "## Keys", keys, "", "## The meters", meters_markdown(content)])
 
 
 def _bounds(low: float, high: float) -> str:
@@ -72,7 +83,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-panel"):
-            yield Prose(help_markdown(self.content), id="help-text")
+            yield Static("How to play", classes="section")
+            yield Prose(HOW_TO_PLAY, id="help-text")
+            yield Static("Keys", classes="section")
+            yield Static(keys_content(), id="help-keys")
+            yield Static("The meters", classes="section")
+            yield Prose(meters_markdown(self.content), id="help-meters")
         yield Footer()
 
     def on_mount(self) -> None:

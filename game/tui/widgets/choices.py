@@ -24,11 +24,12 @@ def counsel_tally(choice: ChoiceView) -> str:
     return "·".join(parts)
 
 
-def _hanging(text: str, width: int) -> str:
+def _hanging(text: str, width: int, first: str = "") -> str:
     """Wrap text so that continuation lines sit under the label, not under the number."""
     if width <= len(INDENT) + 4:
-        return text
-    return "\n".join(textwrap.wrap(text, width, subsequent_indent=INDENT, break_on_hyphens=False)) or text
+        return first + text
+    lines = textwrap.wrap(text, width, initial_indent=first, subsequent_indent=INDENT, break_on_hyphens=False)
+    return "\n".join(lines) or first + text
 
 
 def choice_prompt(number: int, choice: ChoiceView, width: int = 0) -> Content:
@@ -38,11 +39,11 @@ def choice_prompt(number: int, choice: ChoiceView, width: int = 0) -> Content:
     if choice.available:
         body = _hanging(f"{head}{choice.label}" + (f"  {tally}" if tally else ""), width)[len(head):]
         if tally and body.endswith(tally):
-            return Content.assemble((head, "bold $text-accent"), body[: -len(tally)], (tally, "dim"))
-        return Content.assemble((head, "bold $text-accent"), body)
+            return Content.assemble((head, "bold"), body[: -len(tally)], (tally, "dim"))
+        return Content.assemble((head, "bold"), body)
     reason = f": {choice.reason}" if choice.reason else ""
     label = _hanging(f"{head}{choice.label}", width)[len(head):]
-    why = _hanging(f"{INDENT}{UNAVAILABLE_MARK}{reason}", width)
+    why = _hanging(f"{UNAVAILABLE_MARK}{reason}", width, first=INDENT)
     return Content.assemble((head, "bold"), label, "\n", (why, "italic"))
 
 
