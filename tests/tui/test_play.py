@@ -345,3 +345,31 @@ async def test_theme_switches_between_dark_and_light(mini_content: Content, tmp_
         app.action_toggle_theme()
         await pilot.pause()
         assert not app.current_theme.dark
+
+
+async def test_leaving_the_title_before_the_autosave_search_ends(mini_content: Content, tmp_path: Path,
+                                                                 monkeypatch: Any) -> None:
+    import time
+
+    import game.saves
+
+    real = game.saves.latest_autosave
+
+    def slow(folder: Path) -> Any:
+        time.sleep(0.3)
+        return real(folder)
+
+    monkeypatch.setattr(game.saves, "latest_autosave", slow)
+    # as `redline play` does: the intro first; Escape leads to a title screen made on the way
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="intro", autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("n", "7", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SituationRoom)
+        assert app.return_code is None

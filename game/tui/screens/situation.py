@@ -32,7 +32,7 @@ class SituationRoom(Screen[None]):
     Below 96 columns the dashboard takes the whole side column and `t` swaps it for the timeline.
     """
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (96, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]  # noqa: RUF012 - typed by Textual
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),

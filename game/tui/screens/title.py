@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -70,7 +71,13 @@ class TitleScreen(Screen[None]):
     def _show_menu(self, latest: Listing | None) -> None:
         """The menu; Continue is offered only when there is an autosave to continue from."""
         self.latest = latest
-        menu = self.query_one("#menu", OptionList)
+        # the search for an autosave may end after the player has left this screen
+        if not self.is_attached:
+            return
+        try:
+            menu = self.query_one("#menu", OptionList)
+        except NoMatches:
+            return
         highlighted = menu.highlighted
         menu.clear_options()
         for action, key, label in MENU:
