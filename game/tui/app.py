@@ -40,12 +40,24 @@ if TYPE_CHECKING:
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
+#: Remaps keys by binding id, e.g. REDLINE_KEYS="quit=ctrl+x;help=f1,question_mark"
+KEYMAP_VARIABLE = "REDLINE_KEYS"
 
 Start = Literal["title", "intro", "room"]
 
 
 def random_seed() -> int:
     return int.from_bytes(os.urandom(4), "big")
+
+
+def parse_keymap(text: str) -> dict[str, str]:
+    """'id=keys;id=keys' as a Textual keymap; entries without an '=' are ignored."""
+    keymap = {}
+    for entry in text.split(";"):
+        ident, sep, keys = entry.partition("=")
+        if sep and ident.strip() and keys.strip():
+            keymap[ident.strip()] = keys.strip()
+    return keymap
 
 
 class GameRecord:
@@ -138,6 +150,9 @@ class RedLineApp(App[int]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
+        keymap = parse_keymap(os.environ.get(KEYMAP_VARIABLE, ""))
+        if keymap:
+            self.set_keymap(keymap)
         if self.first_screen is not None:
             self.first_screen()
         elif self.start != "title":

@@ -373,3 +373,41 @@ async def test_leaving_the_title_before_the_autosave_search_ends(mini_content: C
         await settle(app, pilot)
         assert isinstance(app.screen, SituationRoom)
         assert app.return_code is None
+
+
+async def test_keys_can_be_remapped_by_binding_id(mini_content: Content, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("REDLINE_KEYS", "help=f1;choose_2=x")
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        assert app.screen.resolution.choice == "wait"
+
+
+async def test_new_game_offers_a_choice_of_scenarios_when_there_are_several(mini_content: Content, tmp_path: Path,
+                                                                           monkeypatch: Any) -> None:
+    from game import paths
+
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    monkeypatch.setattr(paths, "scenario_ids", lambda: ["mini", "richer"])
+    monkeypatch.setattr(paths, "scenario_folder", lambda ident: fixtures / ("tui" if ident == "richer" else ident))
+    app = build_app(mini_content, saves_dir=tmp_path, autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        options = app.screen.query_one("#scenario-list", OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == ["mini", "richer"]
+        options.highlighted = 1
+        await pilot.press("3", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, IntroScreen)
+        assert app.content is not mini_content
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.decision is not None and "Reports overnight" in app.decision.event.brief

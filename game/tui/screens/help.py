@@ -40,6 +40,11 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Q", "quit"),
 )
 
+REMAP = (
+    "Keys can be changed by their binding ids, e.g. "
+    "REDLINE_KEYS='quit=ctrl+x;help=f1;choose_1=1,a' in the environment before starting the game."
+)
+
 
 def keys_content() -> Content:
     width = max(len(key) for key, _ in KEYS) + 2
@@ -87,6 +92,7 @@ class HelpScreen(ModalScreen[None]):
             yield Prose(HOW_TO_PLAY, id="help-text")
             yield Static("Keys", classes="section")
             yield Static(keys_content(), id="help-keys")
+            yield Static(Content.styled(REMAP, "dim"), id="help-remap")
             yield Static("The meters", classes="section")
             yield Prose(meters_markdown(self.content), id="help-meters")
         yield Footer()
