@@ -3,7 +3,8 @@
 Each run is a fresh Python process, headless. The game's process loads and checks the scenario,
 builds the app with the same factory as `redline`, and stops once the situation room has been
 drawn; the bare process draws a Header, a Static and a Footer. Runs alternate between the two so
-that a busy machine slows both alike. Prints the medians, the peak memory of each, and, last,
+that a busy machine slows both alike. Prints the medians (with the share of the game's start spent
+loading content, and the ratio without it), the peak memory of each, and, last,
 `startup_vs_bare_textual: R` (target: R <= 1.3; peak memory target: <= 1.5x the bare app).
 
 Run: python benchmarks/startup.py [--runs 7] [--scenario PATH]
@@ -29,8 +30,8 @@ COMMON = """
 import sys, time, asyncio, resource, json
 spawned = float(sys.argv[1])
 
-def report(app_exit_at):
-    print(json.dumps({"first_frame_s": app_exit_at - spawned,
+def report(app_exit_at, content_s=0.0):
+    print(json.dumps({"first_frame_s": app_exit_at - spawned, "content_s": content_s,
                       "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 async def drawn(app):
@@ -63,11 +64,12 @@ report(at[0])
 GAME = COMMON + """
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
+loading = time.perf_counter()
 from game.loader import load_scenario
-from game.tui.app import build_app
-
 content = load_scenario(Path(sys.argv[3]))
-app = build_app(content, seed=1, start="room", saves_dir=Path(sys.argv[4]), autosave=False)
+content_s = time.perf_counter() - loading
+from game.tui.app import build_app
+app = build_app(content, seed=1, start="room", saves_dir=Path(sys.argv[4]), autosave=False, settle_heap=True)
 
 from game.tui.screens.situation import SituationRoom
 
@@ -80,7 +82,7 @@ async def autopilot(pilot):
     pilot.app.exit()
 
 app.run(headless=True, size=(100, 30), auto_pilot=autopilot)
-report(at[0])
+report(at[0], content_s)
 """
 
 
@@ -113,11 +115,15 @@ def main() -> None:
             game.append(run_child(GAME, str(ROOT), str(args.scenario), saves))
     bare_s = statistics.median(r["first_frame_s"] for r in bare)
     game_s = statistics.median(r["first_frame_s"] for r in game)
+    content_s = statistics.median(r["content_s"] for r in game)
     bare_mib = statistics.median(r["peak_rss_kib"] for r in bare) / 1024
     game_mib = statistics.median(r["peak_rss_kib"] for r in game) / 1024
     print(f"scenario: {args.scenario.name}; {args.runs} runs each, medians")
     print(f"bare_textual_first_frame_ms: {bare_s * 1000:.0f}")
     print(f"situation_room_first_frame_ms: {game_s * 1000:.0f}")
+    # the part spent importing the loader (pydantic) and loading the scenario, before any Textual
+    print(f"of_which_content_loading_ms: {content_s * 1000:.0f}")
+    print(f"interface_only_vs_bare_textual: {(game_s - content_s) / bare_s:.2f}")
     print(f"bare_textual_peak_rss_mib: {bare_mib:.1f}")
     print(f"situation_room_peak_rss_mib: {game_mib:.1f}")
     print(f"peak_memory_vs_bare_textual: {game_mib / bare_mib:.2f}")

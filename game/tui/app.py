@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import threading
@@ -530,8 +531,16 @@ def build_app(
     start: Start = "title",
     extra: Sequence[Path] = (),
     autosave: bool = True,
+    settle_heap: bool = False,
 ) -> RedLineApp:
-    """The app for content that has already been loaded and checked."""
+    """The app for content that has already been loaded and checked.
+
+    With `settle_heap` (the `redline` command), everything alive now, the loaded content above all,
+    is moved out of the garbage collector's way: it lives as long as the game, and rescanning it on
+    every collection while Textual starts up costs a noticeable part of the start.
+    """
+    if settle_heap:
+        gc.freeze()
     return RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave)
 
 
@@ -564,7 +573,7 @@ def load_app(args: argparse.Namespace) -> RedLineApp:
     # `redline play` starts a game at once; `redline` alone opens the title screen
     start: Start = "intro" if getattr(args, "plain", None) is not None else "title"
     return build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
-                     autosave=autosave)
+                     autosave=autosave, settle_heap=True)
 
 
 def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], saves_dir: Path, autosave: bool,
@@ -586,7 +595,7 @@ def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], save
         loaded = open_record(record, Engine(content))
     except SaveError as error:
         raise StartError(f"{path}: {error}") from None
-    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave)
+    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave, settle_heap=True)
 
     def play_loaded() -> None:
         if loaded.status != "ok":
