@@ -134,7 +134,7 @@ class RedLineApp(App[int]):
         #: True while the game in progress has decisions that no save holds
         self.unsaved = False
         self._game = GameRecord(saves_dir, self.engine)
-        self._too_small: TooSmallScreen | None = None
+        self._watching_size = False
         self._contents: dict[str, Content] = {content.scenario.id: content}
         self._saving: dict[Worker[Any], GameState] = {}
         self._on_done: dict[Worker[Any], Callable[[Any], None]] = {}
@@ -159,23 +159,29 @@ class RedLineApp(App[int]):
         elif self.start != "title":
             seed = self.start_seed if self.start_seed is not None else random_seed()
             self.new_game(seed, intro=self.start == "intro")
-        self.call_after_refresh(self._check_size, self.size.width, self.size.height)
+        # from here on, any screen that comes up in a terminal too small for it is covered at once
+        self._watching_size = True
+        self.screen_change_signal.subscribe(self, lambda _: self.call_later(self._fit_to_size))
+        self.call_after_refresh(self._fit_to_size)
 
     def on_resize(self, event: Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
+        if self._watching_size:
+            self._fit_to_size(event.size.width, event.size.height)
 
-    def _check_size(self, width: int, height: int) -> None:
+    def _fit_to_size(self, width: int | None = None, height: int | None = None) -> None:
         """Cover the game with a notice while the terminal is too small; uncover it when it grows."""
+        width = self.size.width if width is None else width
+        height = self.size.height if height is None else height
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        if small and self._too_small is None:
-            self._too_small = TooSmallScreen(MIN_WIDTH, MIN_HEIGHT)
-            self.push_screen(self._too_small)
-        elif small and self._too_small is not None and self._too_small.is_mounted:
-            self._too_small.show_size(width, height)
-        elif not small and self._too_small is not None:
-            screen, self._too_small = self._too_small, None
-            if self.screen is screen:
-                self.pop_screen()
+        top = self.screen
+        if small and isinstance(top, TooSmallScreen):
+            if top.is_mounted:
+                top.show_size(width, height)
+        elif small:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif isinstance(top, TooSmallScreen):
+            # popping publishes a screen change, which comes back here until no notice is left on top
+            self.pop_screen()
 
     # --- the game ---------------------------------------------------------------------------
 
@@ -220,7 +226,7 @@ class RedLineApp(App[int]):
         return self._game.info()
 
     def _pop_to_base(self) -> None:
-        while len(self.screen_stack) > 1 and self.screen is not self._too_small:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def _clear_to_title(self) -> None:

@@ -411,3 +411,17 @@ async def test_new_game_offers_a_choice_of_scenarios_when_there_are_several(mini
         await pilot.press("enter")
         await pilot.pause()
         assert app.decision is not None and "Reports overnight" in app.decision.event.brief
+
+
+async def test_starting_in_a_small_terminal_shows_the_message_first(mini_content: Content, tmp_path: Path) -> None:
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen) and app.state is not None and not app.state.decisions
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SituationRoom)
+        assert not any(isinstance(s, TooSmallScreen) for s in app.screen_stack)
