@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, all_of, conjuncts
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -209,18 +209,24 @@ class Engine:
         self._days = scenario.days_per_turn
         self._dates = {name: day.toordinal() for name, day in scenario.dates.items()}
         self._seasons = [(s.start.toordinal(), s.end.toordinal(), s.id) for s in scenario.seasons]
-        # events that can be drawn, grouped by priority (highest first), as flat tuples for speed
-        self._by_priority: list[list[tuple[str, Compiled, Compiled]]] = []
+        # Events that can be drawn, grouped by priority (highest first). The parts of a trigger
+        # that read only the calendar (`date >= election`, `turn <= 12`, `season == "winter"`)
+        # are settled once per turn number; each turn then tests only the rest, of the events
+        # whose calendar parts hold.
+        self._by_priority: list[list[tuple[str, list[Compiled], Compiled, Compiled]]] = []
         self._repeat = {e.id: (e.model.once, e.model.cooldown) for e in content.events.values()}
+        self._calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{n}" for n in scenario.dates)})
         last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
-            if event.trigger is None:
-                continue
             model = event.model
+            if model.trigger is None:
+                continue
             if model.priority != last_priority:
                 self._by_priority.append([])
                 last_priority = model.priority
-            self._by_priority[-1].append((model.id, event.trigger, event.weight))
+            on_calendar, rest = self._split(model.trigger)
+            self._by_priority[-1].append((model.id, on_calendar, rest, event.weight))
+        self._draws: dict[int, list[list[tuple[str, Compiled, Compiled]]]] = {}
         self._stats = content.stats
         self._flag_ids = tuple(content.flags)
         self._counters = content.counters
@@ -233,10 +239,15 @@ class Engine:
         for ident in content.flags:
             self._bounds[ident] = ("flag", 0, 1)
         self._calendar: dict[int, dict[str, Any]] = {}
+        self._appliers: dict[int, list[Callable[[dict[str, Any]], None]]] = {}
+        self._keep: list[Sequence[Effect]] = []
         self._value_keys = (*content.stats, *content.flags, *content.counters)
         self._value_getter = operator.itemgetter(*self._value_keys)
-        self._rules = [(rule.when, rule.effects, rule.model.text) for rule in content.rules]
-        self._endings = [(e.model.id, e.when) for e in content.endings if e.when is not None]
+        # rules and endings, like triggers, with their calendar parts settled per turn number
+        self._rule_parts = [(*self._split(r.model.when), r.effects, r.model.text) for r in content.rules]
+        self._ending_parts = [(e.model.id, *self._split(e.model.when)) for e in content.endings if e.model.when]
+        self._rules_at: dict[int, list[tuple[Compiled, tuple[Effect, ...], str]]] = {}
+        self._endings_at: dict[int, list[tuple[str, Compiled]]] = {}
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -500,7 +511,13 @@ class Engine:
             return
         state.turn += 1
         self._set_calendar(env, state.turn)
-        for when, effects, text in self._rules:
+        rules = self._rules_at.get(state.turn)
+        if rules is None:
+            calendar = self._calendar_of(state.turn)
+            rules = [(rest, effects, text) for on_calendar, rest, effects, text in self._rule_parts
+                     if all(part(calendar) for part in on_calendar)]
+            self._rules_at[state.turn] = rules
+        for when, effects, text in rules:
             if when(env):
                 self._apply(effects, env)
                 if text:
@@ -535,7 +552,7 @@ class Engine:
             rules = self._repeat.get(ident)
             if rules is None or rules[0] or turn - state.last_fired[ident] <= rules[1]:
                 blocked.add(ident)
-        for group in self._by_priority:
+        for group in self._draws.get(turn) or self._draw_groups(turn):
             eligible: list[str] = []
             weights: list[float] = []
             for ident, trigger, weight_of in group:
@@ -548,6 +565,31 @@ class Engine:
             if eligible:
                 self._fire(state, _pick(eligible, weights, roll(state.seed, "draw", turn)))
                 return
+
+    def _split(self, condition: str) -> tuple[list[Compiled], Compiled]:
+        """A condition as (its parts that read only the calendar, the rest as one test)."""
+        on_calendar: list[Compiled] = []
+        rest: list[Compiled] = []
+        for reads, part in conjuncts(condition, self.content.names):
+            (on_calendar if reads <= self._calendar_names else rest).append(part)
+        return on_calendar, all_of(rest)
+
+    def _calendar_of(self, turn: int) -> dict[str, Any]:
+        calendar: dict[str, Any] = {}
+        self._set_calendar(calendar, turn)
+        return calendar
+
+    def _draw_groups(self, turn: int) -> list[list[tuple[str, Compiled, Compiled]]]:
+        """The drawable events whose calendar conditions hold on this turn, with the rest of
+        their trigger, grouped by priority (computed once per turn number)."""
+        calendar = self._calendar_of(turn)
+        groups = [
+            [(ident, rest, weight) for ident, on_calendar, rest, weight in group
+             if all(part(calendar) for part in on_calendar)]
+            for group in self._by_priority
+        ]
+        self._draws[turn] = groups = [group for group in groups if group] or [[]]
+        return groups
 
     def _fire(self, state: GameState, event_id: str) -> None:
         state.event = event_id
@@ -579,7 +621,13 @@ class Engine:
         return (follow.event, due)
 
     def _check_endings(self, state: GameState, env: dict[str, Any], timeout: bool = False) -> None:
-        for ident, when in self._endings:
+        endings = self._endings_at.get(state.turn)
+        if endings is None:
+            calendar = self._calendar_of(state.turn)
+            endings = [(ident, rest) for ident, on_calendar, rest in self._ending_parts
+                       if all(part(calendar) for part in on_calendar)]
+            self._endings_at[state.turn] = endings
+        for ident, when in endings:
             if when(env):
                 state.ending = ident
                 break
@@ -611,21 +659,38 @@ class Engine:
         env.update(calendar)
 
     def _apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:
-        bounds = self._bounds
-        for effect in effects:
-            target = effect.target
-            value = effect.value(env)
-            op = effect.op
-            if op == "+=":
-                value = env[target] + value
-            elif op == "-=":
-                value = env[target] - value
-            kind, low, high = bounds[target]
-            if kind == "stat":
-                value = float(low if value < low else high if value > high else value)
-            elif kind == "counter":
-                value = int(min(high, max(low, round(value))))
-            env[target] = value
+        appliers = self._appliers.get(id(effects))
+        if appliers is None:
+            appliers = self._appliers[id(effects)] = [self._applier(e) for e in effects]
+            self._keep.append(effects)  # the id stays valid while the tuple is alive
+        for apply in appliers:
+            apply(env)
+
+    def _applier(self, effect: Effect) -> Callable[[dict[str, Any]], None]:
+        """One effect as a single closure: read, combine, keep within bounds, store."""
+        target, op, value_of = effect.target, effect.op, effect.value
+        kind, low, high = self._bounds[target]
+        sign = 1 if op == "+=" else -1
+        if kind == "stat":
+            if op == "=":
+                def apply(env: dict[str, Any]) -> None:
+                    x = value_of(env)
+                    env[target] = float(low if x < low else high if x > high else x)
+            else:
+                def apply(env: dict[str, Any]) -> None:
+                    x = env[target] + sign * value_of(env)
+                    env[target] = float(low if x < low else high if x > high else x)
+        elif kind == "counter":
+            if op == "=":
+                def apply(env: dict[str, Any]) -> None:
+                    env[target] = int(min(high, max(low, round(value_of(env)))))
+            else:
+                def apply(env: dict[str, Any]) -> None:
+                    env[target] = int(min(high, max(low, round(env[target] + sign * value_of(env)))))
+        else:
+            def apply(env: dict[str, Any]) -> None:
+                env[target] = value_of(env)
+        return apply
 
     def _store(self, state: GameState, env: dict[str, Any]) -> None:
         state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))

@@ -639,6 +639,35 @@ def _not_used(v: Mapping[str, Any]) -> Any:
 
 _NOT_USED: Compiled = _not_used
 
+def conjuncts(text: str, names: Names) -> list[tuple[frozenset[str], Compiled]]:
+    """The operands of a condition's top-level `and`, each compiled, with the names each reads.
+
+    Lets the engine evaluate the parts that depend only on the calendar once per turn number.
+    The text must already have been checked as a condition.
+    """
+    tree = _parse(text)
+    parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
+    compiler = _Compiler(names)
+    out = []
+    for part in parts:
+        reads: set[str] = set()
+        for node in ast.walk(part):
+            if isinstance(node, ast.Name):
+                reads.add(node.id)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                reads.add({"fired": FIRED_KEY, "chose": CHOSE_KEY}.get(node.func.id, "date"))
+        reads -= set(names.constants) | {"true", "false", *FUNCTION_NAMES}
+        out.append((frozenset(reads), compiler.compile(part).fn))
+    return out
+
+
+def all_of(tests: list[Compiled]) -> Compiled:
+    """One condition that holds when every one of `tests` holds (true when there are none)."""
+    if not tests:
+        return lambda v: True
+    return _chain(tests, True)
+
+
 _EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
 
 

@@ -276,3 +276,24 @@ def test_automated_play_gives_exactly_the_games_of_choose(folder: Path) -> None:
             state = engine.choose(state, rng_b.choice([o[0] for o in engine.choice_options(state) if o[2]])).state
         assert stopped is None and decisions == len(state.decisions)
         assert auto.to_dict() == state.to_dict()
+
+
+def test_calendar_parts_settled_per_turn_agree_with_the_full_conditions() -> None:
+    content = load_scenario(ROOT / "content" / "red-line")
+    engine = Engine(content)
+    for seed in range(12):
+        rng = random.Random(seed)
+        state = engine.new_game(seed)
+        while not state.over:
+            env = engine.environment(state)
+            # every drawable event: the table's verdict equals the whole trigger's
+            table = {ident for group in engine._draw_groups(state.turn) for ident, rest, _w in group if rest(env)}
+            full = {i for i, e in content.events.items() if e.trigger is not None and e.trigger(env)}
+            assert table == full, (seed, state.turn)
+            rules = [text for rest, _effects, text in engine._rules_at.get(state.turn, []) if rest(env)]
+            assert len(rules) <= len(content.rules)
+            expected_rules = [r.model.text for r in content.rules if r.when(env)]
+            if state.turn in engine._rules_at:
+                assert rules == expected_rules
+            options = [o[0] for o in engine.choice_options(state) if o[2]]
+            state = engine.choose(state, rng.choice(options)).state
