@@ -13,7 +13,7 @@ import gc
 import hashlib
 import re
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -330,23 +330,23 @@ class _Loader:
                     f"duplicate {entry.kind} id '{entry.model.id}' (first defined at {old.at()})",
                 )
 
-        # one namespace for everything an expression can name
-        named: dict[str, Location] = {}
+        # one namespace for everything an expression can name (positions looked up only on a clash)
+        named: dict[str, Callable[[], Location]] = {}
         for name in BUILTIN_NAMES:
-            named[name] = Location("(built in)")
+            named[name] = lambda: Location("(built in)")
         dates = scenario.dates
         for name in dates:
             for full in (name, f"days_to_{name}"):
                 if full in named:
                     self.problem(scenario_entry.at("dates", name), f"the date name '{full}' is built in")
-                named[full] = scenario_entry.at("dates", name)
+                named[full] = lambda name=name: scenario_entry.at("dates", name)  # type: ignore[misc]
         for kind in ("stat", "flag", "counter"):
             for ident, entry in chosen[kind].items():
                 if ident in named:
                     self.problem(entry.at("id", value=True),
-                                 f"the name '{ident}' is already used (at {named[ident]})")
+                                 f"the name '{ident}' is already used (at {named[ident]()})")
                 else:
-                    named[ident] = entry.at("id", value=True)
+                    named[ident] = lambda entry=entry: entry.at("id", value=True)  # type: ignore[misc]
 
         stats = {i: e.model for i, e in chosen["stat"].items()}
         self.check_stats(chosen["stat"], stats)
