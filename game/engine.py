@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,6 +239,8 @@ class Engine:
         for ident in content.flags:
             self._bounds[ident] = ("flag", 0, 1)
         self._calendar: dict[int, dict[str, Any]] = {}
+        self._iso: dict[int, str] = {}
+        self._last_turn = scenario.last_turn
         self._appliers: dict[int, list[Callable[[dict[str, Any]], None]]] = {}
         self._keep: list[Sequence[Effect]] = []
         self._value_keys = (*content.stats, *content.flags, *content.counters)
@@ -246,7 +248,7 @@ class Engine:
         # rules and endings, like triggers, with their calendar parts settled per turn number
         self._rule_parts = [(*self._split(r.model.when), r.effects, r.model.text) for r in content.rules]
         self._ending_parts = [(e.model.id, *self._split(e.model.when)) for e in content.endings if e.model.when]
-        self._rules_at: dict[int, list[tuple[Compiled, tuple[Effect, ...], str]]] = {}
+        self._rules_at: dict[int, list[tuple[Compiled, list[Callable[[dict[str, Any]], None]], str]]] = {}
         self._endings_at: dict[int, list[tuple[str, Compiled]]] = {}
 
     # --- starting ---------------------------------------------------------------------------
@@ -365,7 +367,7 @@ class Engine:
         before = dict(new.values)
         turn = new.turn
         notes: list[str] = []
-        outcome, scheduled, decision_values = self._resolve(new, env, event, choice, notes)
+        outcome, scheduled, decision_values = self._resolve(new, env, event, choice, notes, account=True)
 
         texts = [t for t in (choice.text, outcome.text if outcome else "") if t]
         changes = []
@@ -464,10 +466,12 @@ class Engine:
         return options
 
     def _resolve(self, new: GameState, env: dict[str, Any], event: CompiledEvent, choice: CompiledChoice,
-                 notes: list[str]) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
+                 notes: list[str], account: bool = False,
+                 ) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
         """Apply a choice to `new` (changed in place) and play on to the next decision or the end.
 
-        Returns the outcome, the follow-ups scheduled, and the values right after the decision.
+        Returns the outcome, the follow-ups scheduled, and (with `account`) the values right
+        after the decision. `new.values` is brought up to date from `env` once, at the end.
         """
         turn = new.turn
         self._apply(choice.effects, env)
@@ -484,28 +488,28 @@ class Engine:
         key = f"{event.id}.{choice.id}"
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
-        self._store(new, env)
         new.event = None
         new.log.append({
             "kind": "decision",
             "turn": turn,
-            "date": self.date(turn).isoformat(),
+            "date": self._iso_date(turn),
             "event": event.id,
             "choice": choice.id,
             "outcome": outcome.id if outcome else None,
         })
-        new.history.append(self._snapshot(new.values))
-        decision_values = dict(new.values)
+        new.history.append(self._snapshot(env))
+        decision_values = dict(zip(self._value_keys, self._value_getter(env), strict=True)) if account else {}
         self._check_endings(new, env)
         while new.ending is None and new.event is None:
             self._advance(new, env, notes)
+        self._store(new, env)
         return outcome, scheduled, decision_values
 
     # --- the turn ---------------------------------------------------------------------------
 
     def _advance(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
         """Move to the next turn: rules, endings, then the next event (or a quiet turn)."""
-        if state.turn >= self.content.scenario.last_turn:
+        if state.turn >= self._last_turn:
             env["calendar_over"] = True
             self._check_endings(state, env, timeout=True)
             return
@@ -514,15 +518,16 @@ class Engine:
         rules = self._rules_at.get(state.turn)
         if rules is None:
             calendar = self._calendar_of(state.turn)
-            rules = [(rest, effects, text) for on_calendar, rest, effects, text in self._rule_parts
+            rules = [(rest, [self._applier(e) for e in effects], text)
+                     for on_calendar, rest, effects, text in self._rule_parts
                      if all(part(calendar) for part in on_calendar)]
             self._rules_at[state.turn] = rules
-        for when, effects, text in rules:
+        for when, appliers, text in rules:
             if when(env):
-                self._apply(effects, env)
+                for apply in appliers:
+                    apply(env)
                 if text:
                     notes.append(text)
-        self._store(state, env)
         self._check_endings(state, env)
         if state.over:
             return
@@ -531,7 +536,7 @@ class Engine:
             day = self.date(state.turn)
             notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
             state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
-            state.history.append(self._snapshot(state.values))
+            state.history.append(self._snapshot(env))
 
     def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
         turn = state.turn
@@ -695,7 +700,13 @@ class Engine:
     def _store(self, state: GameState, env: dict[str, Any]) -> None:
         state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))
 
-    def _snapshot(self, values: dict[str, Value]) -> dict[str, float]:
+    def _iso_date(self, turn: int) -> str:
+        day = self._iso.get(turn)
+        if day is None:
+            day = self._iso[turn] = self.date(turn).isoformat()
+        return day
+
+    def _snapshot(self, values: Mapping[str, Any]) -> dict[str, float]:
         return {ident: float(values[ident]) for ident in self._stats}
 
 

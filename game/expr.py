@@ -181,6 +181,14 @@ def _specialised_arith(op: type, left: _Node, right: _Node) -> Compiled | None:
             return lambda v: a(v) * c
         if op is ast.Div and c:
             return lambda v: a(v) / c
+    if right.key is not None and lc is _NOCONST and left.key is None:
+        a, k = left.fn, right.key
+        if op is ast.Add:
+            return lambda v: a(v) + v[k]
+        if op is ast.Sub:
+            return lambda v: a(v) - v[k]
+        if op is ast.Mult:
+            return lambda v: a(v) * v[k]
     if left.key is not None and right.key is not None:
         k1, k2 = left.key, right.key
         if op is ast.Add:
@@ -209,10 +217,19 @@ def _specialised_arith(op: type, left: _Node, right: _Node) -> Compiled | None:
     return None
 
 
-def _chain(tests: list[Compiled], conjunction: bool) -> Compiled:
-    """`a and b and c ...` (or `or`) as closures of two or three operands, nested: one call a level."""
+def _chain(tests: list[Compiled], conjunction: bool, keys: list[str | None] | None = None) -> Compiled:
+    """`a and b and c ...` (or `or`) as closures of two or three operands, nested: one call a level.
+
+    `keys` names the operands that are plain flags, read straight from the environment.
+    """
     if len(tests) == 1:
         return tests[0]
+    first = keys[0] if keys else None
+    if first is not None:
+        k, b = first, _chain(tests[1:], conjunction, keys[1:] if keys else None)
+        if conjunction:
+            return lambda v: v[k] and b(v)
+        return lambda v: v[k] or b(v)
     if len(tests) == 3:
         a, b, c = tests
         if conjunction:
@@ -306,6 +323,8 @@ class _Compiler:
             inner = self.expect(node.operand, "bool", depth, "the operand of 'not'")
             if inner.const is not _NOCONST:
                 return _Node("bool", lambda v: not inner.const, not inner.const)
+            if inner.key is not None:
+                return _Node("bool", _flag_test(inner.key, True))
             f = inner.fn
             return _Node("bool", lambda v: not f(v))
         if isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -325,7 +344,7 @@ class _Compiler:
         if all(p.const is not _NOCONST for p in parts):
             value = all(p.const for p in parts) if word == "and" else any(p.const for p in parts)
             return _Node("bool", lambda v: value, value)
-        return _Node("bool", _chain(fns, word == "and"))
+        return _Node("bool", _chain(fns, word == "and", [p.key for p in parts]))
 
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> _Node:
         op = type(node.op)
