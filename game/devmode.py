@@ -261,7 +261,7 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
 
     Besides a choice number it accepts `r` (reload now), `j EVENT` (start at an event) and `q`.
     """
-    from game.plain import format_decision, format_ending, format_resolution
+    from game.plain import format_decision, format_ending, format_resolution, pick
 
     stamp = fingerprint(session.watched)
 
@@ -314,16 +314,9 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
             continue
         decision = session.engine.decision(state)
         assert decision is not None
-        picked = None
-        if answer.isdigit() and 1 <= int(answer) <= len(decision.choices):
-            picked = decision.choices[int(answer) - 1]
-        else:
-            picked = decision.choice(answer)
+        picked, problem = pick(decision, answer)
         if picked is None:
-            print(f"Please type a number from 1 to {len(decision.choices)}.", file=out)
-            continue
-        if not picked.available:
-            print(f"That choice is not available: {picked.reason}", file=out)
+            print(problem, file=out)
             continue
         resolution = session.engine.choose(state, picked.id)
         state = resolution.state

@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Callable
 from typing import IO
 
-from game.engine import Decision, Engine, GameState, Resolution, StatView
+from game.engine import ChoiceView, Decision, Engine, GameState, Resolution, StatView
 
 WIDTH = 78
 
@@ -137,6 +137,20 @@ def format_ending(engine: Engine, state: GameState) -> str:
     return "\n".join(lines)
 
 
+def pick(decision: Decision, answer: str) -> tuple[ChoiceView | None, str]:
+    """The choice a typed answer (a number or a choice id) names, or None and why not."""
+    picked = None
+    if answer.isdigit() and 1 <= int(answer) <= len(decision.choices):
+        picked = decision.choices[int(answer) - 1]
+    else:
+        picked = decision.choice(answer)
+    if picked is None:
+        return None, f"Please type a number from 1 to {len(decision.choices)}."
+    if not picked.available:
+        return None, f"That choice is not available: {picked.reason}"
+    return picked, ""
+
+
 def play(
     engine: Engine,
     state: GameState,
@@ -159,16 +173,9 @@ def play(
             if answer.lower() in ("q", "quit", "exit"):
                 print("Stopped.", file=out)
                 return state
-            picked = None
-            if answer.isdigit() and 1 <= int(answer) <= len(decision.choices):
-                picked = decision.choices[int(answer) - 1]
-            else:
-                picked = decision.choice(answer)
+            picked, problem = pick(decision, answer)
             if picked is None:
-                print(f"Please type a number from 1 to {len(decision.choices)}.", file=out)
-                continue
-            if not picked.available:
-                print(f"That choice is not available: {picked.reason}", file=out)
+                print(problem, file=out)
                 continue
             break
         resolution = engine.choose(state, picked.id)
