@@ -8,10 +8,10 @@ game in any process, and adding an event to the content does not reshuffle unrel
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Any
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
@@ -34,9 +34,8 @@ class InvalidChoice(ValueError):
 
 def roll(seed: int, *parts: object) -> float:
     """A number in [0, 1) determined only by the seed and the parts."""
-    key = "|".join([str(seed), *(str(p) for p in parts)]).encode()
-    digest = hashlib.blake2b(key, digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+    key = "|".join(map(str, (seed, *parts))).encode()
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") / 2**64
 
 
 @dataclass
@@ -243,8 +242,10 @@ class Engine:
         self._last_turn = scenario.last_turn
         self._appliers: dict[int, list[Callable[[dict[str, Any]], None]]] = {}
         self._keep: list[Sequence[Effect]] = []
+        self._stat_ids = tuple(content.stats)
+        self._stat_getter = _getter(self._stat_ids)
         self._value_keys = (*content.stats, *content.flags, *content.counters)
-        self._value_getter = operator.itemgetter(*self._value_keys)
+        self._value_getter = _getter(self._value_keys)
         # rules and endings, like triggers, with their calendar parts settled per turn number
         self._rule_parts = [(*self._split(r.model.when), r.effects, r.model.text) for r in content.rules]
         self._ending_parts = [(e.model.id, *self._split(e.model.when)) for e in content.endings if e.model.when]
@@ -676,7 +677,14 @@ class Engine:
         target, op, value_of = effect.target, effect.op, effect.value
         kind, low, high = self._bounds[target]
         sign = 1 if op == "+=" else -1
-        if kind == "stat":
+        constant = effect.constant
+        if kind == "stat" and op != "=" and constant is not None:
+            step = sign * constant
+
+            def apply(env: dict[str, Any]) -> None:
+                x = env[target] + step
+                env[target] = float(low if x < low else high if x > high else x)
+        elif kind == "stat":
             if op == "=":
                 def apply(env: dict[str, Any]) -> None:
                     x = value_of(env)
@@ -707,7 +715,18 @@ class Engine:
         return day
 
     def _snapshot(self, values: Mapping[str, Any]) -> dict[str, float]:
-        return {ident: float(values[ident]) for ident in self._stats}
+        return dict(zip(self._stat_ids, map(float, self._stat_getter(values)), strict=True))
+
+
+def _getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving the values of `keys` as a tuple (itemgetter gives a bare value for one key)."""
+    if len(keys) == 1:
+        (key,) = keys
+        return lambda values: (values[key],)
+    if not keys:
+        return lambda values: ()
+    getter: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*keys)
+    return getter
 
 
 def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:

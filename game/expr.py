@@ -65,6 +65,7 @@ class Effect:
     op: Literal["=", "+=", "-="]
     value: Compiled
     text: str
+    constant: Any = None  # the value, when it does not depend on the game
 
 
 def _suggest(name: str, options: list[str]) -> str:
@@ -712,7 +713,7 @@ def compile_effect(text: str, names: Names) -> Effect:
         raise ExprError(f"'{target}' is a flag: write '{target} = true' or '{target} = false'", match.start(2))
     offset = match.start(3)
     try:
-        value = compile_expr(rest, names, "bool" if kind == "flag" else "num")
+        value, constant = compile_with_constant(rest, names, "bool" if kind == "flag" else "num")
     except ExprError as exc:
         raise ExprError(exc.message, exc.col + offset) from None
-    return Effect(target, op, value, text.strip())  # type: ignore[arg-type]
+    return Effect(target, op, value, text.strip(), constant)  # type: ignore[arg-type]

@@ -297,3 +297,21 @@ def test_calendar_parts_settled_per_turn_agree_with_the_full_conditions() -> Non
                 assert rules == expected_rules
             options = [o[0] for o in engine.choice_options(state) if o[2]]
             state = engine.choose(state, rng.choice(options)).state
+
+
+def test_a_scenario_with_a_single_stat_plays_to_its_end(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(
+        '[scenario]\nid = "one"\ntitle = "One"\nrole = "R"\nstart_date = 2024-10-23\ndays_per_turn = 7\n'
+        'last_turn = 3\ntimeout_ending = "end"\n'
+        '[[stat]]\nid = "only"\nlabel = "Only"\ninitial = 5\n'
+        '[[ending]]\nid = "end"\ntitle = "End"\nepilogue = "Done."\n'
+        '[[event]]\nid = "e"\ntitle = "E"\nbrief = "B"\ntrigger = "true"\nonce = false\n'
+        '[[event.choice]]\nid = "a"\nlabel = "A"\neffects = ["only += 1"]\n',
+        encoding="utf-8",
+    )
+    engine = Engine(load_scenario(tmp_path))
+    state = engine.new_game(1)
+    while not state.over:
+        state = engine.choose(state, "a").state
+    assert state.ending == "end" and state.values == {"only": 8.0}
+    assert [h["only"] for h in state.history] == [5.0, 6.0, 7.0, 8.0]
