@@ -213,7 +213,7 @@ class Engine:
         # are settled once per turn number; each turn then tests only the rest, of the events
         # whose calendar parts hold.
         self._by_priority: list[list[tuple[str, list[Compiled], Compiled, Compiled]]] = []
-        self._repeat = {e.id: (e.model.once, e.model.cooldown) for e in content.events.values()}
+        self._repeatable = [(e.id, e.model.cooldown) for e in content.events.values() if not e.model.once]
         self._calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{n}" for n in scenario.dates)})
         last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
@@ -243,9 +243,9 @@ class Engine:
         self._appliers: dict[int, list[Callable[[dict[str, Any]], None]]] = {}
         self._keep: list[Sequence[Effect]] = []
         self._stat_ids = tuple(content.stats)
-        self._stat_getter = _getter(self._stat_ids)
+        self._stat_getter = values_getter(self._stat_ids)
         self._value_keys = (*content.stats, *content.flags, *content.counters)
-        self._value_getter = _getter(self._value_keys)
+        self._value_getter = values_getter(self._value_keys)
         # rules and endings, like triggers, with their calendar parts settled per turn number
         self._rule_parts = [(*self._split(r.model.when), r.effects, r.model.text) for r in content.rules]
         self._ending_parts = [(e.model.id, *self._split(e.model.when)) for e in content.endings if e.model.when]
@@ -553,11 +553,13 @@ class Engine:
             self._fire(state, event_id)
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
-        blocked = {item[2] for item in state.scheduled}
-        for ident in state.fired:
-            rules = self._repeat.get(ident)
-            if rules is None or rules[0] or turn - state.last_fired[ident] <= rules[1]:
-                blocked.add(ident)
+        waiting = {item[2] for item in state.scheduled}
+        blocked = set(state.fired)
+        last_fired = state.last_fired
+        for ident, cooldown in self._repeatable:
+            if ident in blocked and turn - last_fired[ident] > cooldown:
+                blocked.discard(ident)
+        blocked |= waiting
         for group in self._draws.get(turn) or self._draw_groups(turn):
             eligible: list[str] = []
             weights: list[float] = []
@@ -718,7 +720,7 @@ class Engine:
         return dict(zip(self._stat_ids, map(float, self._stat_getter(values)), strict=True))
 
 
-def _getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+def values_getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
     """A function giving the values of `keys` as a tuple (itemgetter gives a bare value for one key)."""
     if len(keys) == 1:
         (key,) = keys

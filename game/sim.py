@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from game.content import Content
-from game.engine import Engine, GameState
+from game.engine import Engine, GameState, values_getter
 from game.simreasons import Observed, Reasons
 
 POLICIES: dict[str, str] = {
@@ -177,6 +177,9 @@ class Player:
         self.policy_name = policy
         make_policy(policy, content)  # fail early on an unknown name
         self.stat_ids = tuple(content.stats)
+        self.stat_set = frozenset(self.stat_ids)
+        self.other_ids = (*content.flags, *content.counters)
+        self.other_values = values_getter(self.other_ids)
         self.triggers = {ident: e.trigger for ident, e in content.events.items() if e.trigger is not None}
         self.once = {ident: e.model.once for ident, e in content.events.items()}
         # per event, the names its choices' conditions read, with their keys in Tally.event_low
@@ -221,11 +224,12 @@ class Player:
         offered, available = tally.offered, tally.available
         event_low, event_high = tally.event_low, tally.event_high
         condition_names = self.condition_names
+        other_values = self.other_values
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
             values = state.values
-            rows.append(tuple(values.values()))
+            rows.append(other_values(values))
             for name, key in condition_names[event]:
                 value = state.turn if name == "turn" else values[name]
                 if key not in event_low or value < event_low[key]:
@@ -276,23 +280,20 @@ class Player:
                 key = f"{key}.{entry['outcome']}"
                 outcomes[key] = outcomes.get(key, 0) + 1
         values = state.values
-        rows.append(tuple(values.values()))
+        rows.append(self.other_values(values))
         low, high = tally.low, tally.high
-        for name, column in zip(values, zip(*rows, strict=False), strict=False):
+        # flags and counters from the rows kept at each decision; stats from the game's own history
+        columns = [*zip(self.other_ids, zip(*rows, strict=True), strict=True),
+                   *zip(self.stat_ids, zip(*(h.values() for h in state.history), strict=True), strict=True)]
+        for name, column in columns:
             lo, hi = min(column), max(column)
             if name not in low or lo < low[name]:
                 low[name] = lo
             if name not in high or hi > high[name]:
                 high[name] = hi
-        stats = self.stat_ids
-        for name, column in zip(stats, zip(*(h.values() for h in state.history), strict=False), strict=False):
-            lo, hi = min(column), max(column)
-            if lo < low[name]:
-                low[name] = lo
-            if hi > high[name]:
-                high[name] = hi
-            if lo != hi:
+            if lo != hi and name in self.stat_set:
                 tally.moved.add(name)
+        stats = self.stat_ids
         final = tally.final_sum
         for name in stats:
             final[name] = final.get(name, 0.0) + values[name]
