@@ -127,8 +127,15 @@ def record(engine: Engine, seed: int, choices: Iterable[tuple[str, str]]) -> tup
     Raises InvalidChoice if a choice cannot be taken; use `check` to find out why in words.
     """
     state = engine.new_game(seed)
-    start = start_of(state)
     steps: list[Step] = []
+    return start_of(state), steps, play_on(engine, state, choices, steps)
+
+
+def play_on(engine: Engine, state: GameState, choices: Iterable[tuple[str, str]], steps: list[Step]) -> GameState:
+    """Take the choices from `state`, appending each step to `steps`; the state reached.
+
+    Raises InvalidChoice if a choice cannot be taken.
+    """
     for event, choice in choices:
         if state.event != event:
             raise InvalidChoice(f"the event is '{state.event}', not '{event}'")
@@ -136,7 +143,7 @@ def record(engine: Engine, seed: int, choices: Iterable[tuple[str, str]]) -> tup
         resolution = engine.choose(state, choice)
         steps.append(step_of(resolution, turn, date))
         state = resolution.state
-    return start, steps, state
+    return state
 
 
 # --- divergence -------------------------------------------------------------------------------

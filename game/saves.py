@@ -26,9 +26,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from game.content import Content
-from game.engine import Engine, GameState, InvalidChoice
+from game.engine import Engine, GameState
 from game.model import ScenarioId
-from game.replay import Divergence, Start, Step, check, choices_of, record, state_digest, step_of
+from game.replay import Divergence, Start, Step, check, choices_of, play_on, record, state_digest
 
 FORMAT = "redline-save"
 VERSION = 1
@@ -172,14 +172,8 @@ def make_record(
     start: Start
     steps: list[Step]
     if previous is not None and _is_prefix(previous, engine, state, choices):
-        start, steps, now = previous.start, list(previous.steps), previous.state
-        for event, choice in choices[len(steps):]:
-            if now.event != event:
-                raise InvalidChoice(f"the event is '{now.event}', not '{event}'")
-            turn, date = now.turn, engine.date(now.turn).isoformat()
-            resolution = engine.choose(now, choice)
-            steps.append(step_of(resolution, turn, date))
-            now = resolution.state
+        start, steps = previous.start, list(previous.steps)
+        play_on(engine, previous.state, choices[len(steps):], steps)
     else:
         start, steps, _ = record(engine, state.seed, choices)
     return SaveRecord(
