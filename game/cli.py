@@ -49,19 +49,30 @@ def _print_problems(problems: Sequence[Any], stream: Any = sys.stdout) -> None:
 
 def load_or_report(scenario: str | None, extra: Sequence[Path]) -> Any:
     """Load a scenario for playing; on problems, print them and return None."""
+    report = checked_or_report(scenario, extra)
+    return None if report is None else report.content
+
+
+def checked_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None,
+                      doing: str = "started") -> Any:
+    """The checked content (a LoadReport) of a shipped scenario, or of `folder` when given.
+
+    On problems, print each to stderr with what was not done, and return None.
+    """
     from game.loader import check_scenario
 
-    folder = _scenario_path(scenario)
-    if scenario is not None and not folder.is_dir():
-        known = ", ".join(paths.scenario_ids()) or "none"
-        print(f"redline: error: no scenario '{scenario}' (shipped scenarios: {known})", file=sys.stderr)
-        return None
+    if folder is None:
+        folder = _scenario_path(scenario)
+        if scenario is not None and not folder.is_dir():
+            known = ", ".join(paths.scenario_ids()) or "none"
+            print(f"redline: error: no scenario '{scenario}' (shipped scenarios: {known})", file=sys.stderr)
+            return None
     report = check_scenario(folder, extra)
     if report.content is None:
         _print_problems(report.problems, sys.stderr)
-        print(f"redline: {len(report.problems)} problem(s) in the content; nothing was started", file=sys.stderr)
+        print(f"redline: {len(report.problems)} problem(s) in the content; nothing was {doing}", file=sys.stderr)
         return None
-    return report.content
+    return report
 
 
 # --- check ------------------------------------------------------------------------------------
@@ -125,7 +136,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.dev:
         from game import devmode
 
-        return devmode.plain_command(_scenario_path(args.scenario), args.content, args.seed, args.jump)
+        report = checked_or_report(args.scenario, args.content)
+        if report is None:
+            return 1
+        return devmode.plain_command(report, _scenario_path(args.scenario), args.content, args.seed, args.jump)
     from game.engine import Engine
     from game.plain import play, wrap
     from game.saves import Autosaver, GameInfo, SaveError
@@ -386,12 +400,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from game import sim
 
     folder = Path(args.path) if args.path else _scenario_path(args.scenario)
-    if args.path is None and args.scenario is not None and not folder.is_dir():
-        known = ", ".join(paths.scenario_ids()) or "none"
-        print(f"redline: error: no scenario '{args.scenario}' (shipped scenarios: {known})", file=sys.stderr)
+    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "simulated")
+    if report is None:
         return 1
-    return sim.command(folder, args.content, args.runs, args.seed if args.seed is not None else 1, args.policy,
-                       args.jobs, args.json)
+    return sim.command(report.content, (folder, tuple(args.content)), args.runs,
+                       args.seed if args.seed is not None else 1, args.policy, args.jobs, args.json)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

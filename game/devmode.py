@@ -323,20 +323,16 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
         print(format_resolution(session.engine, resolution), file=out)
 
 
-def plain_command(folder: Path, extra: Sequence[Path], seed: int | None, jump: str | None) -> int:
-    """`redline play --plain --dev [--jump EVENT]`: the exit code."""
+def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed: int | None,
+                  jump: str | None) -> int:
+    """`redline play --plain --dev [--jump EVENT]` with the checked content: the exit code."""
     import difflib
     import os
     import sys
 
     from game.plain import wrap
 
-    report = check_scenario(folder, extra)
-    if report.content is None:
-        for problem in report.problems:
-            print(problem, file=sys.stderr)
-        print(f"redline: {len(report.problems)} problem(s) in the content; nothing was started", file=sys.stderr)
-        return 1
+    assert report.content is not None
     session = DevSession(folder, tuple(extra), report.content, notes=tuple(report.notes))
     if jump is not None and jump not in session.content.events:
         close = difflib.get_close_matches(jump, list(session.content.events), n=1)

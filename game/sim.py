@@ -565,23 +565,14 @@ def format_report(report: dict[str, Any]) -> str:
 # --- the command -------------------------------------------------------------------------------
 
 
-def command(folder: Path, extra: Sequence[Path], runs: int, seed: int, policy: str, jobs: int | None,
-            as_json: bool) -> int:
-    """`redline simulate`: load, play, print the report; content problems go to stderr, exit 1."""
+def command(content: Content, source: tuple[Path, Sequence[Path]], runs: int, seed: int, policy: str,
+            jobs: int | None, as_json: bool) -> int:
+    """`redline simulate` on checked content: play, print the report. `source` (the folder and
+    extra folders it was loaded from) lets other processes load it too."""
     import json
     import sys
 
-    from game.loader import check_scenario
-
-    loaded = check_scenario(folder, extra)
-    if loaded.content is None:
-        for problem in loaded.problems:
-            print(problem, file=sys.stderr)
-        print(f"redline: {len(loaded.problems)} problem(s) in the content; nothing was simulated", file=sys.stderr)
-        return 1
-    content = loaded.content
     jobs = default_jobs() if jobs is None else jobs
-    source = (folder, tuple(extra))
     if sys.stderr.isatty() and not as_json:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
