@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from game.expr import Compiled, Effect, Names
+from game.expr import Compiled, Condition, Effect, Names
 from game.model import Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
 
 
@@ -59,7 +59,7 @@ class CompiledChoice:
 @dataclass(slots=True)
 class CompiledEvent:
     model: Event
-    trigger: Compiled | None
+    trigger: Condition | None
     weight: Compiled
     choices: tuple[CompiledChoice, ...]
 
@@ -77,14 +77,14 @@ class CompiledEvent:
 @dataclass(slots=True)
 class CompiledRule:
     model: Rule
-    when: Compiled
+    when: Condition
     effects: tuple[Effect, ...]
 
 
 @dataclass(slots=True)
 class CompiledEnding:
     model: Ending
-    when: Compiled | None
+    when: Condition | None
 
 
 @dataclass(frozen=True)

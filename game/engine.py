@@ -15,7 +15,7 @@ from hashlib import blake2b
 from typing import Any
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, all_of, conjuncts
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -204,17 +204,13 @@ class Engine:
     def __init__(self, content: Content) -> None:
         self.content = content
         scenario = content.scenario
-        self._start = scenario.start_date.toordinal()
-        self._days = scenario.days_per_turn
         self._dates = {name: day.toordinal() for name, day in scenario.dates.items()}
-        self._seasons = [(s.start.toordinal(), s.end.toordinal(), s.id) for s in scenario.seasons]
         # Events that can be drawn, grouped by priority (highest first). The parts of a trigger
         # that read only the calendar (`date >= election`, `turn <= 12`, `season == "winter"`)
         # are settled once per turn number; each turn then tests only the rest, of the events
         # whose calendar parts hold.
-        self._by_priority: list[list[tuple[str, list[Compiled], Compiled, Compiled]]] = []
+        self._by_priority: list[list[tuple[str, tuple[Compiled, ...], Compiled, Compiled]]] = []
         self._repeatable = [(e.id, e.model.cooldown) for e in content.events.values() if not e.model.once]
-        self._calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{n}" for n in scenario.dates)})
         last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
             model = event.model
@@ -223,8 +219,9 @@ class Engine:
             if model.priority != last_priority:
                 self._by_priority.append([])
                 last_priority = model.priority
-            on_calendar, rest = self._split(model.trigger)
-            self._by_priority[-1].append((model.id, on_calendar, rest, event.weight))
+            trigger = event.trigger
+            assert trigger is not None
+            self._by_priority[-1].append((model.id, trigger.calendar, trigger.rest, event.weight))
         self._draws: dict[int, list[list[tuple[str, Compiled, Compiled]]]] = {}
         self._stats = content.stats
         self._flag_ids = tuple(content.flags)
@@ -247,8 +244,8 @@ class Engine:
         self._value_keys = (*content.stats, *content.flags, *content.counters)
         self._value_getter = values_getter(self._value_keys)
         # rules and endings, like triggers, with their calendar parts settled per turn number
-        self._rule_parts = [(*self._split(r.model.when), r.effects, r.model.text) for r in content.rules]
-        self._ending_parts = [(e.model.id, *self._split(e.model.when)) for e in content.endings if e.model.when]
+        self._rule_parts = [(r.when.calendar, r.when.rest, r.effects, r.model.text) for r in content.rules]
+        self._ending_parts = [(e.model.id, e.when.calendar, e.when.rest) for e in content.endings if e.when]
         self._rules_at: dict[int, list[tuple[Compiled, list[Callable[[dict[str, Any]], None]], str]]] = {}
         self._endings_at: dict[int, list[tuple[str, Compiled]]] = {}
 
@@ -279,14 +276,10 @@ class Engine:
     # --- reading ----------------------------------------------------------------------------
 
     def date(self, turn: int) -> dt.date:
-        return dt.date.fromordinal(self._start + (turn - 1) * self._days)
+        return self.content.day(turn)
 
     def season(self, turn: int) -> str:
-        day = self._start + (turn - 1) * self._days
-        for start, end, ident in self._seasons:
-            if start <= day <= end:
-                return ident
-        return ""
+        return self.content.season_of(self.content.day(turn))
 
     def decision(self, state: GameState) -> Decision | None:
         """The current question, or None when the game is over."""
@@ -574,14 +567,6 @@ class Engine:
                 self._fire(state, _pick(eligible, weights, roll(state.seed, "draw", turn)))
                 return
 
-    def _split(self, condition: str) -> tuple[list[Compiled], Compiled]:
-        """A condition as (its parts that read only the calendar, the rest as one test)."""
-        on_calendar: list[Compiled] = []
-        rest: list[Compiled] = []
-        for reads, part in conjuncts(condition, self.content.names):
-            (on_calendar if reads <= self._calendar_names else rest).append(part)
-        return on_calendar, all_of(rest)
-
     def _calendar_of(self, turn: int) -> dict[str, Any]:
         calendar: dict[str, Any] = {}
         self._set_calendar(calendar, turn)
@@ -659,7 +644,7 @@ class Engine:
     def _set_calendar(self, env: dict[str, Any], turn: int) -> None:
         calendar = self._calendar.get(turn)
         if calendar is None:
-            day = self._start + (turn - 1) * self._days
+            day = self.date(turn).toordinal()
             calendar = {"turn": turn, "date": day, "season": self.season(turn)}
             for name, ordinal in self._dates.items():
                 calendar["days_to_" + name] = ordinal - day

@@ -659,26 +659,51 @@ def _not_used(v: Mapping[str, Any]) -> Any:
 
 _NOT_USED: Compiled = _not_used
 
-def conjuncts(text: str, names: Names) -> list[tuple[frozenset[str], Compiled]]:
-    """The operands of a condition's top-level `and`, each compiled, with the names each reads.
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A compiled condition: the whole test, and its top-level `and` parts split in two.
 
-    Lets the engine evaluate the parts that depend only on the calendar once per turn number.
-    The text must already have been checked as a condition.
+    The parts that read only the calendar (`date >= election`, `turn <= 12`) can be settled once
+    per turn number; `rest` is the other parts as one test. Calling it runs the whole test.
     """
+
+    test: Compiled
+    calendar: tuple[Compiled, ...]
+    rest: Compiled
+
+    def __call__(self, v: Mapping[str, Any]) -> Any:
+        return self.test(v)
+
+
+def compile_condition(text: str, names: Names, calendar: frozenset[str], test: Compiled | None = None) -> Condition:
+    """Parse, check and compile a condition, splitting off its calendar parts. Raises ExprError.
+
+    `test` is the whole condition when it has already been compiled (by `compile_expr`).
+    """
+    if test is None:
+        test = compile_expr(text, names, "bool")
     tree = _parse(text)
-    parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
+    if not (isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And)):
+        if _reads(tree, names) <= calendar:
+            return Condition(test, (test,), all_of([]))
+        return Condition(test, (), test)
     compiler = _Compiler(names)
-    out = []
-    for part in parts:
-        reads: set[str] = set()
-        for node in ast.walk(part):
-            if isinstance(node, ast.Name):
-                reads.add(node.id)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                reads.add({"fired": FIRED_KEY, "chose": CHOSE_KEY}.get(node.func.id, "date"))
-        reads -= set(names.constants) | {"true", "false", *FUNCTION_NAMES}
-        out.append((frozenset(reads), compiler.compile(part).fn))
-    return out
+    on_calendar: list[Compiled] = []
+    rest: list[Compiled] = []
+    for part in tree.values:
+        (on_calendar if _reads(part, names) <= calendar else rest).append(compiler.compile(part).fn)
+    return Condition(test, tuple(on_calendar), all_of(rest))
+
+
+def _reads(tree: ast.AST, names: Names) -> frozenset[str]:
+    """The names of the environment a checked expression reads."""
+    reads: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            reads.add(node.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            reads.add({"fired": FIRED_KEY, "chose": CHOSE_KEY}.get(node.func.id, "date"))
+    return frozenset(reads - set(names.constants) - {"true", "false", *FUNCTION_NAMES})
 
 
 def all_of(tests: list[Compiled]) -> Compiled:

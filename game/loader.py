@@ -31,7 +31,17 @@ from game.content import (
     Content,
     Location,
 )
-from game.expr import Compiled, Effect, ExprError, Names, Type, compile_effect, compile_with_constant
+from game.expr import (
+    Compiled,
+    Condition,
+    Effect,
+    ExprError,
+    Names,
+    Type,
+    compile_condition,
+    compile_effect,
+    compile_with_constant,
+)
 from game.locate import Locator
 from game.model import (
     ENTRY_KINDS,
@@ -177,6 +187,9 @@ class _Loader:
         # identical expression texts compile to the same closure (names do not change during a load)
         self._expr_cache: dict[tuple[str, str], tuple[Compiled, Any] | ExprError] = {}
         self._effect_cache: dict[str, Effect | ExprError] = {}
+        self._condition_cache: dict[str, Condition] = {}
+        # names whose values depend only on the turn (set once the scenario's dates are known)
+        self.calendar_names: frozenset[str] = frozenset()
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
@@ -353,6 +366,7 @@ class _Loader:
         self.check_scenario(scenario_entry, chosen)
 
         types: dict[str, Type] = {"turn": "num", "date": "date", "season": "str", "calendar_over": "bool"}
+        self.calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{name}" for name in dates)})
         constants: dict[str, Any] = {}
         for name, day in dates.items():
             types[name] = "date"
@@ -398,7 +412,7 @@ class _Loader:
         for ident, entry in chosen["rule"].items():
             rule: Rule = entry.model
             where.add(f"rule:{ident}", entry.later())
-            when = self.expr(entry, ("when",), rule.when, names, "bool")
+            when = self.condition(entry, ("when",), rule.when, names)
             effects = self.effects(entry, ("effects",), rule.effects, names)
             if when is not None and effects is not None:
                 rules.append(CompiledRule(rule, when, effects))
@@ -408,7 +422,7 @@ class _Loader:
             where.add(f"ending:{ident}", entry.later())
             when = None
             if ending.when is not None:
-                when = self.expr(entry, ("when",), ending.when, names, "bool")
+                when = self.condition(entry, ("when",), ending.when, names)
                 if when is None:
                     continue
             elif ident != scenario.timeout_ending and scenario.timeout_ending in chosen["ending"]:
@@ -485,6 +499,17 @@ class _Loader:
                 if season.start <= other.end and other.start <= season.end:
                     self.problem(entry.at("seasons", i, "start", value=True),
                                  f"season '{season.id}' overlaps season '{other.id}'")
+
+    def condition(self, entry: _Entry, path: tuple[str | int, ...], text: str, names: Names) -> Condition | None:
+        """A trigger, rule or ending condition, its calendar parts split off for the engine."""
+        test = self.expr(entry, path, text, names, "bool")
+        if test is None:
+            return None  # reported once, with its place
+        cached = self._condition_cache.get(text)
+        if cached is None:
+            cached = compile_condition(text, names, self.calendar_names, test)
+            self._condition_cache[text] = cached
+        return cached
 
     def expr(self, entry: _Entry, path: tuple[str | int, ...], text: str, names: Names, want: Type) -> Compiled | None:
         compiled = self.expr_and_constant(entry, path, text, names, want)
@@ -572,7 +597,7 @@ class _Loader:
         before = len(self.problems)
         trigger = None
         if event.trigger is not None:
-            trigger = self.expr(entry, ("trigger",), event.trigger, names, "bool")
+            trigger = self.condition(entry, ("trigger",), event.trigger, names)
         weight = self.number_or_expr(entry, ("weight",), event.weight, names, "weight")
         choices: list[CompiledChoice] = []
         seen_choices: dict[str, int] = {}

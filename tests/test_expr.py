@@ -243,3 +243,26 @@ def test_fast_path_for_simple_conditions_agrees_with_the_full_parser(
     full = _Compiler(NAMES).compile(_parse(text)).fn
     values = env(escalation=escalation, intel=intel, strikes=strikes, declassified=declassified)
     assert fast[0](values) == full(values)
+
+
+CALENDAR = frozenset({"turn", "date", "season", "days_to_election"})
+
+
+@pytest.mark.parametrize(
+    ("text", "calendar_parts"),
+    [
+        ("turn >= 3 and escalation > 10 and date < election", 2),
+        ('season == "mud"', 1),
+        ("escalation > 10", 0),
+        ("days_until(election) > 2 and not declassified", 1),
+        ('fired("opening") == 1 and turn > 1', 1),
+    ],
+)
+def test_condition_splits_off_its_calendar_parts_and_keeps_its_meaning(text: str, calendar_parts: int) -> None:
+    from game.expr import compile_condition
+
+    condition = compile_condition(text, NAMES, CALENDAR)
+    assert len(condition.calendar) == calendar_parts
+    for values in (env(), env(turn=1), env(escalation=5.0), env(declassified=True, season="winter")):
+        split = all(part(values) for part in condition.calendar) and condition.rest(values)
+        assert split == condition(values) == compile_expr(text, NAMES, "bool")(values)
