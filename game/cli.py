@@ -141,7 +141,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             return 1
         return devmode.plain_command(report, _scenario_path(args.scenario), args.content, args.seed, args.jump)
     from game.engine import Engine
-    from game.plain import play, wrap
+    from game.plain import format_intro, play
     from game.saves import Autosaver, GameInfo, SaveError
 
     def read() -> str | None:
@@ -168,9 +168,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         state = engine.new_game(seed)
         info = GameInfo.new()
         print(f"{content.scenario.title}: seed {seed}")
-        print(f"You are: {content.scenario.role}\n")
-        if content.scenario.intro:
-            print(wrap(content.scenario.intro))
+        print(format_intro(content.scenario))
 
     autosaver = Autosaver(saves_dir, engine, info)
     failed: list[str] = []

@@ -330,7 +330,7 @@ def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed:
     import os
     import sys
 
-    from game.plain import wrap
+    from game.plain import format_intro
 
     assert report.content is not None
     session = DevSession(folder, tuple(extra), report.content, notes=tuple(report.notes))
@@ -348,9 +348,7 @@ def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed:
         print(f"[dev] at '{jump}': {start.how}")
     else:
         state = session.new_game(seed)
-        print(f"You are: {content.scenario.role}\n")
-        if content.scenario.intro:
-            print(wrap(content.scenario.intro))
+        print(format_intro(content.scenario))
 
     def read() -> str | None:
         line = sys.stdin.readline()

@@ -225,7 +225,6 @@ class Engine:
         self._draws: dict[int, list[list[tuple[str, Compiled, Compiled]]]] = {}
         self._stats = content.stats
         self._flag_ids = tuple(content.flags)
-        self._counters = content.counters
         # what an effect's target is, and the bounds its value is kept within
         self._bounds: dict[str, tuple[str, float, float]] = {}
         for ident, stat in content.stats.items():

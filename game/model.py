@@ -68,6 +68,13 @@ class Scenario(Strict):
         None, description="Day from which the story leaves the historical record (shown to the player)."
     )
 
+    def departure_note(self) -> str:
+        """What the player is told about where the story leaves the record ("" if not set)."""
+        if self.hypothetical_from is None:
+            return ""
+        return (f"From {self.hypothetical_from:%d %B %Y} on, the story is hypothetical: events that did not "
+                "happen as written are marked as such.")
+
 
 class Hidden(Strict):
     """How the player's estimate of a hidden stat is formed.

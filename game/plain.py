@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import IO
 
 from game.engine import ChoiceView, Decision, Engine, GameState, Resolution, StatView
+from game.model import Scenario
 
 WIDTH = 78
 
@@ -57,6 +58,13 @@ def format_stat(view: StatView) -> str:
         band = (view.high - view.low) / 2
         return f"{view.label}: ~{format_number(view.value)}{unit} (±{format_number(band)}, estimate)"
     return f"{view.label}: {format_number(view.value)}{unit}"
+
+
+def format_intro(scenario: Scenario) -> str:
+    """Who the player is, the scenario's introduction, and where it leaves the record."""
+    parts = [f"You are: {scenario.role}"]
+    parts += [wrap(text) for text in (scenario.intro, scenario.departure_note()) if text]
+    return "\n\n".join(parts)
 
 
 def format_decision(engine: Engine, decision: Decision) -> str:

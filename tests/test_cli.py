@@ -97,6 +97,7 @@ def test_plain_play_runs_a_whole_game_from_piped_input(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Mini crisis: seed 4" in out
+    assert "From 30 October 2024 on, the story is hypothetical" in out
     assert "1. Warn them" in out and "[unavailable] Strike (Tension is too low to justify it.)" in out
     assert "ENDING:" in out and "What was hidden from you:" in out
 

@@ -220,11 +220,6 @@ class RedLineApp(App[int]):
         self._game = GameRecord(self.saves_dir, self.engine, info)
         self.unsaved = False
 
-    @property
-    def game_info(self) -> GameInfo:
-        """Who the game in progress is, for its saves (made on first use)."""
-        return self._game.info()
-
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()

@@ -63,12 +63,6 @@ def meters_markdown(content: GameContent) -> str:
     return "\n".join(lines) + "\n"
 
 
-def help_markdown(content: GameContent) -> str:
-    """The whole help as one Markdown document (for the tests and for reading elsewhere)."""
-    keys = "\n".join(f"- **{key}**: {what}" for key, what in KEYS)
-    return "\n".join(["## How to play", HOW_TO_PLAY, "## Keys", keys, "", "## The meters", meters_markdown(content)])
-
-
 def _bounds(low: float, high: float) -> str:
     return f"{low:g}–{high:g}"
 

@@ -34,6 +34,8 @@ class IntroScreen(Screen[None]):
             with VerticalScroll(id="intro-body"):
                 yield Static(Content.assemble(("You are: ", "dim"), (scenario.role, "bold")), id="intro-role")
                 yield Prose(scenario.intro.strip() or "The crisis begins.", id="intro-text")
+                if scenario.departure_note():
+                    yield Static(Content.styled(scenario.departure_note(), "italic"), id="intro-departure")
                 yield Static(Content.styled(f"Seed {self.seed}: the same seed and the same decisions give the "
                                             "same game.", "dim"), id="intro-seed")
             yield Static(Content.styled("Press Enter to read the first brief.", "bold $text-accent"),
