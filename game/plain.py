@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from typing import IO
 
+from game.debrief import format_number, with_unit
 from game.engine import ChoiceView, Decision, Engine, GameState, Resolution, StatView
 from game.model import Scenario
 
@@ -48,16 +49,12 @@ def wrap(text: str, indent: str = "") -> str:
     return "\n\n".join(blocks)
 
 
-def format_number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
 def format_stat(view: StatView) -> str:
-    unit = f" {view.unit}" if view.unit and view.unit != "k" else view.unit
+    value = with_unit(format_number(view.value), view.unit)
     if view.hidden:
         band = (view.high - view.low) / 2
-        return f"{view.label}: ~{format_number(view.value)}{unit} (±{format_number(band)}, estimate)"
-    return f"{view.label}: {format_number(view.value)}{unit}"
+        return f"{view.label}: ~{value} (±{format_number(band)}, estimate)"
+    return f"{view.label}: {value}"
 
 
 def format_intro(scenario: Scenario) -> str:
@@ -138,7 +135,7 @@ def format_ending(engine: Engine, state: GameState) -> str:
             continue
         view = engine.stat_view(state.values, ident, state.seed, state.turn)
         lines.append(
-            f"  {stat.label}: truly {format_number(float(state.values[ident]))}{stat.unit}; "
+            f"  {stat.label}: truly {with_unit(format_number(float(state.values[ident])), stat.unit)}; "
             f"your last estimate was ~{format_number(view.value)} ±{format_number((view.high - view.low) / 2)}"
         )
     lines.append(f"\nDecisions taken: {len(state.decisions)}")

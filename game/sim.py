@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from game.content import Content
+from game.debrief import format_number
 from game.engine import Engine, GameState, values_getter
 from game.simreasons import Observed, Reasons
 
@@ -507,10 +508,6 @@ def simulate(
     return build_report(content, tally, runs=runs, seed=seed, policy=policy, jobs=jobs)
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
 def format_report(report: dict[str, Any]) -> str:
     """The report as text for a terminal."""
     lines = [
@@ -524,8 +521,8 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  {ending['id']:<{width}}  {ending['count']:>7}  {ending['share'] * 100:5.1f}%")
     for name, spread in report["length"].items():
         lines.append(
-            f"Game length ({name}): median {_number(spread['median'])}, quartiles {_number(spread['q1'])}"
-            f"–{_number(spread['q3'])}, min {_number(spread['min'])}, max {_number(spread['max'])}"
+            f"Game length ({name}): median {format_number(spread['median'])}, quartiles {format_number(spread['q1'])}"
+            f"–{format_number(spread['q3'])}, min {format_number(spread['min'])}, max {format_number(spread['max'])}"
         )
     summary = report["coverage"]["summary"]
     lines += ["", "Coverage: " + ", ".join(f"{kind} {c['reached']}/{c['total']}" for kind, c in summary.items())]
@@ -552,8 +549,9 @@ def format_report(report: dict[str, Any]) -> str:
     for stat in report["stats"]:
         note = "" if stat["moved"] else "  never moved"
         lines.append(
-            f"  {stat['id']:<{width}}  {_number(stat['low']):>6} .. {_number(stat['high']):<6} "
-            f"(of {_number(stat['min'])}..{_number(stat['max'])})  mean end {_number(stat['mean_final'])}{note}"
+            f"  {stat['id']:<{width}}  {format_number(stat['low']):>6} .. {format_number(stat['high']):<6} "
+            f"(of {format_number(stat['min'])}..{format_number(stat['max'])})  "
+            f"mean end {format_number(stat['mean_final'])}{note}"
         )
     if report["problems"]:
         lines += ["", "Problems"]
