@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
-from typing import Any
+from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
 from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
@@ -198,6 +198,17 @@ class Resolution:
     ending: str | None
 
 
+Applier = Callable[[dict[str, Any]], None]
+
+
+class _TurnTable(NamedTuple):
+    """What can happen on one turn number, the calendar parts of its conditions already settled."""
+
+    draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
+    rules: list[tuple[Compiled, list[Applier], str]]  # (rest of the condition, effects, text)
+    endings: list[tuple[str, Compiled]]  # (ending, rest of its condition), highest priority first
+
+
 class Engine:
     """Runs games of one scenario. Stateless itself: every method takes and returns GameState."""
 
@@ -222,7 +233,6 @@ class Engine:
             trigger = event.trigger
             assert trigger is not None
             self._by_priority[-1].append((model.id, trigger.calendar, trigger.rest, event.weight))
-        self._draws: dict[int, list[list[tuple[str, Compiled, Compiled]]]] = {}
         self._stats = content.stats
         self._flag_ids = tuple(content.flags)
         # what an effect's target is, and the bounds its value is kept within
@@ -236,7 +246,7 @@ class Engine:
         self._calendar: dict[int, dict[str, Any]] = {}
         self._iso: dict[int, str] = {}
         self._last_turn = scenario.last_turn
-        self._appliers: dict[int, list[Callable[[dict[str, Any]], None]]] = {}
+        self._appliers: dict[int, list[Applier]] = {}
         self._keep: list[Sequence[Effect]] = []
         self._stat_ids = tuple(content.stats)
         self._stat_getter = values_getter(self._stat_ids)
@@ -245,8 +255,7 @@ class Engine:
         # rules and endings, like triggers, with their calendar parts settled per turn number
         self._rule_parts = [(r.when.calendar, r.when.rest, r.effects, r.model.text) for r in content.rules]
         self._ending_parts = [(e.model.id, e.when.calendar, e.when.rest) for e in content.endings if e.when]
-        self._rules_at: dict[int, list[tuple[Compiled, list[Callable[[dict[str, Any]], None]], str]]] = {}
-        self._endings_at: dict[int, list[tuple[str, Compiled]]] = {}
+        self._tables: dict[int, _TurnTable] = {}
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -508,14 +517,7 @@ class Engine:
             return
         state.turn += 1
         self._set_calendar(env, state.turn)
-        rules = self._rules_at.get(state.turn)
-        if rules is None:
-            calendar = self._calendar_of(state.turn)
-            rules = [(rest, [self._applier(e) for e in effects], text)
-                     for on_calendar, rest, effects, text in self._rule_parts
-                     if all(part(calendar) for part in on_calendar)]
-            self._rules_at[state.turn] = rules
-        for when, appliers, text in rules:
+        for when, appliers, text in self._table(state.turn).rules:
             if when(env):
                 for apply in appliers:
                     apply(env)
@@ -552,7 +554,7 @@ class Engine:
             if ident in blocked and turn - last_fired[ident] > cooldown:
                 blocked.discard(ident)
         blocked |= waiting
-        for group in self._draws.get(turn) or self._draw_groups(turn):
+        for group in self._table(turn).draws:
             eligible: list[str] = []
             weights: list[float] = []
             for ident, trigger, weight_of in group:
@@ -571,17 +573,24 @@ class Engine:
         self._set_calendar(calendar, turn)
         return calendar
 
-    def _draw_groups(self, turn: int) -> list[list[tuple[str, Compiled, Compiled]]]:
-        """The drawable events whose calendar conditions hold on this turn, with the rest of
-        their trigger, grouped by priority (computed once per turn number)."""
-        calendar = self._calendar_of(turn)
-        groups = [
-            [(ident, rest, weight) for ident, on_calendar, rest, weight in group
-             if all(part(calendar) for part in on_calendar)]
-            for group in self._by_priority
-        ]
-        self._draws[turn] = groups = [group for group in groups if group] or [[]]
-        return groups
+    def _table(self, turn: int) -> _TurnTable:
+        """What can happen on this turn number, its calendar conditions settled (made once)."""
+        table = self._tables.get(turn)
+        if table is None:
+            calendar = self._calendar_of(turn)
+
+            def holds(parts: Sequence[Compiled]) -> bool:
+                return all(part(calendar) for part in parts)
+
+            draws = [[(ident, rest, weight) for ident, on_calendar, rest, weight in group if holds(on_calendar)]
+                     for group in self._by_priority]
+            table = self._tables[turn] = _TurnTable(
+                draws=[group for group in draws if group],
+                rules=[(rest, [self._applier(e) for e in effects], text)
+                       for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)],
+                endings=[(ident, rest) for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)],
+            )
+        return table
 
     def _fire(self, state: GameState, event_id: str) -> None:
         state.event = event_id
@@ -613,13 +622,7 @@ class Engine:
         return (follow.event, due)
 
     def _check_endings(self, state: GameState, env: dict[str, Any], timeout: bool = False) -> None:
-        endings = self._endings_at.get(state.turn)
-        if endings is None:
-            calendar = self._calendar_of(state.turn)
-            endings = [(ident, rest) for ident, on_calendar, rest in self._ending_parts
-                       if all(part(calendar) for part in on_calendar)]
-            self._endings_at[state.turn] = endings
-        for ident, when in endings:
+        for ident, when in self._table(state.turn).endings:
             if when(env):
                 state.ending = ident
                 break
@@ -658,7 +661,7 @@ class Engine:
         for apply in appliers:
             apply(env)
 
-    def _applier(self, effect: Effect) -> Callable[[dict[str, Any]], None]:
+    def _applier(self, effect: Effect) -> Applier:
         """One effect as a single closure: read, combine, keep within bounds, store."""
         target, op, value_of = effect.target, effect.op, effect.value
         kind, low, high = self._bounds[target]

@@ -287,14 +287,15 @@ def test_calendar_parts_settled_per_turn_agree_with_the_full_conditions() -> Non
         while not state.over:
             env = engine.environment(state)
             # every drawable event: the table's verdict equals the whole trigger's
-            table = {ident for group in engine._draw_groups(state.turn) for ident, rest, _w in group if rest(env)}
+            table = engine._table(state.turn)
+            drawable = {ident for group in table.draws for ident, rest, _w in group if rest(env)}
             full = {i for i, e in content.events.items() if e.trigger is not None and e.trigger(env)}
-            assert table == full, (seed, state.turn)
-            rules = [text for rest, _effects, text in engine._rules_at.get(state.turn, []) if rest(env)]
+            assert drawable == full, (seed, state.turn)
+            rules = [text for rest, _effects, text in table.rules if rest(env)]
             assert len(rules) <= len(content.rules)
-            expected_rules = [r.model.text for r in content.rules if r.when(env)]
-            if state.turn in engine._rules_at:
-                assert rules == expected_rules
+            assert rules == [r.model.text for r in content.rules if r.when(env)]
+            endings = [ident for ident, rest in table.endings if rest(env)]
+            assert endings == [e.model.id for e in content.endings if e.when is not None and e.when(env)]
             options = [o[0] for o in engine.choice_options(state) if o[2]]
             state = engine.choose(state, rng.choice(options)).state
 
