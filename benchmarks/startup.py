@@ -1,10 +1,11 @@
 """Time from process start to the first frame of the situation room, against a bare Textual app.
 
-Each run is a fresh Python process, headless. The game's process loads and checks the scenario,
-builds the app with the same factory as `redline`, and stops once the situation room has been
-drawn; the bare process draws a Header, a Static and a Footer. Runs alternate between the two so
+Each run is a fresh Python process, headless. The game's process loads and checks the scenario
+(from its content cache, as every start but the first after a change does), builds the app with
+the same factory as `redline`, and stops once the situation room has been drawn; the bare process draws a Header, a Static and a Footer. Runs alternate between the two so
 that a busy machine slows both alike. Prints the medians (with the share of the game's start spent
-loading content, and the ratio without it), the peak memory of each, and, last,
+loading content, and the ratio without it), the first start after a content change (no cache),
+the peak memory of each, and, last,
 `startup_vs_bare_textual: R` (target: R <= 1.3; peak memory target: <= 1.5x the bare app).
 
 Run: python benchmarks/startup.py [--runs 7] [--scenario PATH]
@@ -86,10 +87,11 @@ report(at[0], content_s)
 """
 
 
-def run_child(code: str, pycache: str, *args: str) -> dict[str, float]:
+def run_child(code: str, scratch: dict[str, str], *args: str) -> dict[str, float]:
     # Both apps run from compiled bytecode, as an installed game does after its first start; the
-    # bytecode goes to a scratch folder so that the benchmark writes nothing into the project.
-    env = dict(os.environ, PYTHONPYCACHEPREFIX=pycache)
+    # bytecode (and the game's content cache) go to scratch folders, so the benchmark writes
+    # nothing into the project or the player's cache.
+    env = dict(os.environ, **scratch)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("TEXTUAL", None)
     spawned = time.time()
@@ -109,22 +111,33 @@ def main() -> None:
     args = parser.parse_args()
     bare: list[dict[str, float]] = []
     game: list[dict[str, float]] = []
-    with tempfile.TemporaryDirectory() as saves, tempfile.TemporaryDirectory() as pycache:
-        # one of each first, unmeasured: it compiles the bytecode and warms the disk cache for both
-        run_child(BARE, pycache)
-        run_child(GAME, pycache, str(ROOT), str(args.scenario), saves)
+    cold: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as saves, tempfile.TemporaryDirectory() as scratch:
+        warm = {"PYTHONPYCACHEPREFIX": f"{scratch}/bytecode", "REDLINE_CACHE": f"{scratch}/content"}
+        uncached = dict(warm, REDLINE_CACHE="off")
+        game_args = (str(ROOT), str(args.scenario), saves)
+        # one of each first, unmeasured: it compiles the bytecode, fills the game's content cache
+        # and warms the disk cache
+        run_child(BARE, warm)
+        run_child(GAME, warm, *game_args)
         for _ in range(args.runs):
-            bare.append(run_child(BARE, pycache))
-            game.append(run_child(GAME, pycache, str(ROOT), str(args.scenario), saves))
+            bare.append(run_child(BARE, warm))
+            game.append(run_child(GAME, warm, *game_args))
+            cold.append(run_child(GAME, uncached, *game_args))
     bare_s = statistics.median(r["first_frame_s"] for r in bare)
     game_s = statistics.median(r["first_frame_s"] for r in game)
+    cold_s = statistics.median(r["first_frame_s"] for r in cold)
     content_s = statistics.median(r["content_s"] for r in game)
     bare_mib = statistics.median(r["peak_rss_kib"] for r in bare) / 1024
     game_mib = statistics.median(r["peak_rss_kib"] for r in game) / 1024
+    cold_mib = statistics.median(r["peak_rss_kib"] for r in cold) / 1024
     print(f"scenario: {args.scenario.name}; {args.runs} runs each, medians")
     print(f"bare_textual_first_frame_ms: {bare_s * 1000:.0f}")
+    # the first start after the content changed: the TOML is parsed and validated (with pydantic)
+    print(f"first_start_after_a_content_change_ms: {cold_s * 1000:.0f} ({cold_s / bare_s:.2f}x bare, "
+          f"{cold_mib:.1f} MiB)")
     print(f"situation_room_first_frame_ms: {game_s * 1000:.0f}")
-    # the part spent importing the loader (pydantic) and loading the scenario, before any Textual
+    # the part spent importing the loader and loading the scenario, before any Textual
     print(f"of_which_content_loading_ms: {content_s * 1000:.0f}")
     print(f"interface_only_vs_bare_textual: {(game_s - content_s) / bare_s:.2f}")
     print(f"bare_textual_peak_rss_mib: {bare_mib:.1f}")

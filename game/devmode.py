@@ -326,17 +326,16 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
 def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed: int | None,
                   jump: str | None) -> int:
     """`redline play --plain --dev [--jump EVENT]` with the checked content: the exit code."""
-    import difflib
     import os
     import sys
 
+    from game.expr import suggest
     from game.plain import format_intro
 
     assert report.content is not None
     session = DevSession(folder, tuple(extra), report.content, notes=tuple(report.notes))
     if jump is not None and jump not in session.content.events:
-        close = difflib.get_close_matches(jump, list(session.content.events), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = suggest(jump, session.content.events)
         print(f"redline: error: no event '{jump}' to jump to{hint}", file=sys.stderr)
         return 2
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")

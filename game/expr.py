@@ -14,7 +14,7 @@ import difflib
 import operator
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -68,8 +68,9 @@ class Effect:
     constant: Any = None  # the value, when it does not depend on the game
 
 
-def _suggest(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+def suggest(name: str, options: Iterable[str]) -> str:
+    """"; did you mean 'X'?" for the option closest to a misspelt name, or "" if none is close."""
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -314,7 +315,7 @@ class _Compiler:
             options = [*self.names.types, "true", "false"]
             if name in FUNCTION_NAMES:
                 raise self.fail(f"'{name}' is a function; call it as {name}(...)", node)
-            raise self.fail(f"unknown name '{name}'{_suggest(name, options)}", node)
+            raise self.fail(f"unknown name '{name}'{suggest(name, options)}", node)
         return _Node(kind, lambda v: v[name], key=name)
 
     # --- operators ----------------------------------------------------------------------
@@ -430,7 +431,7 @@ class _Compiler:
             shown = ", ".join(f'"{a}"' for a in allowed)
             raise self.fail(
                 f"'{name.key}' is never \"{literal.const}\" (it is one of {shown})"
-                + _suggest(literal.const, list(allowed)),
+                + suggest(literal.const, list(allowed)),
                 node,
             )
 
@@ -467,7 +468,7 @@ class _Compiler:
         spec = _FUNCTIONS.get(name)
         if spec is None:
             raise self.fail(
-                f"unknown function '{name}'{_suggest(name, list(FUNCTION_NAMES))} "
+                f"unknown function '{name}'{suggest(name, list(FUNCTION_NAMES))} "
                 f"(the functions are: {', '.join(FUNCTION_NAMES)})",
                 node,
             )
@@ -503,14 +504,14 @@ class _Compiler:
         ids = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
         event = ids[0]
         if event not in self.names.events:
-            raise self.fail(f"unknown event '{event}'{_suggest(event, sorted(self.names.events))}", node)
+            raise self.fail(f"unknown event '{event}'{suggest(event, sorted(self.names.events))}", node)
         if name == "fired":
             return _Node("num", lambda v: v[FIRED_KEY].get(event, 0))
         choice = ids[1]
         known = (self.names.choices or {}).get(event, frozenset())
         if choice not in known:
             raise self.fail(
-                f"event '{event}' has no choice '{choice}'{_suggest(choice, sorted(known))}", node
+                f"event '{event}' has no choice '{choice}'{suggest(choice, sorted(known))}", node
             )
         key = f"{event}.{choice}"
         return _Node("bool", lambda v: key in v[CHOSE_KEY])
@@ -733,7 +734,7 @@ def compile_effect(text: str, names: Names) -> Effect:
     if kind is None:
         if target in names.types:
             raise ExprError(f"'{target}' cannot be changed by an effect", match.start(1))
-        raise ExprError(f"unknown name '{target}'{_suggest(target, list(assignable))}", match.start(1))
+        raise ExprError(f"unknown name '{target}'{suggest(target, list(assignable))}", match.start(1))
     if kind == "flag" and op != "=":
         raise ExprError(f"'{target}' is a flag: write '{target} = true' or '{target} = false'", match.start(2))
     offset = match.start(3)

@@ -1,26 +1,26 @@
 """TOML files -> checked, compiled content. Every problem is reported with its file, line and column.
 
 `load_scenario(folder, extra=[...])` reads every `.toml` file below the folder (then each extra
-content folder), validates each entry with the pydantic models, merges them, checks the whole,
-and compiles every expression. It gathers all problems before it gives up, and raises
-`ContentError` with the full list; it never lets a traceback reach an author.
+content folder), validates each entry against the format (game/validate.py; skipped for bytes
+validated before, see game/cache.py), merges them, checks the whole, and compiles every
+expression. It gathers all problems before it gives up, and raises `ContentError` with the full
+list; it never lets a traceback reach an author.
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import re
-import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import tomli
-from pydantic import BaseModel, ValidationError
 
+from game import cache
 from game.content import (
     CompiledChoice,
     CompiledEnding,
@@ -41,31 +41,22 @@ from game.expr import (
     compile_condition,
     compile_effect,
     compile_with_constant,
+    suggest,
 )
 from game.locate import Locator
 from game.model import (
     ENTRY_KINDS,
-    Advisor,
+    ENTRY_MODELS,
     ContentFile,
-    Counter,
     Ending,
     Event,
-    Flag,
     FollowUp,
     Rule,
     Scenario,
     Stat,
+    field_names,
 )
 
-ENTRY_MODELS: dict[str, type[BaseModel]] = {
-    "stat": Stat,
-    "flag": Flag,
-    "counter": Counter,
-    "advisor": Advisor,
-    "event": Event,
-    "rule": Rule,
-    "ending": Ending,
-}
 BUILTIN_NAMES = ("turn", "date", "season", "calendar_over", "true", "false")
 
 
@@ -113,6 +104,15 @@ class _Source:
     def at(self, path: Sequence[str | int], value: bool = False, col_offset: int = 0) -> Location:
         line, col = self.locator.value_position(path) if value else self.locator.position(path)
         return Location(self.name, line, col + col_offset)
+
+
+@dataclass
+class _File:
+    """The bytes of one content file, as read."""
+
+    name: str  # as shown to the author
+    raw: bytes
+    pack: int
 
 
 @dataclass
@@ -171,6 +171,20 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _from_cache(files: list[_File], cached: Any) -> list[_Entry] | None:
+    """The entries of a cache hit, each tied to its file again; None if the data does not fit."""
+    if not isinstance(cached, list) or len(cached) != len(files):
+        return None
+    entries = []
+    for file, found in zip(files, cached, strict=True):
+        source = _Source(file.name, file.raw.decode("utf-8"))
+        for kind, model, path in found:
+            if not (kind == "scenario" or kind in ENTRY_MODELS) or not is_dataclass(model):
+                return None
+            entries.append(_Entry(kind, model, source, tuple(path), file.pack))
+    return entries
+
+
 def _toml_files(folder: Path) -> list[Path]:
     return sorted((p for p in folder.rglob("*.toml") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
 
@@ -196,40 +210,57 @@ class _Loader:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def read_folder(self, folder: Path, pack: int) -> list[_Entry] | None:
+    def read_folder(self, folder: Path, pack: int) -> list[_File] | None:
+        """The bytes of every .toml file of a content folder (or of one file named directly)."""
         shown = display_path(folder)
         if not folder.exists():
             self.problem(Location(shown), "no such folder")
             return None
         if not folder.is_dir():
             if folder.suffix == ".toml":
-                files = [folder]
+                paths = [folder]
                 folder = folder.parent
             else:
                 self.problem(Location(shown), "not a folder of .toml files")
                 return None
         else:
-            files = _toml_files(folder)
-        if not files:
+            paths = _toml_files(folder)
+        if not paths:
             self.problem(Location(shown), "no .toml files in this folder")
             return None
-        entries: list[_Entry] = []
-        for path in files:
-            entries.extend(self.read_file(path, folder, pack))
-        return entries
+        files = []
+        for path in paths:
+            name = display_path(path)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                self.problem(Location(name), f"cannot read the file: {exc.strerror or exc}")
+                continue
+            self.hasher.update(f"{pack}:{path.relative_to(folder).as_posix()}\0".encode())
+            self.hasher.update(raw)
+            self.hasher.update(b"\0")
+            files.append(_File(name, raw, pack))
+        return files
 
-    def read_file(self, path: Path, folder: Path, pack: int) -> list[_Entry]:
-        name = display_path(path)
+    def read_entries(self, files: list[_File], folders: Sequence[Path]) -> list[_Entry]:
+        """The entries of every file: from the cache when these very bytes were validated before."""
+        key = None
+        if not self.problems:
+            key = cache.make_key(self.hasher.hexdigest())
+            cached = _from_cache(files, cache.read(folders, key))
+            if cached is not None:
+                return cached
+        from game import validate
+
+        per_file = [self.read_file(file, validate) for file in files]
+        if key is not None and not self.problems and not self.broken_scenario:
+            cache.write(folders, key, [[(e.kind, e.model, e.path) for e in entries] for entries in per_file])
+        return [entry for entries in per_file for entry in entries]
+
+    def read_file(self, file: _File, validate: ModuleType) -> list[_Entry]:
+        name = file.name
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.problem(Location(name), f"cannot read the file: {exc.strerror or exc}")
-            return []
-        self.hasher.update(f"{pack}:{path.relative_to(folder).as_posix()}\0".encode())
-        self.hasher.update(raw)
-        self.hasher.update(b"\0")
-        try:
-            text = raw.decode("utf-8")
+            text = file.raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             self.problem(Location(name), f"the file is not UTF-8 text (byte {exc.start})")
             return []
@@ -243,12 +274,10 @@ class _Loader:
             self.unparsed_files += 1
             return []
         source = _Source(name, text)
+        pack = file.pack
         entries: list[_Entry] = []
-        try:
-            # the common case, a sound file, in one call; otherwise entry by entry for the errors
-            whole = ContentFile.model_validate(data)
-        except ValidationError:
-            whole = None
+        # the common case, a sound file, in one call; otherwise entry by entry for the errors
+        whole = validate.validate_file(data)
         if whole is not None:
             if whole.scenario is not None:
                 entries.append(_Entry("scenario", whole.scenario, source, ("scenario",), pack))
@@ -256,10 +285,10 @@ class _Loader:
                 for index, model in enumerate(getattr(whole, key)):
                     entries.append(_Entry(key, model, source, (key, index), pack))
             return entries
-        allowed = list(ContentFile.model_fields)
+        allowed = field_names(ContentFile)
         for key, value in data.items():
             if key == "scenario":
-                model = self.validate(Scenario, value, source, ("scenario",))
+                model = self.validate(validate, Scenario, value, source, ("scenario",))
                 if model is not None:
                     entries.append(_Entry("scenario", model, source, ("scenario",), pack))
                 else:
@@ -268,44 +297,26 @@ class _Loader:
             if key not in ENTRY_MODELS:
                 self.problem(
                     source.at((key,)),
-                    f"unknown table '{key}' (expected one of: {', '.join(allowed)}){_suggest(key, allowed)}",
+                    f"unknown table '{key}' (expected one of: {', '.join(allowed)}){suggest(key, allowed)}",
                 )
                 continue
             if not isinstance(value, list):
                 self.problem(source.at((key,)), f"'{key}' must be written as [[{key}]] tables")
                 continue
             for index, item in enumerate(value):
-                model = self.validate(ENTRY_MODELS[key], item, source, (key, index))
+                model = self.validate(validate, ENTRY_MODELS[key], item, source, (key, index))
                 if model is not None:
                     entries.append(_Entry(key, model, source, (key, index), pack))
                 elif isinstance(item, dict) and isinstance(item.get("id"), str) and _ID.match(item["id"]):
                     self.broken[key][item["id"]] = item
         return entries
 
-    def validate(self, model: type[BaseModel], data: Any, source: _Source, prefix: tuple[str | int, ...]) -> Any:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-            # a misspelt field is one mistake: report the unknown name with its suggestion, not also
-            # the missing field it was meant to be
-            meant = set()
-            for error in errors:
-                loc = tuple(error["loc"])
-                if error["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
-                    holder = _model_at(model, loc)
-                    options = list(holder.model_fields) if holder else []
-                    for close in difflib.get_close_matches(loc[-1], options, n=1, cutoff=0.6):
-                        meant.add((*loc[:-1], close))
-            seen: set[tuple[Any, ...]] = set()
-            for error in errors:
-                loc = _strip_union_tags(tuple(error["loc"]))
-                if loc in seen or (error["type"] == "missing" and loc in meant):
-                    continue
-                seen.add(loc)
-                at_value = error["type"] not in ("missing", "extra_forbidden")
-                self.problem(source.at(prefix + loc, value=at_value), _explain(model, loc, error))
-            return None
+    def validate(self, validate: ModuleType, model: type[Any], data: Any, source: _Source,
+                 prefix: tuple[str | int, ...]) -> Any:
+        entry, errors = validate.validate(model, data)
+        for error in errors:
+            self.problem(source.at(prefix + error.loc, value=error.at_value), error.message)
+        return entry
 
     # --- checking and compiling -------------------------------------------------------------
 
@@ -472,7 +483,7 @@ class _Loader:
                 conf = stat.hidden.confidence
                 if conf is not None and conf not in stats:
                     self.problem(entry.at("hidden", "confidence", value=True),
-                                 f"unknown stat '{conf}'{_suggest(conf, list(stats))}")
+                                 f"unknown stat '{conf}'{suggest(conf, list(stats))}")
                 elif conf is not None and stats[conf].hidden is not None:
                     self.problem(entry.at("hidden", "confidence", value=True),
                                  f"the confidence stat '{conf}' is itself hidden")
@@ -485,7 +496,7 @@ class _Loader:
         if scenario.timeout_ending not in chosen["ending"] and scenario.timeout_ending not in self.broken["ending"]:
             options = list(chosen["ending"])
             self.problem(entry.at("timeout_ending", value=True),
-                         f"unknown ending '{scenario.timeout_ending}'{_suggest(scenario.timeout_ending, options)}")
+                         f"unknown ending '{scenario.timeout_ending}'{suggest(scenario.timeout_ending, options)}")
         seen: dict[str, int] = {}
         seasons = scenario.seasons
         for i, season in enumerate(seasons):
@@ -568,7 +579,7 @@ class _Loader:
                 ok = False
         return tuple(compiled) if ok else None
 
-    def followups(self, entry: _Entry, path: tuple[str | int, ...], items: list[FollowUp], names: Names,
+    def followups(self, entry: _Entry, path: tuple[str | int, ...], items: Sequence[FollowUp], names: Names,
                   events: dict[str, _Entry], scheduled: set[str]) -> tuple[CompiledFollowUp, ...] | None:
         out: list[CompiledFollowUp] = []
         ok = True
@@ -578,7 +589,7 @@ class _Loader:
                     ok = False
                     continue
                 self.problem(entry.at(*path, i, "event", value=True),
-                             f"unknown event '{item.event}'{_suggest(item.event, list(events))}")
+                             f"unknown event '{item.event}'{suggest(item.event, list(events))}")
                 ok = False
                 continue
             scheduled.add(item.event)
@@ -620,7 +631,7 @@ class _Loader:
                 if counsel.advisor not in chosen["advisor"] and counsel.advisor not in self.broken["advisor"]:
                     options = list(chosen["advisor"])
                     self.problem(entry.at(*cpath, "counsel", ki, "advisor", value=True),
-                                 f"unknown advisor '{counsel.advisor}'{_suggest(counsel.advisor, options)}")
+                                 f"unknown advisor '{counsel.advisor}'{suggest(counsel.advisor, options)}")
             effects = self.effects(entry, (*cpath, "effects"), choice.effects, names)
             followups = self.followups(entry, (*cpath, "followups"), choice.followups, names,
                                        chosen["event"], scheduled)
@@ -665,93 +676,7 @@ def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
     return 0
 
 
-def _suggest(name: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_UNION_TAG = re.compile(r"^(float|int|str|bool|date|list\[.*\]|.*\[.*\]|constrained-str|function-.*)$")
-
-
-def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """pydantic reports each branch of `float | str` separately; keep one error per place."""
-    out = tuple(part for part in loc if not (isinstance(part, str) and _UNION_TAG.match(part)))
-    return out
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model that holds the last element of `loc` (for listing its fields)."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(part)
-        if info is None:
-            return None
-        current = _inner_model(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    for arg in (annotation, *typing.get_args(annotation)):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-        for inner in typing.get_args(arg):
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                return inner
-    return None
-
-
-_TYPE_WORDS = {
-    "int": "a whole number", "float": "a number", "str": "text in quotes", "bool": "true or false",
-    "date": "a date such as 2024-11-05", "list": "a list [...]", "dict": "a table",
-}
-
-
-def _explain(model: type[BaseModel], loc: tuple[Any, ...], error: Any) -> str:
-    kind = error["type"]
-    field_name = str(loc[-1]) if loc else model.__name__.lower()
-    given = error.get("input")
-    if kind == "missing":
-        return f"missing required field '{field_name}'"
-    if kind == "extra_forbidden":
-        holder = _model_at(model, loc)
-        options = list(holder.model_fields) if holder else []
-        listed = f" (expected one of: {', '.join(options)})" if options else ""
-        return f"unknown field '{field_name}'{listed}{_suggest(field_name, options)}"
-    if kind == "string_pattern_mismatch":
-        return (f"'{given}' is not a valid id (expected lower-case letters, digits and underscores, "
-                "starting with a letter)")
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"'{field_name}' cannot be {given!r} (expected {expected})"
-    expected = None
-    for word, text in _TYPE_WORDS.items():
-        if kind.startswith(word + "_") or kind == word + "_type":
-            expected = text
-            break
-    shown = repr(given)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    if _is_number_or_expr(model, loc) and expected:
-        return f"'{field_name}' must be a number or an expression in quotes, not {shown}"
-    if expected and (kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("int_from")):
-        return f"'{field_name}' must be {expected}, not {shown}"
-    message = str(error.get("msg", "invalid value"))
-    return f"'{field_name}': {message[0].lower() + message[1:]} (got {shown})"
-
-
-def _is_number_or_expr(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
-    holder = _model_at(model, loc)
-    if holder is None or not loc or not isinstance(loc[-1], str):
-        return False
-    info = holder.model_fields.get(loc[-1])
-    return info is not None and set(typing.get_args(info.annotation)) >= {float, str}
-
-
 def _count_words(scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> int:
     texts: list[str] = [scenario.intro, scenario.title]
     for entry in chosen["event"].values():
@@ -785,16 +710,14 @@ def check_scenario(folder: Path, extra: Sequence[Path] = ()) -> LoadReport:
 
 def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
     loader = _Loader()
-    entries: list[_Entry] = []
-    base = loader.read_folder(folder, 0)
-    if base is not None:
-        entries.extend(base)
+    files = loader.read_folder(folder, 0)
     for pack, path in enumerate(extra, start=1):
         more = loader.read_folder(path, pack)
-        if more is not None:
-            entries.extend(more)
-    if base is None:
+        if files is not None and more is not None:
+            files.extend(more)
+    if files is None:
         return LoadReport(None, loader.problems, loader.notes)
+    entries = loader.read_entries(files, [folder, *extra])
     content = loader.build(entries, display_path(folder))
     if loader.problems:
         content = None

@@ -1,25 +1,54 @@
-"""The content format: pydantic models of a scenario, as written in TOML.
+"""The content format: the entries of a scenario as written in TOML, one frozen dataclass each.
 
-These models are the one definition of the format. The loader validates with them,
-`redline schema` exports them as JSON Schema, and the authoring guide is checked against them.
+These classes are the one definition of the format. The loader validates TOML data into them with
+pydantic (game/validate.py), `redline schema` exports them as JSON Schema, and the authoring guide
+is checked against them. A field's description is the docstring under it; limits are `Limits`
+metadata. The game itself only reads them, so playing never needs pydantic imported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from dataclasses import dataclass, field, fields
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Annotation metadata: bounds and a pattern that validation enforces and the JSON Schema shows,
+    and a description for a type used by many fields."""
+
+    ge: float | None = None
+    le: float | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    description: str | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        for key in ("ge", "le", "pattern", "min_length", "max_length"):
+            value = getattr(self, key)
+            if value is not None:
+                schema[key] = value
+        return schema
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        if self.description is not None:
+            schema["description"] = self.description
+        return schema
+
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
-    Field(description="A name of lower-case letters, digits and underscores, starting with a letter."),
+    Limits(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
+           description="A name of lower-case letters, digits and underscores, starting with a letter."),
 ]
-Expr = Annotated[str, Field(description="An expression of the content language (docs/AUTHORING.md).")]
+Expr = Annotated[str, Limits(description="An expression of the content language (docs/AUTHORING.md).")]
 Effect = Annotated[
     str,
-    Field(
+    Limits(
         description=(
             'One effect statement: "stat += expr", "stat -= expr", "stat = expr", '
             '"counter += expr", "flag = true" or "flag = false".'
@@ -28,45 +57,53 @@ Effect = Annotated[
 ]
 ScenarioId = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64),
-    Field(description="The scenario's id, also the name of its folder: lower-case letters, digits, '-' and '_'."),
+    Limits(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64,
+           description="The scenario's id, also the name of its folder: lower-case letters, digits, '-' and '_'."),
 ]
-NumberOrExpr = Annotated[float | str, Field(description="A number, or an expression giving a number.")]
+NumberOrExpr = Annotated[float | str, Limits(description="A number, or an expression giving a number.")]
+
+#: How pydantic validates every entry: unknown fields are errors, not silently ignored, and the
+#: docstring under a field is its description.
+FORMAT_CONFIG: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-class Strict(BaseModel):
-    """Base of every content model: unknown fields are errors, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
-
-
-class Season(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Season:
     """A named stretch of the calendar; `season` equals its id between start and end."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     label: str
-    start: dt.date = Field(description="First day of the season (inclusive).")
-    end: dt.date = Field(description="Last day of the season (inclusive).")
+    start: dt.date
+    """First day of the season (inclusive)."""
+    end: dt.date
+    """Last day of the season (inclusive)."""
 
 
-class Scenario(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
     """The frame of a game: who the player is and how the calendar runs."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: ScenarioId
     title: str
-    role: str = Field(description="Who the player is, in a sentence.")
-    intro: str = Field("", description="Text shown when a new game starts (Markdown).")
+    role: str
+    """Who the player is, in a sentence."""
+    intro: str = ""
+    """Text shown when a new game starts (Markdown)."""
     start_date: dt.date
-    days_per_turn: int = Field(ge=1, le=366)
-    last_turn: int = Field(ge=1, le=1000, description="The last turn; after it the calendar has run out.")
-    timeout_ending: Id = Field(description="The ending used when the calendar runs out.")
-    dates: dict[Id, dt.date] = Field(
-        default_factory=dict, description="Named dates, usable in expressions (e.g. election)."
-    )
-    seasons: list[Season] = Field(default_factory=list)
-    hypothetical_from: dt.date | None = Field(
-        None, description="Day from which the story leaves the historical record (shown to the player)."
-    )
+    days_per_turn: Annotated[int, Limits(ge=1, le=366)]
+    last_turn: Annotated[int, Limits(ge=1, le=1000)]
+    """The last turn; after it the calendar has run out."""
+    timeout_ending: Id
+    """The ending used when the calendar runs out."""
+    dates: dict[Id, dt.date] = field(default_factory=dict)
+    """Named dates, usable in expressions (e.g. election)."""
+    seasons: tuple[Season, ...] = ()
+    hypothetical_from: dt.date | None = None
+    """Day from which the story leaves the historical record (shown to the player)."""
 
     def departure_note(self) -> str:
         """What the player is told about where the story leaves the record ("" if not set)."""
@@ -76,119 +113,163 @@ class Scenario(Strict):
                 "happen as written are marked as such.")
 
 
-class Hidden(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hidden:
     """How the player's estimate of a hidden stat is formed.
 
     The error band shrinks linearly from `error` (confidence at its minimum) to `min_error`
     (confidence at its maximum). The true value always lies inside the band shown.
     """
 
-    confidence: Id | None = Field(None, description="The stat whose value narrows the estimate.")
-    error: float = Field(ge=0, description="Half-width of the band when confidence is lowest.")
-    min_error: float = Field(0, ge=0, description="Half-width of the band when confidence is highest.")
+    __pydantic_config__ = FORMAT_CONFIG
+
+    confidence: Id | None = None
+    """The stat whose value narrows the estimate."""
+    error: Annotated[float, Limits(ge=0)]
+    """Half-width of the band when confidence is lowest."""
+    min_error: Annotated[float, Limits(ge=0)] = 0
+    """Half-width of the band when confidence is highest."""
 
 
-class Stat(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stat:
     """A number the game tracks, kept between min and max."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     label: str
     min: float = 0
     max: float = 100
     initial: float
-    spread: float = Field(0, ge=0, description="The start value is drawn from initial ± spread (whole numbers).")
-    unit: str = Field("", description='Shown after the value, e.g. "km²" or "k troops".')
+    spread: Annotated[float, Limits(ge=0)] = 0
+    """The start value is drawn from initial ± spread (whole numbers)."""
+    unit: str = ""
+    """Shown after the value, e.g. "km²" or "k troops"."""
     description: str = ""
-    hidden: Hidden | None = Field(None, description="If set, the player only sees an estimate.")
+    hidden: Hidden | None = None
+    """If set, the player only sees an estimate."""
 
 
-class Flag(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flag:
     """A yes/no fact about the game, e.g. `declassified`."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     description: str = ""
     initial: bool = False
 
 
-class Counter(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Counter:
     """A whole number without bounds or display, e.g. how many strikes were authorised."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     description: str = ""
     initial: int = 0
 
 
-class Advisor(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Advisor:
     """Someone who gives the player counsel."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     name: str
     title: str
-    stance: str = Field(description='The advisor\'s outlook in a word or two, e.g. "hawk" or "restraint".')
+    stance: str
+    """The advisor's outlook in a word or two, e.g. "hawk" or "restraint"."""
     bio: str = ""
 
 
-class Counsel(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Counsel:
     """What one advisor says about one choice."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     advisor: Id
     position: Literal["for", "against"]
     says: str
 
 
-class FollowUp(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowUp:
     """An event scheduled to fire some turns later."""
 
+    __pydantic_config__ = FORMAT_CONFIG
+
     event: Id
-    after: int = Field(1, ge=0, le=100, description="Turns from now; 0 means as soon as possible.")
-    when: Expr | None = Field(None, description="If set, the follow-up fires only if this holds when it is due.")
+    after: Annotated[int, Limits(ge=0, le=100)] = 1
+    """Turns from now; 0 means as soon as possible."""
+    when: Expr | None = None
+    """If set, the follow-up fires only if this holds when it is due."""
 
 
-class Outcome(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
     """One way a choice can turn out."""
 
+    __pydantic_config__ = FORMAT_CONFIG
+
     id: Id
-    chance: NumberOrExpr = Field(description="Relative weight among the choice's outcomes.")
+    chance: NumberOrExpr
+    """Relative weight among the choice's outcomes."""
     text: str = ""
-    effects: list[Effect] = Field(default_factory=list)
-    followups: list[FollowUp] = Field(default_factory=list)
+    effects: tuple[Effect, ...] = ()
+    followups: tuple[FollowUp, ...] = ()
 
 
-class Choice(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice:
     """One option the player can take when an event fires."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     label: str
-    text: str = Field("", description="What happens, shown after the choice (before any outcome's text).")
+    text: str = ""
+    """What happens, shown after the choice (before any outcome's text)."""
     visible_if: Expr | None = None
     available_if: Expr | None = None
     unavailable_reason: str = ""
-    posture: int = Field(
-        0, ge=-3, le=3, description="-3 most restrained .. +3 most forceful; used by automated players."
-    )
+    posture: Annotated[int, Limits(ge=-3, le=3)] = 0
+    """-3 most restrained .. +3 most forceful; used by automated players."""
     counsel: tuple[Counsel, ...] = ()
-    effects: list[Effect] = Field(default_factory=list)
-    outcome: list[Outcome] = Field(default_factory=list)
-    followups: list[FollowUp] = Field(default_factory=list)
+    effects: tuple[Effect, ...] = ()
+    outcome: tuple[Outcome, ...] = ()
+    followups: tuple[FollowUp, ...] = ()
 
 
-class Event(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
     """A situation that asks the player to decide."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     title: str
-    brief: str = Field(description="What the player reads (Markdown).")
-    source: str = Field("", description="Where the facts come from: outlet and date.")
-    hypothetical: bool = Field(False, description="True when the event departs from the historical record.")
-    trigger: Expr | None = Field(
-        None, description="When the event may be drawn. Without a trigger it only fires as a follow-up."
-    )
+    brief: str
+    """What the player reads (Markdown)."""
+    source: str = ""
+    """Where the facts come from: outlet and date."""
+    hypothetical: bool = False
+    """True when the event departs from the historical record."""
+    trigger: Expr | None = None
+    """When the event may be drawn. Without a trigger it only fires as a follow-up."""
     weight: NumberOrExpr = 1
     once: bool = True
-    cooldown: int = Field(0, ge=0, description="Turns before a repeatable event may fire again.")
-    priority: int = Field(0, description="Eligible events of the highest priority are drawn first.")
-    tags: list[str] = Field(default_factory=list)
-    choice: list[Choice] = Field(min_length=1)
+    cooldown: Annotated[int, Limits(ge=0)] = 0
+    """Turns before a repeatable event may fire again."""
+    priority: int = 0
+    """Eligible events of the highest priority are drawn first."""
+    tags: tuple[str, ...] = ()
+    choice: Annotated[tuple[Choice, ...], Limits(min_length=1)]
 
     def choice_by_id(self, choice_id: str) -> Choice:
         for choice in self.choice:
@@ -197,38 +278,67 @@ class Event(Strict):
         raise KeyError(choice_id)
 
 
-class Rule(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
     """A systemic change applied at the start of every turn after the first, while its condition holds."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     when: Expr = "true"
-    effects: list[Effect] = Field(min_length=1)
-    text: str = Field("", description="Shown in the turn's log when the rule applies.")
+    effects: Annotated[tuple[Effect, ...], Limits(min_length=1)]
+    text: str = ""
+    """Shown in the turn's log when the rule applies."""
 
 
-class Ending(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ending:
     """How a game can end. Endings are checked after every change; the highest priority that holds wins."""
+
+    __pydantic_config__ = FORMAT_CONFIG
 
     id: Id
     title: str
-    when: Expr | None = Field(None, description="Without a condition, only reachable as the timeout ending.")
+    when: Expr | None = None
+    """Without a condition, only reachable as the timeout ending."""
     priority: int = 0
-    grade: str = Field("", description='How it went, in a word: e.g. "catastrophic", "costly", "mixed".')
+    grade: str = ""
+    """How it went, in a word: e.g. "catastrophic", "costly", "mixed"."""
     epilogue: str
 
 
-class ContentFile(Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContentFile:
     """What one TOML file of a scenario may hold. A scenario is the merge of its files."""
 
+    __pydantic_config__ = FORMAT_CONFIG
+
     scenario: Scenario | None = None
-    stat: list[Stat] = Field(default_factory=list)
-    flag: list[Flag] = Field(default_factory=list)
-    counter: list[Counter] = Field(default_factory=list)
-    advisor: list[Advisor] = Field(default_factory=list)
-    event: list[Event] = Field(default_factory=list)
-    rule: list[Rule] = Field(default_factory=list)
-    ending: list[Ending] = Field(default_factory=list)
+    stat: tuple[Stat, ...] = ()
+    flag: tuple[Flag, ...] = ()
+    counter: tuple[Counter, ...] = ()
+    advisor: tuple[Advisor, ...] = ()
+    event: tuple[Event, ...] = ()
+    rule: tuple[Rule, ...] = ()
+    ending: tuple[Ending, ...] = ()
 
 
 #: The kinds of entries a file may hold, in the order they are merged and reported.
 ENTRY_KINDS: tuple[str, ...] = ("stat", "flag", "counter", "advisor", "event", "rule", "ending")
+
+#: The class of each kind of entry.
+ENTRY_MODELS: dict[str, type[Any]] = {
+    "stat": Stat, "flag": Flag, "counter": Counter, "advisor": Advisor, "event": Event, "rule": Rule,
+    "ending": Ending,
+}
+
+#: Every class of the format, for the schema, the guide and the loader's explanations.
+FORMAT_MODELS: tuple[type[Any], ...] = (
+    Season, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event, Rule,
+    Ending, ContentFile,
+)
+
+
+def field_names(model: type[Any]) -> list[str]:
+    """The fields of a format class, in the order written."""
+    return [f.name for f in fields(model)]

@@ -1,4 +1,4 @@
-"""The JSON Schema of the content format, generated from the pydantic models (`redline schema`).
+"""The JSON Schema of the content format, generated from the format classes with pydantic (`redline schema`).
 
 Editors with TOML schema support (Taplo, Even Better TOML) read it through the `#:schema`
 line at the top of each content file; docs/content.schema.json is this output, committed.
@@ -10,13 +10,14 @@ import json
 from typing import Any
 
 from game.model import ContentFile
+from game.validate import json_schema
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def content_schema() -> dict[str, Any]:
     """The schema of one content file (ContentFile is the root)."""
-    schema = ContentFile.model_json_schema(mode="validation")
+    schema = json_schema(ContentFile)
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "Red Line content file",

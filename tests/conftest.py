@@ -1,15 +1,30 @@
-"""Shared fixtures: the mini scenario, copied so a test can break it without touching the original."""
+"""Shared fixtures: a private content cache, and the mini scenario, copied so a test can break it
+without touching the original."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_content_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The content cache of the tests' own (also for the games they start in subprocesses)."""
+    folder = tmp_path_factory.mktemp("content-cache")
+    before = os.environ.get("REDLINE_CACHE")
+    os.environ["REDLINE_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["REDLINE_CACHE"]
+    else:
+        os.environ["REDLINE_CACHE"] = before
 
 
 @pytest.fixture

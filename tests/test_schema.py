@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -10,7 +11,6 @@ from typing import Any
 
 import pytest
 import tomli
-from pydantic import BaseModel
 
 from game import model
 from game.cli import main
@@ -90,16 +90,16 @@ def test_schema_command_prints_the_schema(capsys):
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["$schema"].startswith("https://json-schema.org/")
-    assert set(printed["properties"]) == set(model.ContentFile.model_fields)
+    assert set(printed["properties"]) == set(model.field_names(model.ContentFile))
 
 
 def test_schema_describes_every_field_of_every_model(schema):
-    models = {name: cls for name, cls in vars(model).items()
-              if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == model.__name__
-              and name not in ("Strict", "ContentFile")}
-    for name, cls in models.items():
+    for cls in model.FORMAT_MODELS:
+        name = cls.__name__
+        if cls is model.ContentFile:
+            continue
         definition = schema["$defs"][name]
-        assert set(definition["properties"]) == set(cls.model_fields), name
+        assert set(definition["properties"]) == set(model.field_names(cls)), name
         assert definition["additionalProperties"] is False, f"{name} must reject unknown fields"
 
 
@@ -128,3 +128,9 @@ def test_schema_flags_what_an_editor_should_underline(schema):
     assert any("event[0].weight" in e for e in errors)
     assert any("posture" in e and "above 3" in e for e in errors)
     assert any("unknown field lable" in e for e in errors)
+
+
+def test_every_class_of_the_format_is_listed():
+    defined = {cls for cls in vars(model).values()
+               if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__}
+    assert defined - {model.Limits} == set(model.FORMAT_MODELS)

@@ -1,0 +1,173 @@
+"""TOML data -> entries of the content format (game/model.py), checked with pydantic.
+
+Each error is explained in the author's terms, with the path to the value it is about; the loader
+turns that path into a file, line and column. Only the loader imports this module, and only when
+it has data it has not validated before: the game runs without pydantic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from dataclasses import dataclass, is_dataclass
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from game.expr import suggest
+from game.model import ContentFile, field_names
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+# the error types pydantic gives for a field that is not part of the format
+_UNKNOWN = ("unexpected_keyword_argument", "extra_forbidden")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with the data: where (a path of keys and indexes), and what."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    #: True when the problem is the value itself; False when it is about the key (unknown, missing)
+    at_value: bool
+
+
+def adapter(model: type[Any]) -> TypeAdapter[Any]:
+    """The validator of a format class, built on first use."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
+
+
+def validate_file(data: Any) -> ContentFile | None:
+    """A whole file in one call, for the common case of a sound file; None if anything is wrong."""
+    try:
+        whole: ContentFile = adapter(ContentFile).validate_python(data)
+    except ValidationError:
+        return None
+    return whole
+
+
+def validate(model: type[Any], data: Any) -> tuple[Any, list[FieldError]]:
+    """One entry: (the entry, []) when it is sound, else (None, every problem, each reported once)."""
+    try:
+        return adapter(model).validate_python(data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    locs = [_strip_union_tags(tuple(error["loc"])) for error in errors]
+    # a misspelt field is one mistake: report the unknown name with its suggestion, not also the
+    # missing field it was meant to be
+    meant = set()
+    for error, loc in zip(errors, locs, strict=True):
+        if error["type"] in _UNKNOWN and loc and isinstance(loc[-1], str):
+            holder = _model_at(model, loc)
+            options = field_names(holder) if holder else []
+            for close in difflib.get_close_matches(loc[-1], options, n=1, cutoff=0.6):
+                meant.add((*loc[:-1], close))
+    problems: list[FieldError] = []
+    seen: set[tuple[Any, ...]] = set()
+    for error, loc in zip(errors, locs, strict=True):
+        if loc in seen or (error["type"] == "missing" and loc in meant):
+            continue
+        # a list whose items failed is too short only because they were dropped: the items say why
+        if error["type"] == "too_short" and any(other[: len(loc)] == loc and len(other) > len(loc)
+                                                 for other in locs):
+            continue
+        seen.add(loc)
+        at_value = error["type"] not in ("missing", *_UNKNOWN)
+        problems.append(FieldError(loc, _explain(model, loc, error), at_value))
+    return None, problems
+
+
+def json_schema(model: type[Any]) -> dict[str, Any]:
+    """The JSON Schema of a format class, as validation sees it."""
+    schema: dict[str, Any] = adapter(model).json_schema(mode="validation")
+    return schema
+
+
+_UNION_TAG = re.compile(r"^(float|int|str|bool|date|list\[.*\]|.*\[.*\]|constrained-str|function-.*)$")
+
+
+def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic reports each branch of `float | str` separately; keep one error per place."""
+    return tuple(part for part in loc if not (isinstance(part, str) and _UNION_TAG.match(part)))
+
+
+def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:
+    """The format class that holds the last element of `loc` (for listing its fields)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not _is_model(current):
+            return None
+        annotation = typing.get_type_hints(current).get(part)
+        if annotation is None:
+            return None
+        current = _inner_model(annotation)
+    return current if _is_model(current) else None
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and is_dataclass(value)
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in (annotation, *typing.get_args(annotation)):
+        if _is_model(arg):
+            return arg
+        for inner in typing.get_args(arg):
+            if _is_model(inner):
+                return inner
+    return None
+
+
+_TYPE_WORDS = {
+    "int": "a whole number", "float": "a number", "str": "text in quotes", "bool": "true or false",
+    "date": "a date such as 2024-11-05", "list": "a list [...]", "tuple": "a list [...]", "dict": "a table",
+    "dataclass": "a table",
+}
+
+
+def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
+    kind = error["type"]
+    field_name = str(loc[-1]) if loc else model.__name__.lower()
+    given = error.get("input")
+    if kind == "missing":
+        return f"missing required field '{field_name}'"
+    if kind in _UNKNOWN:
+        holder = _model_at(model, loc)
+        options = field_names(holder) if holder else []
+        listed = f" (expected one of: {', '.join(options)})" if options else ""
+        return f"unknown field '{field_name}'{listed}{suggest(field_name, options)}"
+    if kind == "string_pattern_mismatch":
+        return (f"'{given}' is not a valid id (expected lower-case letters, digits and underscores, "
+                "starting with a letter)")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"'{field_name}' cannot be {given!r} (expected {expected})"
+    expected = None
+    for word, text in _TYPE_WORDS.items():
+        if kind.startswith(word + "_") or kind == word + "_type":
+            expected = text
+            break
+    shown = repr(given)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    if _is_number_or_expr(model, loc) and expected:
+        return f"'{field_name}' must be a number or an expression in quotes, not {shown}"
+    if expected and (kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("int_from")):
+        return f"'{field_name}' must be {expected}, not {shown}"
+    message = str(error.get("msg", "invalid value"))
+    return f"'{field_name}': {message[0].lower() + message[1:]} (got {shown})"
+
+
+def _is_number_or_expr(model: type[Any], loc: tuple[Any, ...]) -> bool:
+    holder = _model_at(model, loc)
+    if holder is None or not loc or not isinstance(loc[-1], str):
+        return False
+    annotation = typing.get_type_hints(holder).get(loc[-1])
+    return annotation is not None and set(typing.get_args(annotation)) >= {float, str}
