@@ -67,7 +67,7 @@ NumberOrExpr = Annotated[float | str, Limits(description="A number, or an expres
 FORMAT_CONFIG: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Season:
     """A named stretch of the calendar; `season` equals its id between start and end."""
 
@@ -81,7 +81,7 @@ class Season:
     """Last day of the season (inclusive)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
     """The frame of a game: who the player is and how the calendar runs."""
 
@@ -113,7 +113,7 @@ class Scenario:
                 "happen as written are marked as such.")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Hidden:
     """How the player's estimate of a hidden stat is formed.
 
@@ -131,7 +131,7 @@ class Hidden:
     """Half-width of the band when confidence is highest."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Stat:
     """A number the game tracks, kept between min and max."""
 
@@ -151,7 +151,7 @@ class Stat:
     """If set, the player only sees an estimate."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Flag:
     """A yes/no fact about the game, e.g. `declassified`."""
 
@@ -162,7 +162,7 @@ class Flag:
     initial: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Counter:
     """A whole number without bounds or display, e.g. how many strikes were authorised."""
 
@@ -173,7 +173,7 @@ class Counter:
     initial: int = 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Advisor:
     """Someone who gives the player counsel."""
 
@@ -187,7 +187,7 @@ class Advisor:
     bio: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Counsel:
     """What one advisor says about one choice."""
 
@@ -198,7 +198,7 @@ class Counsel:
     says: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class FollowUp:
     """An event scheduled to fire some turns later."""
 
@@ -211,7 +211,7 @@ class FollowUp:
     """If set, the follow-up fires only if this holds when it is due."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Outcome:
     """One way a choice can turn out."""
 
@@ -225,7 +225,7 @@ class Outcome:
     followups: tuple[FollowUp, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Choice:
     """One option the player can take when an event fires."""
 
@@ -246,7 +246,7 @@ class Choice:
     followups: tuple[FollowUp, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Event:
     """A situation that asks the player to decide."""
 
@@ -278,7 +278,7 @@ class Event:
         raise KeyError(choice_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """A systemic change applied at the start of every turn after the first, while its condition holds."""
 
@@ -291,7 +291,7 @@ class Rule:
     """Shown in the turn's log when the rule applies."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Ending:
     """How a game can end. Endings are checked after every change; the highest priority that holds wins."""
 
@@ -307,7 +307,7 @@ class Ending:
     epilogue: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ContentFile:
     """What one TOML file of a scenario may hold. A scenario is the merge of its files."""
 
