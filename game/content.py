@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from game.expr import Compiled, Condition, Effect, Names
 from game.model import Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
@@ -101,10 +102,26 @@ class Content:
     endings: tuple[CompiledEnding, ...]  # highest priority first
     names: Names
     content_hash: str
-    words: int
     #: Where each piece was written, keyed "event:ID", "choice:EVENT.CHOICE",
     #: "outcome:EVENT.CHOICE.OUTCOME", "ending:ID", "rule:ID", "stat:ID", ...
     where: Mapping[str, Location] = field(default_factory=dict)
+
+    @cached_property
+    def words(self) -> int:
+        """How many words of prose the scenario holds: briefs, choices, counsel, outcomes, endings."""
+        texts: list[str] = [self.scenario.intro, self.scenario.title]
+        for compiled in self.events.values():
+            event = compiled.model
+            texts += [event.title, event.brief]
+            for choice in event.choice:
+                texts += [choice.label, choice.text, choice.unavailable_reason]
+                texts += [c.says for c in choice.counsel]
+                texts += [o.text for o in choice.outcome]
+        for ending in self.endings:
+            texts += [ending.model.title, ending.model.epilogue]
+        texts += [rule.model.text for rule in self.rules]
+        texts += [advisor.bio for advisor in self.advisors.values()]
+        return sum(len(t.split()) for t in texts)
 
     def ending(self, ending_id: str) -> Ending:
         for ending in self.endings:

@@ -229,14 +229,16 @@ class _Loader:
             self.problem(Location(shown), "no .toml files in this folder")
             return None
         files = []
+        shown_folder = display_path(folder)
         for path in paths:
-            name = display_path(path)
+            relative = path.relative_to(folder).as_posix()
+            name = relative if shown_folder == "." else f"{shown_folder}/{relative}"
             try:
                 raw = path.read_bytes()
             except OSError as exc:
                 self.problem(Location(name), f"cannot read the file: {exc.strerror or exc}")
                 continue
-            self.hasher.update(f"{pack}:{path.relative_to(folder).as_posix()}\0".encode())
+            self.hasher.update(f"{pack}:{relative}\0".encode())
             self.hasher.update(raw)
             self.hasher.update(b"\0")
             files.append(_File(name, raw, pack))
@@ -467,7 +469,6 @@ class _Loader:
             endings=tuple(endings),
             names=names,
             content_hash=self.hasher.hexdigest(),
-            words=_count_words(scenario, chosen),
             where=where,
         )
 
@@ -677,24 +678,6 @@ def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-def _count_words(scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> int:
-    texts: list[str] = [scenario.intro, scenario.title]
-    for entry in chosen["event"].values():
-        event: Event = entry.model
-        texts += [event.title, event.brief]
-        for choice in event.choice:
-            texts += [choice.label, choice.text, choice.unavailable_reason]
-            texts += [c.says for c in choice.counsel]
-            texts += [o.text for o in choice.outcome]
-    for entry in chosen["ending"].values():
-        texts += [entry.model.title, entry.model.epilogue]
-    for entry in chosen["rule"].values():
-        texts.append(entry.model.text)
-    for entry in chosen["advisor"].values():
-        texts.append(entry.model.bio)
-    return sum(len(t.split()) for t in texts)
-
-
 def check_scenario(folder: Path, extra: Sequence[Path] = ()) -> LoadReport:
     """Load a scenario and its extra content folders; report every problem instead of raising."""
     # Loading allocates many long-lived objects and no garbage cycles; without the cyclic
