@@ -202,6 +202,9 @@ class _Loader:
         self._expr_cache: dict[tuple[str, str], tuple[Compiled, Any] | ExprError] = {}
         self._effect_cache: dict[str, Effect | ExprError] = {}
         self._condition_cache: dict[str, Condition] = {}
+        # what to write to the cache, under which key, if the content turns out sound
+        self.cache_key: str | None = None
+        self.to_cache: list[list[tuple[str, Any, tuple[str | int, ...]]]] | None = None
         # names whose values depend only on the turn (set once the scenario's dates are known)
         self.calendar_names: frozenset[str] = frozenset()
 
@@ -245,18 +248,20 @@ class _Loader:
         return files
 
     def read_entries(self, files: list[_File], folders: Sequence[Path]) -> list[_Entry]:
-        """The entries of every file: from the cache when these very bytes were validated before."""
-        key = None
+        """The entries of every file: from the cache when these very bytes were validated before.
+
+        Entries read afresh are kept in `self.to_cache`, for `_check` to write to the cache once the
+        whole content has turned out to be sound.
+        """
         if not self.problems:
-            key = cache.make_key(self.hasher.hexdigest())
-            cached = _from_cache(files, cache.read(folders, key))
+            self.cache_key = cache.make_key(self.hasher.hexdigest())
+            cached = _from_cache(files, cache.read(folders, self.cache_key))
             if cached is not None:
                 return cached
         from game import validate
 
         per_file = [self.read_file(file, validate) for file in files]
-        if key is not None and not self.problems and not self.broken_scenario:
-            cache.write(folders, key, [[(e.kind, e.model, e.path) for e in entries] for entries in per_file])
+        self.to_cache = [[(e.kind, e.model, e.path) for e in entries] for entries in per_file]
         return [entry for entries in per_file for entry in entries]
 
     def read_file(self, file: _File, validate: ModuleType) -> list[_Entry]:
@@ -700,10 +705,13 @@ def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
             files.extend(more)
     if files is None:
         return LoadReport(None, loader.problems, loader.notes)
-    entries = loader.read_entries(files, [folder, *extra])
+    folders = [folder, *extra]
+    entries = loader.read_entries(files, folders)
     content = loader.build(entries, display_path(folder))
     if loader.problems:
-        content = None
+        return LoadReport(None, loader.problems, loader.notes)
+    if loader.cache_key is not None and loader.to_cache is not None:
+        cache.write(folders, loader.cache_key, loader.to_cache)
     return LoadReport(content, loader.problems, loader.notes)
 
 

@@ -135,3 +135,11 @@ def test_warnings_and_notes_are_the_same_from_the_cache(cache_dir: Path):
     assert first.notes, "the example pack replaces an event, which check notes"
     assert second.content.where["event:" + next(iter(second.content.events))] == \
         first.content.where["event:" + next(iter(first.content.events))]
+
+
+def test_content_whose_expressions_fail_is_not_cached(cache_dir: Path, edit):
+    folder = edit("events/main.toml", "trigger = \"", "trigger = \"no_such_name > 1 and ")
+    report = check_scenario(folder)
+    assert report.content is None
+    assert any("unknown name 'no_such_name'" in str(p) for p in report.problems)
+    assert not cache_dir.exists(), "a failed check writes nothing"
