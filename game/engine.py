@@ -34,8 +34,12 @@ class InvalidChoice(ValueError):
 
 def roll(seed: int, *parts: object) -> float:
     """A number in [0, 1) determined only by the seed and the parts."""
-    key = "|".join(map(str, (seed, *parts))).encode()
-    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") / 2**64
+    return _roll_key("|".join(map(str, (seed, *parts))))
+
+
+def _roll_key(key: str) -> float:
+    """`roll` of the parts joined by "|" (the engine's own rolls build that text directly)."""
+    return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big") / 2**64
 
 
 @dataclass
@@ -204,6 +208,7 @@ Applier = Callable[[dict[str, Any]], None]
 class _TurnTable(NamedTuple):
     """What can happen on one turn number, the calendar parts of its conditions already settled."""
 
+    calendar: dict[str, Any]  # turn, date, season and days_to_* of the turn
     draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
     rules: list[tuple[Compiled, list[Applier], str]]  # (rest of the condition, effects, text)
     endings: list[tuple[str, Compiled]]  # (ending, rest of its condition), highest priority first
@@ -221,7 +226,8 @@ class Engine:
         # are settled once per turn number; each turn then tests only the rest, of the events
         # whose calendar parts hold.
         self._by_priority: list[list[tuple[str, tuple[Compiled, ...], Compiled, Compiled]]] = []
-        self._repeatable = [(e.id, e.model.cooldown) for e in content.events.values() if not e.model.once]
+        # turns an event waits after firing before it can be drawn again (None: it fires once)
+        self._cooldown = {e.id: None if e.model.once else e.model.cooldown for e in content.events.values()}
         last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
             model = event.model
@@ -276,7 +282,7 @@ class Engine:
         state.history.append(self._snapshot(state.values))
         env = self._env(state)
         notes: list[str] = []
-        self._check_endings(state, env)
+        self._check_endings(state, env, self._table(state.turn).endings)
         if not state.over:
             self._next_event(state, env, notes)
         return state
@@ -480,7 +486,7 @@ class Engine:
         outcome = None
         if choice.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
-            outcome = _pick(choice.outcomes, weights, roll(new.seed, "outcome", turn, event.id, choice.id))
+            outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event.id}|{choice.id}"))
             self._apply(outcome.effects, env)
         scheduled = [self._schedule(new, follow, [event.id, choice.id, "", index])
                      for index, follow in enumerate(choice.followups)]
@@ -501,7 +507,7 @@ class Engine:
         })
         new.history.append(self._snapshot(env))
         decision_values = dict(zip(self._value_keys, self._value_getter(env), strict=True)) if account else {}
-        self._check_endings(new, env)
+        self._check_endings(new, env, self._table(turn).endings)
         while new.ending is None and new.event is None:
             self._advance(new, env, notes)
         self._store(new, env)
@@ -513,31 +519,36 @@ class Engine:
         """Move to the next turn: rules, endings, then the next event (or a quiet turn)."""
         if state.turn >= self._last_turn:
             env["calendar_over"] = True
-            self._check_endings(state, env, timeout=True)
+            self._check_endings(state, env, self._table(state.turn).endings, timeout=True)
             return
         state.turn += 1
-        self._set_calendar(env, state.turn)
-        for when, appliers, text in self._table(state.turn).rules:
+        table = self._tables.get(state.turn) or self._table(state.turn)
+        env.update(table.calendar)
+        for when, appliers, text in table.rules:
             if when(env):
                 for apply in appliers:
                     apply(env)
                 if text:
                     notes.append(text)
-        self._check_endings(state, env)
-        if state.over:
+        self._check_endings(state, env, table.endings)
+        if state.ending is not None:
             return
-        self._next_event(state, env, notes)
+        self._next_event(state, env, notes, table)
         if state.event is None:
             day = self.date(state.turn)
             notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
             state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
             state.history.append(self._snapshot(env))
 
-    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
+    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str], table: _TurnTable | None = None,
+                    ) -> None:
         turn = state.turn
-        due = sorted((item for item in state.scheduled if item[0] <= turn), key=lambda item: (item[0], item[1]))
+        scheduled = state.scheduled
+        due = [item for item in scheduled if item[0] <= turn]
+        if len(due) > 1:
+            due.sort(key=_DUE_ORDER)
         for item in due:
-            state.scheduled.remove(item)
+            scheduled.remove(item)
             event_id = item[2]
             if event_id not in self.content.events:
                 continue
@@ -547,25 +558,26 @@ class Engine:
             self._fire(state, event_id)
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
-        waiting = {item[2] for item in state.scheduled}
-        blocked = set(state.fired)
+        waiting = {item[2] for item in scheduled}
+        fired = state.fired
         last_fired = state.last_fired
-        for ident, cooldown in self._repeatable:
-            if ident in blocked and turn - last_fired[ident] > cooldown:
-                blocked.discard(ident)
-        blocked |= waiting
-        for group in self._table(turn).draws:
+        cooldowns = self._cooldown
+        for group in (table or self._table(turn)).draws:
             eligible: list[str] = []
             weights: list[float] = []
             for ident, trigger, weight_of in group:
-                if ident in blocked or not trigger(env):
+                if ident in fired:
+                    cooldown = cooldowns[ident]
+                    if cooldown is None or turn - last_fired[ident] <= cooldown:
+                        continue
+                if ident in waiting or not trigger(env):
                     continue
                 weight = weight_of(env)
                 if weight > 0:
                     eligible.append(ident)
                     weights.append(weight)
             if eligible:
-                self._fire(state, _pick(eligible, weights, roll(state.seed, "draw", turn)))
+                self._fire(state, _pick(eligible, weights, _roll_key(f"{state.seed}|draw|{turn}")))
                 return
 
     def _calendar_of(self, turn: int) -> dict[str, Any]:
@@ -585,6 +597,7 @@ class Engine:
             draws = [[(ident, rest, weight) for ident, on_calendar, rest, weight in group if holds(on_calendar)]
                      for group in self._by_priority]
             table = self._tables[turn] = _TurnTable(
+                calendar=calendar,
                 draws=[group for group in draws if group],
                 rules=[(rest, [self._applier(e) for e in effects], text)
                        for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)],
@@ -621,8 +634,10 @@ class Engine:
         state.scheduled.append([due, state.sequence, follow.event, origin])
         return (follow.event, due)
 
-    def _check_endings(self, state: GameState, env: dict[str, Any], timeout: bool = False) -> None:
-        for ident, when in self._table(state.turn).endings:
+    def _check_endings(self, state: GameState, env: dict[str, Any], endings: Sequence[tuple[str, Compiled]],
+                       timeout: bool = False) -> None:
+        """End the game with the first of `endings` that holds (or, with `timeout`, the timeout ending)."""
+        for ident, when in endings:
             if when(env):
                 state.ending = ident
                 break
@@ -705,6 +720,10 @@ class Engine:
 
     def _snapshot(self, values: Mapping[str, Any]) -> dict[str, float]:
         return dict(zip(self._stat_ids, map(float, self._stat_getter(values)), strict=True))
+
+
+#: the order in which follow-ups due on the same turn fire: by due turn, then as scheduled
+_DUE_ORDER = operator.itemgetter(0, 1)
 
 
 def values_getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
