@@ -15,7 +15,7 @@ from hashlib import blake2b
 from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, reads
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -212,6 +212,11 @@ class _TurnTable(NamedTuple):
     draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
     rules: list[tuple[Compiled, list[Applier], str]]  # (rest of the condition, effects, text)
     endings: list[tuple[str, Compiled]]  # (ending, rest of its condition), highest priority first
+    # The endings worth testing after this turn's rules, when none held at the end of the turn
+    # before: the others read nothing the calendar or the rules can have changed since, so still fail.
+    endings_after_rules: list[tuple[str, Compiled]]
+    # the same after a decision taken on this turn, when none held before it: by id() of the choice
+    endings_after_choice: dict[int, list[tuple[str, Compiled]]]
 
 
 class Engine:
@@ -261,6 +266,7 @@ class Engine:
         # rules and endings, like triggers, with their calendar parts settled per turn number
         self._rule_parts = [(r.when.calendar, r.when.rest, r.effects, r.model.text) for r in content.rules]
         self._ending_parts = [(e.model.id, e.when.calendar, e.when.rest) for e in content.endings if e.when]
+        self._ending_reads = {e.model.id: reads(e.model.when, content.names) for e in content.endings if e.model.when}
         self._tables: dict[int, _TurnTable] = {}
 
     # --- starting ---------------------------------------------------------------------------
@@ -432,7 +438,8 @@ class Engine:
 
         The same steps as `choose`, keeping one environment for the whole game instead of
         building one per decision. Returns the final state, the number of decisions, and the
-        event at which `decide` gave up (returned None), if it did.
+        event at which `decide` gave up (returned None), if it did. As the engine itself found no
+        ending holding before each decision, only the endings a choice can affect are tested after it.
         """
         state = self.new_game(seed)
         env = self._env(state)
@@ -447,7 +454,7 @@ class Engine:
             if choice is None or (choice.visible is not None and not choice.visible(env)) \
                     or (choice.available is not None and not choice.available(env)):
                 raise InvalidChoice(f"choice '{picked}' of event '{event.id}' cannot be taken now")
-            self._resolve(state, env, event, choice, [])
+            self._resolve(state, env, event, choice, [], endings_clear=True)
             decisions += 1
         return state, decisions, None
 
@@ -474,12 +481,13 @@ class Engine:
         return options
 
     def _resolve(self, new: GameState, env: dict[str, Any], event: CompiledEvent, choice: CompiledChoice,
-                 notes: list[str], account: bool = False,
+                 notes: list[str], account: bool = False, endings_clear: bool = False,
                  ) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
         """Apply a choice to `new` (changed in place) and play on to the next decision or the end.
 
         Returns the outcome, the follow-ups scheduled, and (with `account`) the values right
         after the decision. `new.values` is brought up to date from `env` once, at the end.
+        `endings_clear` says this engine found that no ending held in `env` when the event fired.
         """
         turn = new.turn
         self._apply(choice.effects, env)
@@ -507,7 +515,11 @@ class Engine:
         })
         new.history.append(self._snapshot(env))
         decision_values = dict(zip(self._value_keys, self._value_getter(env), strict=True)) if account else {}
-        self._check_endings(new, env, self._table(turn).endings)
+        table = self._table(turn)
+        endings = table.endings_after_choice.get(id(choice)) if endings_clear else table.endings
+        if endings is None:
+            endings = self._endings_after(table, choice)
+        self._check_endings(new, env, endings)
         while new.ending is None and new.event is None:
             self._advance(new, env, notes)
         self._store(new, env)
@@ -530,7 +542,7 @@ class Engine:
                     apply(env)
                 if text:
                     notes.append(text)
-        self._check_endings(state, env, table.endings)
+        self._check_endings(state, env, table.endings_after_rules)
         if state.ending is not None:
             return
         self._next_event(state, env, notes, table)
@@ -594,16 +606,39 @@ class Engine:
             def holds(parts: Sequence[Compiled]) -> bool:
                 return all(part(calendar) for part in parts)
 
+            before = self._calendar_of(turn - 1)
+
+            def held_before(parts: Sequence[Compiled]) -> bool:
+                return turn > 1 and all(part(before) for part in parts)
+
             draws = [[(ident, rest, weight) for ident, on_calendar, rest, weight in group if holds(on_calendar)]
                      for group in self._by_priority]
+            rules = [(rest, effects, text)
+                     for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)]
+            # (`calendar_over` changes only when the calendar runs out, and then every ending is tested)
+            changed = {*calendar, *(e.target for _rest, effects, _text in rules for e in effects)}
+            endings = [(ident, on_calendar, rest)
+                       for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)]
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
                 draws=[group for group in draws if group],
-                rules=[(rest, [self._applier(e) for e in effects], text)
-                       for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)],
-                endings=[(ident, rest) for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)],
+                rules=[(rest, [self._applier(e) for e in effects], text) for rest, effects, text in rules],
+                endings=[(ident, rest) for ident, _on_calendar, rest in endings],
+                endings_after_rules=[(ident, rest) for ident, on_calendar, rest in endings
+                                     if not held_before(on_calendar) or self._ending_reads[ident] & changed],
+                endings_after_choice={},
             )
         return table
+
+    def _endings_after(self, table: _TurnTable, choice: CompiledChoice) -> list[tuple[str, Compiled]]:
+        """The endings of a turn a choice can make hold: those reading what it or the event changed."""
+        changed = {FIRED_KEY, CHOSE_KEY, *(effect.target for effect in choice.effects)}
+        for outcome in choice.outcomes:
+            changed.update(effect.target for effect in outcome.effects)
+        endings = table.endings_after_choice[id(choice)] = [
+            (ident, rest) for ident, rest in table.endings if self._ending_reads[ident] & changed
+        ]
+        return endings
 
     def _fire(self, state: GameState, event_id: str) -> None:
         state.event = event_id

@@ -695,6 +695,11 @@ def compile_condition(text: str, names: Names, calendar: frozenset[str], test: C
     return Condition(test, tuple(on_calendar), all_of(rest))
 
 
+def reads(text: str, names: Names) -> frozenset[str]:
+    """The names of the environment a checked expression reads (`fired()` and `chose()` as their keys)."""
+    return _reads(_parse(text), names)
+
+
 def _reads(tree: ast.AST, names: Names) -> frozenset[str]:
     """The names of the environment a checked expression reads."""
     reads: set[str] = set()
