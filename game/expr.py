@@ -442,9 +442,14 @@ class _Compiler:
             raise self.fail(
                 f"both branches must have the same type ({TYPE_WORDS[yes.type]} vs {TYPE_WORDS[no.type]})", node
             )
+        if test.const is not _NOCONST:
+            return yes if test.const else no
         t, a, b = test.fn, yes.fn, no.fn
         if yes.const is not _NOCONST and no.const is not _NOCONST:
             ca, cb = yes.const, no.const
+            if test.key is not None:
+                k = test.key
+                return _Node(yes.type, lambda v: ca if v[k] else cb)
             return _Node(yes.type, lambda v: ca if t(v) else cb)
         return _Node(yes.type, lambda v: a(v) if t(v) else b(v))
 
