@@ -7,6 +7,7 @@ game in any process, and adding an event to the content does not reshuffle unrel
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +16,7 @@ from hashlib import blake2b
 from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, reads
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, compile_effect, reads
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -268,6 +269,8 @@ class Engine:
         self._ending_parts = [(e.model.id, e.when.calendar, e.when.rest) for e in content.endings if e.when]
         self._ending_reads = {e.model.id: reads(e.model.when, content.names) for e in content.endings if e.model.when}
         self._tables: dict[int, _TurnTable] = {}
+        self._effect_reads: dict[str, frozenset[str]] = {}  # effect text -> calendar names its value reads
+        self._settled: dict[tuple[str, tuple[tuple[str, Any], ...]], Effect] = {}  # by text and calendar values
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -622,13 +625,35 @@ class Engine:
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
                 draws=[group for group in draws if group],
-                rules=[(rest, [self._applier(e) for e in effects], text) for rest, effects, text in rules],
+                rules=[(rest, [self._applier(self._on_calendar(e, calendar)) for e in effects], text)
+                       for rest, effects, text in rules],
                 endings=[(ident, rest) for ident, _on_calendar, rest in endings],
                 endings_after_rules=[(ident, rest) for ident, on_calendar, rest in endings
                                      if not held_before(on_calendar) or self._ending_reads[ident] & changed],
                 endings_after_choice={},
             )
         return table
+
+    def _on_calendar(self, effect: Effect, calendar: Mapping[str, Any]) -> Effect:
+        """The effect compiled again with the turn's calendar as constants, when its value reads the
+        calendar (`front -= 1 + (1 if season == "winter" else 0)`), so that part is worked out once."""
+        read = self._effect_reads.get(effect.text)
+        if read is None:
+            value = effect.text.partition(effect.op)[2]
+            read = self._effect_reads[effect.text] = reads(value, self.content.names) & calendar.keys()
+        if not read:
+            return effect
+        known = tuple(sorted((name, calendar[name]) for name in read))
+        settled = self._settled.get((effect.text, known))
+        if settled is None:
+            names = self.content.names
+            names = dataclasses.replace(names, constants={**names.constants, **dict(known)})
+            try:
+                settled = compile_effect(effect.text, names)
+            except ExprError:
+                settled = effect
+            self._settled[effect.text, known] = settled
+        return settled
 
     def _endings_after(self, table: _TurnTable, choice: CompiledChoice) -> list[tuple[str, Compiled]]:
         """The endings of a turn a choice can make hold: those reading what it or the event changed."""

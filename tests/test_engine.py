@@ -314,6 +314,29 @@ def test_endings_skipped_as_unaffected_would_not_have_held(folder: Path) -> None
         assert state.to_dict() == games[1], seed
 
 
+def test_rule_effects_settled_per_turn_agree_with_the_full_effects() -> None:
+    content = load_scenario(ROOT / "content" / "red-line")
+    engine = Engine(content)
+    settled = 0
+    for seed in range(6):
+        rng = random.Random(seed)
+        state = engine.new_game(seed)
+        while not state.over:
+            env = engine.environment(state)
+            table = engine._table(state.turn)
+            rules = [rule for rule in content.rules if all(part(env) for part in rule.when.calendar)]
+            assert len(rules) == len(table.rules)
+            for rule, (_rest, appliers, _text) in zip(rules, table.rules, strict=True):
+                for effect, apply in zip(rule.effects, appliers, strict=True):
+                    settled += engine._on_calendar(effect, table.calendar) is not effect
+                    mine, theirs = dict(env), dict(env)
+                    apply(mine)
+                    engine._applier(effect)(theirs)
+                    assert mine == theirs, (effect.text, state.turn)
+            state = engine.choose(state, rng.choice([o[0] for o in engine.choice_options(state) if o[2]])).state
+    assert settled  # the scenario has rules whose effects read the calendar
+
+
 def test_calendar_parts_settled_per_turn_agree_with_the_full_conditions() -> None:
     content = load_scenario(ROOT / "content" / "red-line")
     engine = Engine(content)
