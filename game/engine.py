@@ -440,25 +440,31 @@ class Engine:
         """Play a whole game, asking `decide(event, options, state, env)` for each choice id.
 
         The same steps as `choose`, keeping one environment for the whole game instead of
-        building one per decision. Returns the final state, the number of decisions, and the
-        event at which `decide` gave up (returned None), if it did. As the engine itself found no
-        ending holding before each decision, only the endings a choice can affect are tested after it.
+        building one per decision: `env` holds the current values, and `state.values` is brought
+        up to date from it when the game stops. Returns the final state, the number of decisions,
+        and the event at which `decide` gave up (returned None), if it did. As the engine itself
+        found no ending holding before each decision, only the endings a choice can affect are
+        tested after it.
         """
         state = self.new_game(seed)
         env = self._env(state)
+        events = self.content.events
         decisions = 0
         while state.ending is None and decisions < max_decisions:
             assert state.event is not None
-            event = self.content.events[state.event]
-            picked = decide(event.id, self._options(event, env), state, env)
+            event = events[state.event]
+            options = self._options(event, env)
+            picked = decide(event.id, options, state, env)
             if picked is None:
+                self._store(state, env)
                 return state, decisions, event.id
             choice = event.choice(picked)
-            if choice is None or (choice.visible is not None and not choice.visible(env)) \
-                    or (choice.available is not None and not choice.available(env)):
+            # the options were worked out in this same environment: the choice must be one shown as available
+            if choice is None or (picked, choice.posture, True) not in options:
                 raise InvalidChoice(f"choice '{picked}' of event '{event.id}' cannot be taken now")
-            self._resolve(state, env, event, choice, [], endings_clear=True)
+            self._resolve(state, env, event, choice, [], endings_clear=True, store=False)
             decisions += 1
+        self._store(state, env)
         return state, decisions, None
 
     # --- resolving a choice -----------------------------------------------------------------
@@ -484,13 +490,14 @@ class Engine:
         return options
 
     def _resolve(self, new: GameState, env: dict[str, Any], event: CompiledEvent, choice: CompiledChoice,
-                 notes: list[str], account: bool = False, endings_clear: bool = False,
+                 notes: list[str], account: bool = False, endings_clear: bool = False, store: bool = True,
                  ) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
         """Apply a choice to `new` (changed in place) and play on to the next decision or the end.
 
         Returns the outcome, the follow-ups scheduled, and (with `account`) the values right
-        after the decision. `new.values` is brought up to date from `env` once, at the end.
-        `endings_clear` says this engine found that no ending held in `env` when the event fired.
+        after the decision. `new.values` is brought up to date from `env` once, at the end (unless
+        not to `store`). `endings_clear` says this engine found that no ending held in `env` when
+        the event fired.
         """
         turn = new.turn
         self._apply(choice.effects, env)
@@ -522,10 +529,14 @@ class Engine:
         endings = table.endings_after_choice.get(id(choice)) if endings_clear else table.endings
         if endings is None:
             endings = self._endings_after(table, choice)
-        self._check_endings(new, env, endings)
+        for ident, when in endings:
+            if when(env):
+                self._end(new, ident)
+                break
         while new.ending is None and new.event is None:
             self._advance(new, env, notes)
-        self._store(new, env)
+        if store:
+            self._store(new, env)
         return outcome, scheduled, decision_values
 
     # --- the turn ---------------------------------------------------------------------------
@@ -545,9 +556,10 @@ class Engine:
                     apply(env)
                 if text:
                     notes.append(text)
-        self._check_endings(state, env, table.endings_after_rules)
-        if state.ending is not None:
-            return
+        for ident, when in table.endings_after_rules:
+            if when(env):
+                self._end(state, ident)
+                return
         self._next_event(state, env, notes, table)
         if state.event is None:
             day = self.date(state.turn)
@@ -699,14 +711,15 @@ class Engine:
         """End the game with the first of `endings` that holds (or, with `timeout`, the timeout ending)."""
         for ident, when in endings:
             if when(env):
-                state.ending = ident
-                break
-        else:
-            if timeout:
-                state.ending = self.content.scenario.timeout_ending
-        if state.ending is not None:
-            state.event = None
-            state.log.append({"kind": "ending", "turn": state.turn, "ending": state.ending})
+                self._end(state, ident)
+                return
+        if timeout:
+            self._end(state, self.content.scenario.timeout_ending)
+
+    def _end(self, state: GameState, ending: str) -> None:
+        state.ending = ending
+        state.event = None
+        state.log.append({"kind": "ending", "turn": state.turn, "ending": ending})
 
     # --- values -----------------------------------------------------------------------------
 

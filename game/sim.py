@@ -241,7 +241,7 @@ class Player:
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
-            rows.append(other_values(state.values))
+            rows.append(other_values(env))
             event_rows[event].append(condition_values[event](env))
             if pending:
                 fired = state.fired
