@@ -269,6 +269,12 @@ class Engine:
         self._ending_parts = [(e.model.id, e.when.calendar, e.when.rest) for e in content.endings if e.when]
         self._ending_reads = {e.model.id: reads(e.model.when, content.names) for e in content.endings if e.model.when}
         self._tables: dict[int, _TurnTable] = {}
+        # the options of events whose choices are all always visible and available
+        self._fixed_options = {
+            e.id: tuple((c.id, c.posture, True) for c in e.choices)
+            for e in content.events.values()
+            if all(c.visible is None and c.available is None for c in e.choices)
+        }
         self._effect_reads: dict[str, frozenset[str]] = {}  # effect text -> calendar names its value reads
         self._settled: dict[tuple[str, tuple[tuple[str, Any], ...]], Effect] = {}  # by text and calendar values
 
@@ -482,6 +488,9 @@ class Engine:
         return event, choice, env
 
     def _options(self, event: CompiledEvent, env: dict[str, Any]) -> list[tuple[str, int, bool]]:
+        fixed = self._fixed_options.get(event.id)
+        if fixed is not None:
+            return list(fixed)
         options = []
         for choice in event.choices:
             if choice.visible is not None and not choice.visible(env):
@@ -507,8 +516,8 @@ class Engine:
             outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event.id}|{choice.id}"))
             self._apply(outcome.effects, env)
         scheduled = [self._schedule(new, follow, [event.id, choice.id, "", index])
-                     for index, follow in enumerate(choice.followups)]
-        if outcome is not None:
+                     for index, follow in enumerate(choice.followups)] if choice.followups else []
+        if outcome is not None and outcome.followups:
             scheduled += [self._schedule(new, follow, [event.id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
         key = f"{event.id}.{choice.id}"
@@ -525,7 +534,7 @@ class Engine:
         })
         new.history.append(self._snapshot(env))
         decision_values = dict(zip(self._value_keys, self._value_getter(env), strict=True)) if account else {}
-        table = self._table(turn)
+        table = self._tables.get(turn) or self._table(turn)
         endings = table.endings_after_choice.get(id(choice)) if endings_clear else table.endings
         if endings is None:
             endings = self._endings_after(table, choice)
