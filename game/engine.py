@@ -613,7 +613,9 @@ class Engine:
                     eligible.append(ident)
                     weights.append(weight)
             if eligible:
-                self._fire(state, _pick(eligible, weights, _roll_key(f"{state.seed}|draw|{turn}")))
+                # (one eligible event is drawn whatever the roll)
+                self._fire(state, eligible[0] if len(eligible) == 1
+                           else _pick(eligible, weights, _roll_key(f"{state.seed}|draw|{turn}")))
                 return
 
     def _calendar_of(self, turn: int) -> dict[str, Any]:
