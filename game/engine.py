@@ -16,7 +16,7 @@ from hashlib import blake2b
 from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, compile_effect, reads
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, Type, compile_with_constant, reads
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -660,10 +660,10 @@ class Engine:
     def _on_calendar(self, effect: Effect, calendar: Mapping[str, Any]) -> Effect:
         """The effect compiled again with the turn's calendar as constants, when its value reads the
         calendar (`front -= 1 + (1 if season == "winter" else 0)`), so that part is worked out once."""
-        read = self._effect_reads.get(effect.text)
+        value = effect.text.partition(effect.op)[2].strip()
+        read = self._effect_reads.get(value)
         if read is None:
-            value = effect.text.partition(effect.op)[2]
-            read = self._effect_reads[effect.text] = reads(value, self.content.names) & calendar.keys()
+            read = self._effect_reads[value] = reads(value, self.content.names) & calendar.keys()
         if not read:
             return effect
         known = tuple(sorted((name, calendar[name]) for name in read))
@@ -671,10 +671,13 @@ class Engine:
         if settled is None:
             names = self.content.names
             names = dataclasses.replace(names, constants={**names.constants, **dict(known)})
+            kind: Type = "bool" if effect.target in self.content.flags else "num"
             try:
-                settled = compile_effect(effect.text, names)
+                value_of, constant = compile_with_constant(value, names, kind)
             except ExprError:
                 settled = effect
+            else:
+                settled = dataclasses.replace(effect, value=value_of, constant=constant)
             self._settled[effect.text, known] = settled
         return settled
 
