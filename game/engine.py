@@ -286,7 +286,7 @@ class Engine:
         for ident, stat in content.stats.items():
             value = stat.initial
             if stat.spread:
-                offset = round((roll(seed, "initial", ident) * 2 - 1) * stat.spread)
+                offset = round((_roll_key(f"{seed!s}|initial|{ident}") * 2 - 1) * stat.spread)
                 value = min(stat.max, max(stat.min, value + offset))
             values[ident] = float(value)
         for ident, flag in content.flags.items():
@@ -458,16 +458,17 @@ class Engine:
         decisions = 0
         while state.ending is None and decisions < max_decisions:
             assert state.event is not None
-            event = events[state.event]
+            event_id = state.event
+            event = events[event_id]
             options = self._options(event, env)
-            picked = decide(event.id, options, state, env)
+            picked = decide(event_id, options, state, env)
             if picked is None:
                 self._store(state, env)
-                return state, decisions, event.id
+                return state, decisions, event_id
             choice = event.choice(picked)
             # the options were worked out in this same environment: the choice must be one shown as available
             if choice is None or (picked, choice.posture, True) not in options:
-                raise InvalidChoice(f"choice '{picked}' of event '{event.id}' cannot be taken now")
+                raise InvalidChoice(f"choice '{picked}' of event '{event_id}' cannot be taken now")
             self._resolve(state, env, event, choice, [], endings_clear=True, store=False)
             decisions += 1
         self._store(state, env)
@@ -488,7 +489,7 @@ class Engine:
         return event, choice, env
 
     def _options(self, event: CompiledEvent, env: dict[str, Any]) -> list[tuple[str, int, bool]]:
-        fixed = self._fixed_options.get(event.id)
+        fixed = self._fixed_options.get(event.model.id)
         if fixed is not None:
             return list(fixed)
         options = []
@@ -509,18 +510,19 @@ class Engine:
         the event fired.
         """
         turn = new.turn
+        event_id = event.id
         self._apply(choice.effects, env)
         outcome = None
         if choice.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
-            outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event.id}|{choice.id}"))
+            outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event_id}|{choice.id}"))
             self._apply(outcome.effects, env)
-        scheduled = [self._schedule(new, follow, [event.id, choice.id, "", index])
+        scheduled = [self._schedule(new, follow, [event_id, choice.id, "", index])
                      for index, follow in enumerate(choice.followups)] if choice.followups else []
         if outcome is not None and outcome.followups:
-            scheduled += [self._schedule(new, follow, [event.id, choice.id, outcome.id, index])
+            scheduled += [self._schedule(new, follow, [event_id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
-        key = f"{event.id}.{choice.id}"
+        key = f"{event_id}.{choice.id}"
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
         new.event = None
@@ -528,7 +530,7 @@ class Engine:
             "kind": "decision",
             "turn": turn,
             "date": self._iso_date(turn),
-            "event": event.id,
+            "event": event_id,
             "choice": choice.id,
             "outcome": outcome.id if outcome else None,
         })
