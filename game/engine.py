@@ -7,6 +7,7 @@ game in any process, and adding an event to the content does not reshuffle unrel
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +16,7 @@ from hashlib import blake2b
 from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, Type, compile_with_constant, reads
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -34,8 +35,12 @@ class InvalidChoice(ValueError):
 
 def roll(seed: int, *parts: object) -> float:
     """A number in [0, 1) determined only by the seed and the parts."""
-    key = "|".join(map(str, (seed, *parts))).encode()
-    return int.from_bytes(blake2b(key, digest_size=8).digest(), "big") / 2**64
+    return _roll_key("|".join(map(str, (seed, *parts))))
+
+
+def _roll_key(key: str) -> float:
+    """`roll` of the parts joined by "|" (the engine's own rolls build that text directly)."""
+    return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big") / 2**64
 
 
 @dataclass
@@ -204,9 +209,15 @@ Applier = Callable[[dict[str, Any]], None]
 class _TurnTable(NamedTuple):
     """What can happen on one turn number, the calendar parts of its conditions already settled."""
 
+    calendar: dict[str, Any]  # turn, date, season and days_to_* of the turn
     draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
     rules: list[tuple[Compiled, list[Applier], str]]  # (rest of the condition, effects, text)
     endings: list[tuple[str, Compiled]]  # (ending, rest of its condition), highest priority first
+    # The endings worth testing after this turn's rules, when none held at the end of the turn
+    # before: the others read nothing the calendar or the rules can have changed since, so still fail.
+    endings_after_rules: list[tuple[str, Compiled]]
+    # the same after a decision taken on this turn, when none held before it: by id() of the choice
+    endings_after_choice: dict[int, list[tuple[str, Compiled]]]
 
 
 class Engine:
@@ -221,7 +232,8 @@ class Engine:
         # are settled once per turn number; each turn then tests only the rest, of the events
         # whose calendar parts hold.
         self._by_priority: list[list[tuple[str, tuple[Compiled, ...], Compiled, Compiled]]] = []
-        self._repeatable = [(e.id, e.model.cooldown) for e in content.events.values() if not e.model.once]
+        # turns an event waits after firing before it can be drawn again (None: it fires once)
+        self._cooldown = {e.id: None if e.model.once else e.model.cooldown for e in content.events.values()}
         last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
             model = event.model
@@ -255,7 +267,16 @@ class Engine:
         # rules and endings, like triggers, with their calendar parts settled per turn number
         self._rule_parts = [(r.when.calendar, r.when.rest, r.effects, r.model.text) for r in content.rules]
         self._ending_parts = [(e.model.id, e.when.calendar, e.when.rest) for e in content.endings if e.when]
+        self._ending_reads = {e.model.id: reads(e.model.when, content.names) for e in content.endings if e.model.when}
         self._tables: dict[int, _TurnTable] = {}
+        # the options of events whose choices are all always visible and available
+        self._fixed_options = {
+            e.id: tuple((c.id, c.posture, True) for c in e.choices)
+            for e in content.events.values()
+            if all(c.visible is None and c.available is None for c in e.choices)
+        }
+        self._effect_reads: dict[str, frozenset[str]] = {}  # effect text -> calendar names its value reads
+        self._settled: dict[tuple[str, tuple[tuple[str, Any], ...]], Effect] = {}  # by text and calendar values
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -265,7 +286,7 @@ class Engine:
         for ident, stat in content.stats.items():
             value = stat.initial
             if stat.spread:
-                offset = round((roll(seed, "initial", ident) * 2 - 1) * stat.spread)
+                offset = round((_roll_key(f"{seed!s}|initial|{ident}") * 2 - 1) * stat.spread)
                 value = min(stat.max, max(stat.min, value + offset))
             values[ident] = float(value)
         for ident, flag in content.flags.items():
@@ -276,7 +297,7 @@ class Engine:
         state.history.append(self._snapshot(state.values))
         env = self._env(state)
         notes: list[str] = []
-        self._check_endings(state, env)
+        self._check_endings(state, env, self._table(state.turn).endings)
         if not state.over:
             self._next_event(state, env, notes)
         return state
@@ -425,24 +446,32 @@ class Engine:
         """Play a whole game, asking `decide(event, options, state, env)` for each choice id.
 
         The same steps as `choose`, keeping one environment for the whole game instead of
-        building one per decision. Returns the final state, the number of decisions, and the
-        event at which `decide` gave up (returned None), if it did.
+        building one per decision: `env` holds the current values, and `state.values` is brought
+        up to date from it when the game stops. Returns the final state, the number of decisions,
+        and the event at which `decide` gave up (returned None), if it did. As the engine itself
+        found no ending holding before each decision, only the endings a choice can affect are
+        tested after it.
         """
         state = self.new_game(seed)
         env = self._env(state)
+        events = self.content.events
         decisions = 0
         while state.ending is None and decisions < max_decisions:
             assert state.event is not None
-            event = self.content.events[state.event]
-            picked = decide(event.id, self._options(event, env), state, env)
+            event_id = state.event
+            event = events[event_id]
+            options = self._options(event, env)
+            picked = decide(event_id, options, state, env)
             if picked is None:
-                return state, decisions, event.id
+                self._store(state, env)
+                return state, decisions, event_id
             choice = event.choice(picked)
-            if choice is None or (choice.visible is not None and not choice.visible(env)) \
-                    or (choice.available is not None and not choice.available(env)):
-                raise InvalidChoice(f"choice '{picked}' of event '{event.id}' cannot be taken now")
-            self._resolve(state, env, event, choice, [])
+            # the options were worked out in this same environment: the choice must be one shown as available
+            if choice is None or (picked, choice.posture, True) not in options:
+                raise InvalidChoice(f"choice '{picked}' of event '{event_id}' cannot be taken now")
+            self._resolve(state, env, event, choice, [], endings_clear=True, store=False)
             decisions += 1
+        self._store(state, env)
         return state, decisions, None
 
     # --- resolving a choice -----------------------------------------------------------------
@@ -460,6 +489,9 @@ class Engine:
         return event, choice, env
 
     def _options(self, event: CompiledEvent, env: dict[str, Any]) -> list[tuple[str, int, bool]]:
+        fixed = self._fixed_options.get(event.model.id)
+        if fixed is not None:
+            return list(fixed)
         options = []
         for choice in event.choices:
             if choice.visible is not None and not choice.visible(env):
@@ -468,26 +500,29 @@ class Engine:
         return options
 
     def _resolve(self, new: GameState, env: dict[str, Any], event: CompiledEvent, choice: CompiledChoice,
-                 notes: list[str], account: bool = False,
+                 notes: list[str], account: bool = False, endings_clear: bool = False, store: bool = True,
                  ) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
         """Apply a choice to `new` (changed in place) and play on to the next decision or the end.
 
         Returns the outcome, the follow-ups scheduled, and (with `account`) the values right
-        after the decision. `new.values` is brought up to date from `env` once, at the end.
+        after the decision. `new.values` is brought up to date from `env` once, at the end (unless
+        not to `store`). `endings_clear` says this engine found that no ending held in `env` when
+        the event fired.
         """
         turn = new.turn
+        event_id = event.id
         self._apply(choice.effects, env)
         outcome = None
         if choice.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
-            outcome = _pick(choice.outcomes, weights, roll(new.seed, "outcome", turn, event.id, choice.id))
+            outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event_id}|{choice.id}"))
             self._apply(outcome.effects, env)
-        scheduled = [self._schedule(new, follow, [event.id, choice.id, "", index])
-                     for index, follow in enumerate(choice.followups)]
-        if outcome is not None:
-            scheduled += [self._schedule(new, follow, [event.id, choice.id, outcome.id, index])
+        scheduled = [self._schedule(new, follow, [event_id, choice.id, "", index])
+                     for index, follow in enumerate(choice.followups)] if choice.followups else []
+        if outcome is not None and outcome.followups:
+            scheduled += [self._schedule(new, follow, [event_id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
-        key = f"{event.id}.{choice.id}"
+        key = f"{event_id}.{choice.id}"
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
         new.event = None
@@ -495,16 +530,24 @@ class Engine:
             "kind": "decision",
             "turn": turn,
             "date": self._iso_date(turn),
-            "event": event.id,
+            "event": event_id,
             "choice": choice.id,
             "outcome": outcome.id if outcome else None,
         })
         new.history.append(self._snapshot(env))
         decision_values = dict(zip(self._value_keys, self._value_getter(env), strict=True)) if account else {}
-        self._check_endings(new, env)
+        table = self._tables.get(turn) or self._table(turn)
+        endings = table.endings_after_choice.get(id(choice)) if endings_clear else table.endings
+        if endings is None:
+            endings = self._endings_after(table, choice)
+        for ident, when in endings:
+            if when(env):
+                self._end(new, ident)
+                break
         while new.ending is None and new.event is None:
             self._advance(new, env, notes)
-        self._store(new, env)
+        if store:
+            self._store(new, env)
         return outcome, scheduled, decision_values
 
     # --- the turn ---------------------------------------------------------------------------
@@ -513,31 +556,37 @@ class Engine:
         """Move to the next turn: rules, endings, then the next event (or a quiet turn)."""
         if state.turn >= self._last_turn:
             env["calendar_over"] = True
-            self._check_endings(state, env, timeout=True)
+            self._check_endings(state, env, self._table(state.turn).endings, timeout=True)
             return
         state.turn += 1
-        self._set_calendar(env, state.turn)
-        for when, appliers, text in self._table(state.turn).rules:
+        table = self._tables.get(state.turn) or self._table(state.turn)
+        env.update(table.calendar)
+        for when, appliers, text in table.rules:
             if when(env):
                 for apply in appliers:
                     apply(env)
                 if text:
                     notes.append(text)
-        self._check_endings(state, env)
-        if state.over:
-            return
-        self._next_event(state, env, notes)
+        for ident, when in table.endings_after_rules:
+            if when(env):
+                self._end(state, ident)
+                return
+        self._next_event(state, env, notes, table)
         if state.event is None:
             day = self.date(state.turn)
             notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
             state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
             state.history.append(self._snapshot(env))
 
-    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
+    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str], table: _TurnTable | None = None,
+                    ) -> None:
         turn = state.turn
-        due = sorted((item for item in state.scheduled if item[0] <= turn), key=lambda item: (item[0], item[1]))
+        scheduled = state.scheduled
+        due = [item for item in scheduled if item[0] <= turn]
+        if len(due) > 1:
+            due.sort(key=_DUE_ORDER)
         for item in due:
-            state.scheduled.remove(item)
+            scheduled.remove(item)
             event_id = item[2]
             if event_id not in self.content.events:
                 continue
@@ -547,25 +596,28 @@ class Engine:
             self._fire(state, event_id)
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
-        waiting = {item[2] for item in state.scheduled}
-        blocked = set(state.fired)
+        waiting = {item[2] for item in scheduled}
+        fired = state.fired
         last_fired = state.last_fired
-        for ident, cooldown in self._repeatable:
-            if ident in blocked and turn - last_fired[ident] > cooldown:
-                blocked.discard(ident)
-        blocked |= waiting
-        for group in self._table(turn).draws:
+        cooldowns = self._cooldown
+        for group in (table or self._table(turn)).draws:
             eligible: list[str] = []
             weights: list[float] = []
             for ident, trigger, weight_of in group:
-                if ident in blocked or not trigger(env):
+                if ident in fired:
+                    cooldown = cooldowns[ident]
+                    if cooldown is None or turn - last_fired[ident] <= cooldown:
+                        continue
+                if ident in waiting or not trigger(env):
                     continue
                 weight = weight_of(env)
                 if weight > 0:
                     eligible.append(ident)
                     weights.append(weight)
             if eligible:
-                self._fire(state, _pick(eligible, weights, roll(state.seed, "draw", turn)))
+                # (one eligible event is drawn whatever the roll)
+                self._fire(state, eligible[0] if len(eligible) == 1
+                           else _pick(eligible, weights, _roll_key(f"{state.seed}|draw|{turn}")))
                 return
 
     def _calendar_of(self, turn: int) -> dict[str, Any]:
@@ -582,15 +634,64 @@ class Engine:
             def holds(parts: Sequence[Compiled]) -> bool:
                 return all(part(calendar) for part in parts)
 
+            before = self._calendar_of(turn - 1)
+
+            def held_before(parts: Sequence[Compiled]) -> bool:
+                return turn > 1 and all(part(before) for part in parts)
+
             draws = [[(ident, rest, weight) for ident, on_calendar, rest, weight in group if holds(on_calendar)]
                      for group in self._by_priority]
+            rules = [(rest, effects, text)
+                     for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)]
+            # (`calendar_over` changes only when the calendar runs out, and then every ending is tested)
+            changed = {*calendar, *(e.target for _rest, effects, _text in rules for e in effects)}
+            endings = [(ident, on_calendar, rest)
+                       for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)]
             table = self._tables[turn] = _TurnTable(
+                calendar=calendar,
                 draws=[group for group in draws if group],
-                rules=[(rest, [self._applier(e) for e in effects], text)
-                       for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)],
-                endings=[(ident, rest) for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)],
+                rules=[(rest, [self._applier(self._on_calendar(e, calendar)) for e in effects], text)
+                       for rest, effects, text in rules],
+                endings=[(ident, rest) for ident, _on_calendar, rest in endings],
+                endings_after_rules=[(ident, rest) for ident, on_calendar, rest in endings
+                                     if not held_before(on_calendar) or self._ending_reads[ident] & changed],
+                endings_after_choice={},
             )
         return table
+
+    def _on_calendar(self, effect: Effect, calendar: Mapping[str, Any]) -> Effect:
+        """The effect compiled again with the turn's calendar as constants, when its value reads the
+        calendar (`front -= 1 + (1 if season == "winter" else 0)`), so that part is worked out once."""
+        value = effect.text.partition(effect.op)[2].strip()
+        read = self._effect_reads.get(value)
+        if read is None:
+            read = self._effect_reads[value] = reads(value, self.content.names) & calendar.keys()
+        if not read:
+            return effect
+        known = tuple(sorted((name, calendar[name]) for name in read))
+        settled = self._settled.get((effect.text, known))
+        if settled is None:
+            names = self.content.names
+            names = dataclasses.replace(names, constants={**names.constants, **dict(known)})
+            kind: Type = "bool" if effect.target in self.content.flags else "num"
+            try:
+                value_of, constant = compile_with_constant(value, names, kind)
+            except ExprError:
+                settled = effect
+            else:
+                settled = dataclasses.replace(effect, value=value_of, constant=constant)
+            self._settled[effect.text, known] = settled
+        return settled
+
+    def _endings_after(self, table: _TurnTable, choice: CompiledChoice) -> list[tuple[str, Compiled]]:
+        """The endings of a turn a choice can make hold: those reading what it or the event changed."""
+        changed = {FIRED_KEY, CHOSE_KEY, *(effect.target for effect in choice.effects)}
+        for outcome in choice.outcomes:
+            changed.update(effect.target for effect in outcome.effects)
+        endings = table.endings_after_choice[id(choice)] = [
+            (ident, rest) for ident, rest in table.endings if self._ending_reads[ident] & changed
+        ]
+        return endings
 
     def _fire(self, state: GameState, event_id: str) -> None:
         state.event = event_id
@@ -621,17 +722,20 @@ class Engine:
         state.scheduled.append([due, state.sequence, follow.event, origin])
         return (follow.event, due)
 
-    def _check_endings(self, state: GameState, env: dict[str, Any], timeout: bool = False) -> None:
-        for ident, when in self._table(state.turn).endings:
+    def _check_endings(self, state: GameState, env: dict[str, Any], endings: Sequence[tuple[str, Compiled]],
+                       timeout: bool = False) -> None:
+        """End the game with the first of `endings` that holds (or, with `timeout`, the timeout ending)."""
+        for ident, when in endings:
             if when(env):
-                state.ending = ident
-                break
-        else:
-            if timeout:
-                state.ending = self.content.scenario.timeout_ending
-        if state.ending is not None:
-            state.event = None
-            state.log.append({"kind": "ending", "turn": state.turn, "ending": state.ending})
+                self._end(state, ident)
+                return
+        if timeout:
+            self._end(state, self.content.scenario.timeout_ending)
+
+    def _end(self, state: GameState, ending: str) -> None:
+        state.ending = ending
+        state.event = None
+        state.log.append({"kind": "ending", "turn": state.turn, "ending": ending})
 
     # --- values -----------------------------------------------------------------------------
 
@@ -705,6 +809,10 @@ class Engine:
 
     def _snapshot(self, values: Mapping[str, Any]) -> dict[str, float]:
         return dict(zip(self._stat_ids, map(float, self._stat_getter(values)), strict=True))
+
+
+#: the order in which follow-ups due on the same turn fire: by due turn, then as scheduled
+_DUE_ORDER = operator.itemgetter(0, 1)
 
 
 def values_getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:

@@ -443,9 +443,14 @@ class _Compiler:
             raise self.fail(
                 f"both branches must have the same type ({TYPE_WORDS[yes.type]} vs {TYPE_WORDS[no.type]})", node
             )
+        if test.const is not _NOCONST:
+            return yes if test.const else no
         t, a, b = test.fn, yes.fn, no.fn
         if yes.const is not _NOCONST and no.const is not _NOCONST:
             ca, cb = yes.const, no.const
+            if test.key is not None:
+                k = test.key
+                return _Node(yes.type, lambda v: ca if v[k] else cb)
             return _Node(yes.type, lambda v: ca if t(v) else cb)
         return _Node(yes.type, lambda v: a(v) if t(v) else b(v))
 
@@ -694,6 +699,11 @@ def compile_condition(text: str, names: Names, calendar: frozenset[str], test: C
     for part in tree.values:
         (on_calendar if _reads(part, names) <= calendar else rest).append(compiler.compile(part).fn)
     return Condition(test, tuple(on_calendar), all_of(rest))
+
+
+def reads(text: str, names: Names) -> frozenset[str]:
+    """The names of the environment a checked expression reads (`fired()` and `chose()` as their keys)."""
+    return _reads(_parse(text), names)
 
 
 def _reads(tree: ast.AST, names: Names) -> frozenset[str]:

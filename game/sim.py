@@ -7,17 +7,21 @@ from __future__ import annotations
 import ast
 import gc
 import multiprocessing
+import operator
 import os
 import random
 import statistics
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
 from game.content import Content
 from game.debrief import format_number
 from game.engine import Engine, GameState, values_getter
+from game.expr import Compiled
 from game.simreasons import Observed, Reasons
 
 POLICIES: dict[str, str] = {
@@ -183,8 +187,10 @@ class Player:
         self.other_values = values_getter(self.other_ids)
         self.triggers = {ident: e.trigger for ident, e in content.events.items() if e.trigger is not None}
         self.once = {ident: e.model.once for ident, e in content.events.items()}
-        # per event, the names its choices' conditions read, with their keys in Tally.event_low
+        # per event, the names its choices' conditions read (and "turn"), their keys in Tally.event_low,
+        # and a function giving their values from the environment at a decision
         self.condition_names: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.condition_values: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
         for ident, event in content.events.items():
             names = {"turn"}
             for choice in event.model.choice:
@@ -195,6 +201,7 @@ class Player:
                 (name, f"{ident}|{name}") for name in sorted(names) if name == "turn" or name in content.stats
                 or name in content.counters or name in content.flags
             )
+            self.condition_values[ident] = values_getter([name for name, _key in self.condition_names[ident]])
 
     def play_chunk(self, seeds: Sequence[int]) -> Tally:
         """Play one game per seed with a policy whose memory starts empty."""
@@ -212,92 +219,134 @@ class Player:
         policy = make_policy(self.policy_name, self.content)
         explorer = policy if isinstance(policy, Explorer) else None
         # events whose trigger is checked at each decision until they are reached, to explain misses
-        pending = dict(self.triggers)
+        pending = {ident: (trigger.test, self.once[ident]) for ident, trigger in self.triggers.items()}
+        record = _ChunkRecord(self.content.events, self.stat_ids)
         for seed in seeds:
-            self._play(seed, policy, tally, pending)
+            self._play(seed, policy, tally, pending, record)
             if explorer is not None:
                 explorer.reached.update(tally.fired)
+        self._summarise(record, tally)
         return tally
 
-    def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, Any]) -> None:
+    def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, tuple[Compiled, bool]],
+              record: _ChunkRecord) -> None:
         rng = random.Random(seed)
-        rows: list[tuple[Any, ...]] = []
-        offered, available = tally.offered, tally.available
-        event_low, event_high = tally.event_low, tally.event_high
-        condition_names = self.condition_names
+        rows = record.rows
+        shown = record.shown
+        stuck = record.stuck
+        event_rows = record.event_rows
+        condition_values = self.condition_values
         other_values = self.other_values
+        held = tally.held
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
-            values = state.values
-            rows.append(other_values(values))
-            for name, key in condition_names[event]:
-                value = state.turn if name == "turn" else values[name]
-                if key not in event_low or value < event_low[key]:
-                    event_low[key] = value
-                if key not in event_high or value > event_high[key]:
-                    event_high[key] = value
+            rows.append(other_values(env))
+            event_rows[event].append(condition_values[event](env))
             if pending:
-                self._check_pending(state, env, pending, tally)
-            any_available = False
-            for choice_id, _posture, ok in options:
-                key = f"{event}.{choice_id}"
-                offered[key] = offered.get(key, 0) + 1
-                if ok:
-                    available[key] = available.get(key, 0) + 1
-                    any_available = True
-            if not any_available:
-                tally.stuck[event] = tally.stuck.get(event, 0) + 1
+                fired = state.fired
+                for ident, (trigger, once) in pending.items():
+                    if ident != event and not (once and ident in fired) and trigger(env):
+                        held[ident] = held.get(ident, 0) + 1
+            # the same event offers the same few sets of options again and again: count each set
+            key = (event, *options)
+            count = shown.get(key)
+            if count is None:
+                shown[key] = 1
+                if not any(ok for _choice, _posture, ok in options):
+                    stuck.add(key)
+            else:
+                shown[key] = count + 1
+            if stuck and key in stuck:
                 return None
             return policy(event, options, rng)
 
         state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS)
-        self._record(state, rows, decisions, tally, pending)
+        self._record(state, decisions, tally, pending, record)
 
-    def _check_pending(self, state: GameState, env: dict[str, Any], pending: dict[str, Any], tally: Tally) -> None:
-        fired = state.fired
-        for ident, trigger in pending.items():
-            if ident != state.event and not (self.once[ident] and ident in fired) and trigger(env):
-                tally.held[ident] = tally.held.get(ident, 0) + 1
-
-    def _record(self, state: GameState, rows: list[tuple[Any, ...]], decisions: int, tally: Tally,
-                pending: dict[str, Any]) -> None:
+    def _record(self, state: GameState, decisions: int, tally: Tally, pending: dict[str, Any],
+                record: _ChunkRecord) -> None:
         tally.games += 1
         ending = state.ending or "(unfinished)"
         tally.endings[ending] = tally.endings.get(ending, 0) + 1
         tally.decisions[decisions] = tally.decisions.get(decisions, 0) + 1
         tally.turns[state.turn] = tally.turns.get(state.turn, 0) + 1
+        fired, fired_games = tally.fired, tally.fired_games
         for ident, count in state.fired.items():
-            tally.fired[ident] = tally.fired.get(ident, 0) + count
-            tally.fired_games[ident] = tally.fired_games.get(ident, 0) + 1
-            pending.pop(ident, None)
-        taken, outcomes = tally.taken, tally.outcomes
+            fired[ident] = fired.get(ident, 0) + count
+            fired_games[ident] = fired_games.get(ident, 0) + 1
+        if pending:
+            for ident in state.fired:
+                pending.pop(ident, None)
+        record.chose += state.chose
+        outcomes = tally.outcomes
         for entry in state.log:
-            if entry["kind"] != "decision":
-                continue
-            key = f"{entry['event']}.{entry['choice']}"
-            taken[key] = taken.get(key, 0) + 1
-            if entry["outcome"] is not None:
-                key = f"{key}.{entry['outcome']}"
+            outcome = entry.get("outcome")
+            if outcome is not None:
+                key = f"{entry['event']}.{entry['choice']}.{outcome}"
                 outcomes[key] = outcomes.get(key, 0) + 1
         values = state.values
-        rows.append(self.other_values(values))
-        low, high = tally.low, tally.high
-        # flags and counters from the rows kept at each decision; stats from the game's own history
-        columns = [*zip(self.other_ids, zip(*rows, strict=True), strict=True),
-                   *zip(self.stat_ids, zip(*(h.values() for h in state.history), strict=True), strict=True)]
-        for name, column in columns:
-            lo, hi = min(column), max(column)
-            if name not in low or lo < low[name]:
-                low[name] = lo
-            if name not in high or hi > high[name]:
-                high[name] = hi
-            if lo != hi and name in self.stat_set:
-                tally.moved.add(name)
-        stats = self.stat_ids
+        record.rows.append(self.other_values(values))
+        history = state.history
+        record.history += history
+        record.finals.append(values)
+        unmoved = record.unmoved
+        if unmoved:
+            first = history[0]
+            for name in [name for name in unmoved if any(h[name] != first[name] for h in history)]:
+                unmoved.discard(name)
+
+    def _summarise(self, record: _ChunkRecord, tally: Tally) -> None:
+        """Turn what a chunk recorded game by game into the tally's counts and ranges."""
+        offered, available, stuck = tally.offered, tally.available, tally.stuck
+        for (event, *options), count in record.shown.items():
+            for choice_id, _posture, ok in options:
+                key = f"{event}.{choice_id}"
+                offered[key] = offered.get(key, 0) + count
+                if ok:
+                    available[key] = available.get(key, 0) + count
+            if (event, *options) in record.stuck:
+                stuck[event] = stuck.get(event, 0) + count
+        _add(tally.taken, Counter(record.chose))
+        _widen(tally.event_low, tally.event_high, (
+            (key, column)
+            for event, event_rows in record.event_rows.items() if event_rows
+            for (_name, key), column in zip(self.condition_names[event], zip(*event_rows, strict=True), strict=True)
+        ))
+        # flags and counters from the rows kept at each decision and at the end; stats from the games' histories
+        _widen(tally.low, tally.high, (
+            *zip(self.other_ids, zip(*record.rows, strict=True), strict=True),
+            *zip(self.stat_ids, zip(*(h.values() for h in record.history), strict=True), strict=True),
+        ))
+        tally.moved |= self.stat_set - record.unmoved
         final = tally.final_sum
-        for name in stats:
-            final[name] = final.get(name, 0.0) + values[name]
+        for name in self.stat_ids:
+            final[name] = reduce(operator.add, [values[name] for values in record.finals], final.get(name, 0.0))
+
+
+class _ChunkRecord:
+    """What the games of one chunk saw, kept raw while they play and summed up once at the end."""
+
+    def __init__(self, events: Iterable[str], stats: Iterable[str]) -> None:
+        #: (event, *options) -> times that event offered exactly these options
+        self.shown: dict[tuple[Any, ...], int] = {}
+        self.stuck: set[tuple[Any, ...]] = set()  # option sets with no available choice
+        self.chose: list[str] = []  # "event.choice" of every decision
+        self.rows: list[tuple[Any, ...]] = []  # flags and counters at each decision and at each end
+        self.event_rows: dict[str, list[tuple[Any, ...]]] = {ident: [] for ident in events}
+        self.history: list[dict[str, float]] = []  # stat snapshots of every game
+        self.finals: list[dict[str, Any]] = []  # final values of every game
+        self.unmoved = set(stats)  # stats that kept their first value in every game so far
+
+
+def _widen(low: dict[str, Any], high: dict[str, Any], columns: Iterable[tuple[str, Sequence[Any]]]) -> None:
+    """Lower `low` and raise `high` of each name to the least and greatest value of its column."""
+    for name, column in columns:
+        lo, hi = min(column), max(column)
+        if name not in low or lo < low[name]:
+            low[name] = lo
+        if name not in high or hi > high[name]:
+            high[name] = hi
 
 
 # --- running, in one process or several --------------------------------------------------------

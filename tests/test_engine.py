@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from game.engine import Engine, GameState, InvalidChoice, roll
 from game.loader import load_scenario
-from tests.conftest import MINI
+from tests.conftest import FIXTURES, MINI
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -223,6 +224,7 @@ def test_rolls_depend_only_on_their_parts() -> None:
 SCRIPT = """
 import json, random, sys
 from pathlib import Path
+from typing import Any
 from game.engine import Engine
 from game.loader import load_scenario
 engine = Engine(load_scenario(Path(sys.argv[1])))
@@ -276,6 +278,63 @@ def test_automated_play_gives_exactly_the_games_of_choose(folder: Path) -> None:
             state = engine.choose(state, rng_b.choice([o[0] for o in engine.choice_options(state) if o[2]])).state
         assert stopped is None and decisions == len(state.decisions)
         assert auto.to_dict() == state.to_dict()
+
+
+class _EveryEndingEngine(Engine):
+    """The engine testing every ending of the turn at every check, knowing nothing of the checks before."""
+
+    def _table(self, turn: int) -> Any:
+        table = super()._table(turn)
+        full = self._tables[turn] = table._replace(endings_after_rules=table.endings)
+        return full
+
+    def _endings_after(self, table: Any, choice: Any) -> Any:
+        return table.endings
+
+
+@pytest.mark.parametrize("folder", [MINI, FIXTURES / "toolkit", ROOT / "content" / "red-line"])
+def test_endings_skipped_as_unaffected_would_not_have_held(folder: Path) -> None:
+    content = load_scenario(folder)
+    lean, full = Engine(content), _EveryEndingEngine(content)
+    for seed in range(40):
+        games = []
+        for engine in (lean, full):
+            rng = random.Random(seed)
+
+            def decide(event: str, options: list[tuple[str, int, bool]], state: GameState, env: dict[str, object],
+                       rng: random.Random = rng) -> str:
+                return rng.choice([choice for choice, _posture, ok in options if ok])
+
+            games.append(engine.autoplay(seed, decide)[0].to_dict())
+        assert games[0] == games[1], seed
+        rng = random.Random(seed)
+        state = lean.new_game(seed)
+        while not state.over:
+            state = lean.choose(state, rng.choice([o[0] for o in lean.choice_options(state) if o[2]])).state
+        assert state.to_dict() == games[1], seed
+
+
+def test_rule_effects_settled_per_turn_agree_with_the_full_effects() -> None:
+    content = load_scenario(ROOT / "content" / "red-line")
+    engine = Engine(content)
+    settled = 0
+    for seed in range(6):
+        rng = random.Random(seed)
+        state = engine.new_game(seed)
+        while not state.over:
+            env = engine.environment(state)
+            table = engine._table(state.turn)
+            rules = [rule for rule in content.rules if all(part(env) for part in rule.when.calendar)]
+            assert len(rules) == len(table.rules)
+            for rule, (_rest, appliers, _text) in zip(rules, table.rules, strict=True):
+                for effect, apply in zip(rule.effects, appliers, strict=True):
+                    settled += engine._on_calendar(effect, table.calendar) is not effect
+                    mine, theirs = dict(env), dict(env)
+                    apply(mine)
+                    engine._applier(effect)(theirs)
+                    assert mine == theirs, (effect.text, state.turn)
+            state = engine.choose(state, rng.choice([o[0] for o in engine.choice_options(state) if o[2]])).state
+    assert settled  # the scenario has rules whose effects read the calendar
 
 
 def test_calendar_parts_settled_per_turn_agree_with_the_full_conditions() -> None:
