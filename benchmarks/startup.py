@@ -2,11 +2,12 @@
 
 Each run is a fresh Python process, headless. The game's process loads and checks the scenario
 (from its content cache, as every start but the first after a change does), builds the app with
-the same factory as `redline`, and stops once the situation room has been drawn; the bare process draws a Header, a Static and a Footer. Runs alternate between the two so
-that a busy machine slows both alike. Prints the medians (with the share of the game's start spent
-loading content, and the ratio without it), the first start after a content change (no cache),
-the peak memory of each, and, last,
-`startup_vs_bare_textual: R` (target: R <= 1.3; peak memory target: <= 1.5x the bare app).
+the same factory as `redline`, and stops once the situation room has been drawn; the bare process
+draws a Header, a Static and a Footer. Runs alternate between the two so that a busy machine slows
+both alike. Prints the medians (with the share of the game's start spent loading content, and the
+ratio without it), the first start after a content change (no cache), the peak memory of each,
+and, last, `startup_vs_bare_textual: R` (target: R <= 1.3; peak memory target: <= 1.5x the bare
+app).
 
 Run: python benchmarks/startup.py [--runs 7] [--scenario PATH]
 """
