@@ -66,6 +66,19 @@ def chart_content(engine: Engine, state: GameState, width: int) -> Content:
 class DebriefScreen(Screen[None]):
     """Where every game ends."""
 
+    DEFAULT_CSS = """
+    #debrief {
+        scrollbar-size-vertical: 1;
+        border: round $primary;
+        border-title-style: bold;
+        padding: 0 2;
+    }
+
+    #ending-title {
+        margin: 1 0;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export_debrief", "Export debrief", id="export_debrief"),
         Binding("r", "app.replay_this_game", "Replay", id="debrief_replay"),

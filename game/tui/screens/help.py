@@ -70,6 +70,27 @@ def _bounds(low: float, high: float) -> str:
 class HelpScreen(ModalScreen[None]):
     """Opened with ?, closed with ? or Escape."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-panel {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+
+    #help-remap {
+        margin-top: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="help_close"),
         Binding("question_mark", "close", "Close", show=False, id="help_toggle"),

@@ -18,6 +18,40 @@ from game.tui.widgets.prose import Prose
 class IntroScreen(Screen[None]):
     """The scenario's introduction; Enter begins the game."""
 
+    DEFAULT_CSS = """
+    IntroScreen {
+        align: center middle;
+    }
+
+    #intro-panel {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #intro-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    #intro-role {
+        margin-bottom: 1;
+    }
+
+    #intro-seed {
+        margin-top: 1;
+    }
+
+    #intro-next {
+        height: 1;
+        text-align: right;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "Begin", id="intro_begin"),
         Binding("escape", "app.to_title", "Title", id="intro_title"),

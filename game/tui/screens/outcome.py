@@ -75,6 +75,43 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
 class OutcomeScreen(ModalScreen[None]):
     """Shown after each choice; Enter goes on to the next event or to the debrief."""
 
+    DEFAULT_CSS = """
+    /* opaque (in ANSI colours too): a see-through screen makes Textual tint and redraw the room
+       behind it on every frame */
+    OutcomeScreen {
+        align: center middle;
+        background: $background;
+
+        &:ansi {
+            background: $background;
+        }
+    }
+
+    #outcome-panel {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #outcome-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    #outcome-choice {
+        margin-bottom: 1;
+    }
+
+    #outcome-next {
+        height: 1;
+        text-align: right;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "continue", "Continue", id="outcome_continue"),
         Binding("space", "continue", "Continue", show=False, id="outcome_continue_space"),

@@ -32,6 +32,43 @@ MENU = (
 class TitleScreen(Screen[None]):
     """The first thing a player sees."""
 
+    DEFAULT_CSS = """
+    TitleScreen {
+        align: center middle;
+    }
+
+    #title-box {
+        width: 100%;
+        height: auto;
+        align: center middle;
+    }
+
+    #logo {
+        width: 100%;
+        text-align: center;
+        text-style: bold;
+        color: $text-primary;
+        padding: 1 0;
+    }
+
+    #scenario-title, #role, #continue-note {
+        width: 100%;
+        text-align: center;
+    }
+
+    #role {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+
+    #menu {
+        width: 52;
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_game", "New game", id="title_new_game"),
         Binding("c", "app.continue_game", "Continue", id="title_continue"),
