@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -25,17 +24,16 @@ from game.content import Content
 from game.debrief import debrief_markdown
 from game.engine import Decision, Engine, GameState, Resolution
 from game.tui.commands import GameCommands
-from game.tui.screens.debrief import DebriefScreen
-from game.tui.screens.dialogs import ConfirmDialog, NewGameDialog, NewGameRequest, TooSmallScreen
-from game.tui.screens.help import HelpScreen
-from game.tui.screens.intro import IntroScreen
-from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.situation import SituationRoom
-from game.tui.screens.title import TitleScreen
+from game.tui.screens.too_small import TooSmallScreen
 from game.tui.theme import DEFAULT_THEME, THEMES
 
+# The other screens are imported where they are first opened, so that the game starts sooner.
 if TYPE_CHECKING:
+    import argparse
+
     from game.saves import Autosaver, GameInfo, Listing, Loaded, SaveRecord
+    from game.tui.screens.dialogs import NewGameRequest
     from game.tui.screens.load import LoadRequest
     from game.tui.screens.replay import TakeOver
 
@@ -145,7 +143,11 @@ class RedLineApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         # a game started from the command line needs no title screen until the player asks for it
-        return TitleScreen() if self.start == "title" and self.first_screen is None else Screen()
+        if self.start == "title" and self.first_screen is None:
+            from game.tui.screens.title import TitleScreen
+
+            return TitleScreen()
+        return Screen()
 
     def on_mount(self) -> None:
         for theme in THEMES:
@@ -202,6 +204,8 @@ class RedLineApp(App[int]):
         self.state = self.engine.new_game(seed)
         self._set_game(None)
         if intro and not self.state.over:
+            from game.tui.screens.intro import IntroScreen
+
             self._pop_to_base()
             self.push_screen(IntroScreen(self.content.scenario, seed), lambda _: self._enter_game())
         else:
@@ -225,6 +229,8 @@ class RedLineApp(App[int]):
             self.pop_screen()
 
     def _clear_to_title(self) -> None:
+        from game.tui.screens.title import TitleScreen
+
         self._pop_to_base()
         if len(self.screen_stack) == 1 and not isinstance(self.screen, TitleScreen):
             self.push_screen(TitleScreen())
@@ -234,12 +240,19 @@ class RedLineApp(App[int]):
         self._pop_to_base()
         if self.state is None:
             return
-        self.push_screen(DebriefScreen() if self.state.over else SituationRoom())
+        if self.state.over:
+            from game.tui.screens.debrief import DebriefScreen
+
+            self.push_screen(DebriefScreen())
+        else:
+            self.push_screen(SituationRoom())
 
     def take_choice(self, choice_id: str) -> Resolution | None:
         """Take a choice of the current decision, save, and show what came of it."""
         if self.state is None or self.state.over or not isinstance(self.screen, SituationRoom):
             return None
+        from game.tui.screens.outcome import OutcomeScreen
+
         resolution = self.engine.choose(self.state, choice_id)
         self.state = resolution.state
         self.unsaved = True
@@ -252,6 +265,8 @@ class RedLineApp(App[int]):
             return
         if self.state.over:
             if isinstance(self.screen, SituationRoom):
+                from game.tui.screens.debrief import DebriefScreen
+
                 self.switch_screen(DebriefScreen())
             return
         if isinstance(self.screen, SituationRoom):
@@ -430,6 +445,8 @@ class RedLineApp(App[int]):
     # --- the other actions ------------------------------------------------------------------
 
     def action_new_game(self) -> None:
+        from game.tui.screens.dialogs import NewGameDialog
+
         current = self.content.scenario.id
         scenarios = [(ident, self.content.scenario.title if ident == current else ident)
                      for ident in paths.scenario_ids()]
@@ -479,6 +496,8 @@ class RedLineApp(App[int]):
         self.theme = next(t.name for t in THEMES if t.dark != dark)
 
     def action_help(self) -> None:
+        from game.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen | TooSmallScreen):
             return
         self.push_screen(HelpScreen(self.content))
@@ -488,6 +507,8 @@ class RedLineApp(App[int]):
 
     def action_request_quit(self) -> None:
         """Quit, asking first when the game in progress has decisions no save holds."""
+        from game.tui.screens.dialogs import ConfirmDialog
+
         if isinstance(self.screen, ConfirmDialog):
             return
         if self.in_game and self.unsaved:

@@ -10,12 +10,13 @@ from textual.widgets import OptionList, Static
 from game.content import Content
 from game.tui.app import RedLineApp, build_app
 from game.tui.screens.debrief import DebriefScreen
-from game.tui.screens.dialogs import ConfirmDialog, NewGameDialog, TooSmallScreen
+from game.tui.screens.dialogs import ConfirmDialog, NewGameDialog
 from game.tui.screens.help import HelpScreen
 from game.tui.screens.intro import IntroScreen
 from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.situation import SituationRoom
 from game.tui.screens.title import TitleScreen
+from game.tui.screens.too_small import TooSmallScreen
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.dashboard import Dashboard
 from game.tui.widgets.prose import Prose
