@@ -122,6 +122,9 @@ class RedLineApp(App[int]):
         autosave: bool = True,
     ) -> None:
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DEFAULT_THEME
         self.engine = Engine(content)
         self.saves_dir = saves_dir
         self.extra = tuple(extra)
@@ -150,9 +153,6 @@ class RedLineApp(App[int]):
         return Screen()
 
     def on_mount(self) -> None:
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = DEFAULT_THEME
         keymap = parse_keymap(os.environ.get(KEYMAP_VARIABLE, ""))
         if keymap:
             self.set_keymap(keymap)
