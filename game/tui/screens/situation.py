@@ -33,6 +33,7 @@ class SituationRoom(Screen[None]):
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]  # noqa: RUF012 - typed by Textual
+    AUTO_FOCUS = "#choices"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
@@ -72,7 +73,6 @@ class SituationRoom(Screen[None]):
         self.query_one("#dashboard").border_title = "Dashboard"
         self.query_one("#timeline").border_title = "Timeline"
         self.show_decision()
-        self.query_one(ChoiceList).focus()
 
     def show_decision(self) -> None:
         """Show the question in front of the player now."""
