@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.debrief import format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
 from game.engine import Engine, GameState
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.timeline import TimelineText
 
@@ -107,7 +108,7 @@ class DebriefScreen(Screen[None]):
             yield Static(id="chart")
             yield Static("Your decisions", classes="section")
             yield TimelineText(timeline(engine, state), id="decisions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#debrief").border_title = "Debrief"

@@ -9,9 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.content import Content as GameContent
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
 HOW_TO_PLAY = """\
@@ -110,7 +111,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.styled(REMAP, "dim"), id="help-remap")
             yield Static("The meters", classes="section")
             yield Prose(meters_markdown(self.content), id="help-meters")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-panel").border_title = "Help"

@@ -9,9 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.model import Scenario
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
 
@@ -74,7 +75,7 @@ class IntroScreen(Screen[None]):
                                             "same game.", "dim"), id="intro-seed")
             yield Static(Content.styled("Press Enter to read the first brief.", "bold $text-accent"),
                          id="intro-next")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#intro-panel").border_title = self.scenario.title

@@ -9,11 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.content import Content as GameContent
 from game.debrief import format_shown, with_unit
 from game.engine import Change, Resolution
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
 
@@ -137,7 +138,7 @@ class OutcomeScreen(ModalScreen[None]):
                 yield Static(outcome_content(self.content, resolution), id="outcome-changes")
             next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
             yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         panel = self.query_one("#outcome-panel")

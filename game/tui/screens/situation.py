@@ -9,13 +9,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.debrief import meter_series, timeline
 from game.engine import Decision
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.counsel import CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.status import StatusBar
 from game.tui.widgets.timeline import Timeline
@@ -65,7 +66,7 @@ class SituationRoom(Screen[None]):
                 with VerticalScroll(id="dashboard"):
                     yield Dashboard(id="meters")
                 yield Timeline(id="timeline")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#brief").border_title = "Brief"

@@ -10,8 +10,10 @@ from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from game.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from game.saves import Listing
@@ -92,7 +94,7 @@ class TitleScreen(Screen[None]):
             with Center():
                 yield OptionList(id="menu")
             yield Static(id="continue-note")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_menu(None)
