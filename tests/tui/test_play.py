@@ -426,3 +426,29 @@ async def test_starting_in_a_small_terminal_shows_the_message_first(mini_content
         await pilot.pause(0.1)
         assert isinstance(app.screen, SituationRoom)
         assert not any(isinstance(s, TooSmallScreen) for s in app.screen_stack)
+
+
+async def test_the_room_lays_out_for_the_width_of_the_terminal(mini_content: Content, tmp_path: Path) -> None:
+    def layout(app: RedLineApp) -> set[str]:
+        return {name for name in ("-narrow", "-wide") if app.screen.has_class(name)}
+
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert layout(app) == {"-narrow"}
+        assert not app.screen.query_one("#timeline").display
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.query_one("#timeline").display and not app.screen.query_one("#dashboard").display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause(0.1)
+        assert layout(app) == {"-wide"}
+        assert app.screen.query_one("#timeline").display and app.screen.query_one("#dashboard").display
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert layout(app) == {"-wide"}
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.1)
+        assert layout(app) == {"-narrow"}
+        assert not app.screen.query_one("#timeline").display

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from game.tui.app import RedLineApp
 
 HYPOTHETICAL_MARK = "◇ hypothetical"
+#: the narrowest terminal that has room for the dashboard and the timeline side by side
+WIDE = 96
 
 
 class SituationRoom(Screen[None]):
@@ -33,7 +35,7 @@ class SituationRoom(Screen[None]):
     Below 96 columns the dashboard takes the whole side column and `t` swaps it for the timeline.
     """
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]  # noqa: RUF012 - typed by Textual
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - typed by Textual
     AUTO_FOCUS = "#choices"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,6 +48,12 @@ class SituationRoom(Screen[None]):
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
         Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Textual gives the width class at the first resize, and restyles the whole screen for it;
+        # given now for the terminal as it is, that resize has nothing to change
+        self.add_class("-wide" if self.app.size.width >= WIDE else "-narrow", update=False)
 
     @property
     def game(self) -> RedLineApp:
