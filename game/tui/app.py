@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Resize
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from game import paths
@@ -41,6 +43,7 @@ MIN_WIDTH = 80
 MIN_HEIGHT = 24
 #: Remaps keys by binding id, e.g. REDLINE_KEYS="quit=ctrl+x;help=f1,question_mark"
 KEYMAP_VARIABLE = "REDLINE_KEYS"
+GAME_THEMES = {theme.name: theme for theme in THEMES}
 
 Start = Literal["title", "intro", "room"]
 
@@ -103,6 +106,9 @@ class RedLineApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Red Line"
+    # The game's theme from the start, the one Textual builds the first stylesheet with; a theme
+    # set once the app runs makes it parse all the CSS read so far again and restyle the app.
+    theme: Reactive[str] = Reactive(DEFAULT_THEME)
     COMMANDS = App.COMMANDS | {GameCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
@@ -124,7 +130,6 @@ class RedLineApp(App[int]):
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = DEFAULT_THEME
         self.engine = Engine(content)
         self.saves_dir = saves_dir
         self.extra = tuple(extra)
@@ -143,6 +148,10 @@ class RedLineApp(App[int]):
         self.first_screen: Callable[[], None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
+
+    def get_theme(self, theme_name: str) -> Theme | None:
+        # the game's themes are known before App.__init__, which builds the first stylesheet
+        return GAME_THEMES.get(theme_name) or super().get_theme(theme_name)
 
     def get_default_screen(self) -> Screen[Any]:
         # a game started from the command line needs no title screen until the player asks for it

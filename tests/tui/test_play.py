@@ -342,10 +342,13 @@ async def test_theme_switches_between_dark_and_light(mini_content: Content, tmp_
     app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.current_theme.dark
+        assert app.theme == "crisis-room" and app.current_theme.dark
         app.action_toggle_theme()
         await pilot.pause()
-        assert not app.current_theme.dark
+        assert app.theme == "situation-day" and not app.current_theme.dark
+        app.action_toggle_theme()
+        await pilot.pause()
+        assert app.theme == "crisis-room"
 
 
 async def test_leaving_the_title_before_the_autosave_search_ends(mini_content: Content, tmp_path: Path,
