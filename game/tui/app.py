@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -17,7 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Resize
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from game import paths
@@ -25,17 +26,16 @@ from game.content import Content
 from game.debrief import debrief_markdown
 from game.engine import Decision, Engine, GameState, Resolution
 from game.tui.commands import GameCommands
-from game.tui.screens.debrief import DebriefScreen
-from game.tui.screens.dialogs import ConfirmDialog, NewGameDialog, NewGameRequest, TooSmallScreen
-from game.tui.screens.help import HelpScreen
-from game.tui.screens.intro import IntroScreen
-from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.situation import SituationRoom
-from game.tui.screens.title import TitleScreen
+from game.tui.screens.too_small import TooSmallScreen
 from game.tui.theme import DEFAULT_THEME, THEMES
 
+# The other screens are imported where they are first opened, so that the game starts sooner.
 if TYPE_CHECKING:
+    import argparse
+
     from game.saves import Autosaver, GameInfo, Listing, Loaded, SaveRecord
+    from game.tui.screens.dialogs import NewGameRequest
     from game.tui.screens.load import LoadRequest
     from game.tui.screens.replay import TakeOver
 
@@ -43,6 +43,7 @@ MIN_WIDTH = 80
 MIN_HEIGHT = 24
 #: Remaps keys by binding id, e.g. REDLINE_KEYS="quit=ctrl+x;help=f1,question_mark"
 KEYMAP_VARIABLE = "REDLINE_KEYS"
+GAME_THEMES = {theme.name: theme for theme in THEMES}
 
 Start = Literal["title", "intro", "room"]
 
@@ -105,6 +106,9 @@ class RedLineApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Red Line"
+    # The game's theme from the start, the one Textual builds the first stylesheet with; a theme
+    # set once the app runs makes it parse all the CSS read so far again and restyle the app.
+    theme: Reactive[str] = Reactive(DEFAULT_THEME)
     COMMANDS = App.COMMANDS | {GameCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
@@ -124,6 +128,8 @@ class RedLineApp(App[int]):
         autosave: bool = True,
     ) -> None:
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
         self.engine = Engine(content)
         self.saves_dir = saves_dir
         self.extra = tuple(extra)
@@ -143,14 +149,19 @@ class RedLineApp(App[int]):
 
     # --- lifecycle --------------------------------------------------------------------------
 
+    def get_theme(self, theme_name: str) -> Theme | None:
+        # the game's themes are known before App.__init__, which builds the first stylesheet
+        return GAME_THEMES.get(theme_name) or super().get_theme(theme_name)
+
     def get_default_screen(self) -> Screen[Any]:
         # a game started from the command line needs no title screen until the player asks for it
-        return TitleScreen() if self.start == "title" and self.first_screen is None else Screen()
+        if self.start == "title" and self.first_screen is None:
+            from game.tui.screens.title import TitleScreen
+
+            return TitleScreen()
+        return Screen()
 
     def on_mount(self) -> None:
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = DEFAULT_THEME
         keymap = parse_keymap(os.environ.get(KEYMAP_VARIABLE, ""))
         if keymap:
             self.set_keymap(keymap)
@@ -202,6 +213,8 @@ class RedLineApp(App[int]):
         self.state = self.engine.new_game(seed)
         self._set_game(None)
         if intro and not self.state.over:
+            from game.tui.screens.intro import IntroScreen
+
             self._pop_to_base()
             self.push_screen(IntroScreen(self.content.scenario, seed), lambda _: self._enter_game())
         else:
@@ -225,6 +238,8 @@ class RedLineApp(App[int]):
             self.pop_screen()
 
     def _clear_to_title(self) -> None:
+        from game.tui.screens.title import TitleScreen
+
         self._pop_to_base()
         if len(self.screen_stack) == 1 and not isinstance(self.screen, TitleScreen):
             self.push_screen(TitleScreen())
@@ -234,12 +249,19 @@ class RedLineApp(App[int]):
         self._pop_to_base()
         if self.state is None:
             return
-        self.push_screen(DebriefScreen() if self.state.over else SituationRoom())
+        if self.state.over:
+            from game.tui.screens.debrief import DebriefScreen
+
+            self.push_screen(DebriefScreen())
+        else:
+            self.push_screen(SituationRoom())
 
     def take_choice(self, choice_id: str) -> Resolution | None:
         """Take a choice of the current decision, save, and show what came of it."""
         if self.state is None or self.state.over or not isinstance(self.screen, SituationRoom):
             return None
+        from game.tui.screens.outcome import OutcomeScreen
+
         resolution = self.engine.choose(self.state, choice_id)
         self.state = resolution.state
         self.unsaved = True
@@ -252,6 +274,8 @@ class RedLineApp(App[int]):
             return
         if self.state.over:
             if isinstance(self.screen, SituationRoom):
+                from game.tui.screens.debrief import DebriefScreen
+
                 self.switch_screen(DebriefScreen())
             return
         if isinstance(self.screen, SituationRoom):
@@ -430,6 +454,8 @@ class RedLineApp(App[int]):
     # --- the other actions ------------------------------------------------------------------
 
     def action_new_game(self) -> None:
+        from game.tui.screens.dialogs import NewGameDialog
+
         current = self.content.scenario.id
         scenarios = [(ident, self.content.scenario.title if ident == current else ident)
                      for ident in paths.scenario_ids()]
@@ -479,6 +505,8 @@ class RedLineApp(App[int]):
         self.theme = next(t.name for t in THEMES if t.dark != dark)
 
     def action_help(self) -> None:
+        from game.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen | TooSmallScreen):
             return
         self.push_screen(HelpScreen(self.content))
@@ -488,6 +516,8 @@ class RedLineApp(App[int]):
 
     def action_request_quit(self) -> None:
         """Quit, asking first when the game in progress has decisions no save holds."""
+        from game.tui.screens.dialogs import ConfirmDialog
+
         if isinstance(self.screen, ConfirmDialog):
             return
         if self.in_game and self.unsaved:

@@ -10,12 +10,13 @@ from textual.widgets import OptionList, Static
 from game.content import Content
 from game.tui.app import RedLineApp, build_app
 from game.tui.screens.debrief import DebriefScreen
-from game.tui.screens.dialogs import ConfirmDialog, NewGameDialog, TooSmallScreen
+from game.tui.screens.dialogs import ConfirmDialog, NewGameDialog
 from game.tui.screens.help import HelpScreen
 from game.tui.screens.intro import IntroScreen
 from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.situation import SituationRoom
 from game.tui.screens.title import TitleScreen
+from game.tui.screens.too_small import TooSmallScreen
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.dashboard import Dashboard
 from game.tui.widgets.prose import Prose
@@ -341,10 +342,13 @@ async def test_theme_switches_between_dark_and_light(mini_content: Content, tmp_
     app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.current_theme.dark
+        assert app.theme == "crisis-room" and app.current_theme.dark
         app.action_toggle_theme()
         await pilot.pause()
-        assert not app.current_theme.dark
+        assert app.theme == "situation-day" and not app.current_theme.dark
+        app.action_toggle_theme()
+        await pilot.pause()
+        assert app.theme == "crisis-room"
 
 
 async def test_leaving_the_title_before_the_autosave_search_ends(mini_content: Content, tmp_path: Path,
@@ -425,3 +429,29 @@ async def test_starting_in_a_small_terminal_shows_the_message_first(mini_content
         await pilot.pause(0.1)
         assert isinstance(app.screen, SituationRoom)
         assert not any(isinstance(s, TooSmallScreen) for s in app.screen_stack)
+
+
+async def test_the_room_lays_out_for_the_width_of_the_terminal(mini_content: Content, tmp_path: Path) -> None:
+    def layout(app: RedLineApp) -> set[str]:
+        return {name for name in ("-narrow", "-wide") if app.screen.has_class(name)}
+
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert layout(app) == {"-narrow"}
+        assert not app.screen.query_one("#timeline").display
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.query_one("#timeline").display and not app.screen.query_one("#dashboard").display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause(0.1)
+        assert layout(app) == {"-wide"}
+        assert app.screen.query_one("#timeline").display and app.screen.query_one("#dashboard").display
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert layout(app) == {"-wide"}
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.1)
+        assert layout(app) == {"-narrow"}
+        assert not app.screen.query_one("#timeline").display

@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.debrief import format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
 from game.engine import Engine, GameState
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.timeline import TimelineText
 
@@ -66,6 +67,19 @@ def chart_content(engine: Engine, state: GameState, width: int) -> Content:
 class DebriefScreen(Screen[None]):
     """Where every game ends."""
 
+    DEFAULT_CSS = """
+    #debrief {
+        scrollbar-size-vertical: 1;
+        border: round $primary;
+        border-title-style: bold;
+        padding: 0 2;
+    }
+
+    #ending-title {
+        margin: 1 0;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export_debrief", "Export debrief", id="export_debrief"),
         Binding("r", "app.replay_this_game", "Replay", id="debrief_replay"),
@@ -94,7 +108,7 @@ class DebriefScreen(Screen[None]):
             yield Static(id="chart")
             yield Static("Your decisions", classes="section")
             yield TimelineText(timeline(engine, state), id="decisions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#debrief").border_title = "Debrief"

@@ -1,4 +1,4 @@
-"""Small dialogs: starting a new game, confirming quit, and the too-small-terminal notice."""
+"""Small dialogs: starting a new game and confirming quit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -38,8 +38,51 @@ def parse_seed(text: str) -> int | None:
     return value
 
 
-class NewGameDialog(ModalScreen[NewGameRequest | None]):
+class Dialog(ModalScreen[ScreenResultType]):
+    """A small panel in the middle of the screen: its content in a container of class "dialog",
+    with its buttons in a Horizontal of class "buttons"."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+
+    .dialog {
+        width: 60;
+        max-width: 90%;
+        height: auto;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    .buttons {
+        height: auto;
+        align: right middle;
+        margin-top: 1;
+    }
+
+    .buttons Button {
+        margin-left: 2;
+    }
+    """
+
+
+class NewGameDialog(Dialog[NewGameRequest | None]):
     """Choose the scenario (when there are several) and, optionally, a seed."""
+
+    DEFAULT_CSS = """
+    #scenario-list {
+        height: auto;
+        max-height: 6;
+        margin-bottom: 1;
+    }
+
+    #seed-error {
+        height: auto;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="new_game_cancel")]
 
@@ -100,8 +143,14 @@ class NewGameDialog(ModalScreen[NewGameRequest | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """A yes/no question; y or Enter on Yes confirms, n or Escape declines."""
+
+    DEFAULT_CSS = """
+    #confirm-detail {
+        margin-top: 1;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
@@ -134,25 +183,3 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
-
-
-class TooSmallScreen(Screen[None]):
-    """Covers the game while the terminal is smaller than the game can be drawn in."""
-
-    def __init__(self, min_width: int, min_height: int) -> None:
-        super().__init__()
-        self.min_width = min_width
-        self.min_height = min_height
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="too-small-text")
-
-    def on_mount(self) -> None:
-        self.show_size(self.app.size.width, self.app.size.height)
-
-    def show_size(self, width: int, height: int) -> None:
-        self.query_one("#too-small-text", Static).update(Content.assemble(
-            ("Please enlarge the terminal", "bold"),
-            f"\n\nRed Line needs at least {self.min_width}×{self.min_height}; this one is {width}×{height}.",
-            "\nThe game is paused and comes back as soon as there is room.",
-        ))

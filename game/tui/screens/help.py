@@ -9,9 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.content import Content as GameContent
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
 HOW_TO_PLAY = """\
@@ -70,6 +71,27 @@ def _bounds(low: float, high: float) -> str:
 class HelpScreen(ModalScreen[None]):
     """Opened with ?, closed with ? or Escape."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-panel {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+
+    #help-remap {
+        margin-top: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="help_close"),
         Binding("question_mark", "close", "Close", show=False, id="help_toggle"),
@@ -89,7 +111,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.styled(REMAP, "dim"), id="help-remap")
             yield Static("The meters", classes="section")
             yield Prose(meters_markdown(self.content), id="help-meters")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-panel").border_title = "Help"

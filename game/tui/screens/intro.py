@@ -9,14 +9,49 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.model import Scenario
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
 
 class IntroScreen(Screen[None]):
     """The scenario's introduction; Enter begins the game."""
+
+    DEFAULT_CSS = """
+    IntroScreen {
+        align: center middle;
+    }
+
+    #intro-panel {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #intro-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    #intro-role {
+        margin-bottom: 1;
+    }
+
+    #intro-seed {
+        margin-top: 1;
+    }
+
+    #intro-next {
+        height: 1;
+        text-align: right;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "Begin", id="intro_begin"),
@@ -40,7 +75,7 @@ class IntroScreen(Screen[None]):
                                             "same game.", "dim"), id="intro-seed")
             yield Static(Content.styled("Press Enter to read the first brief.", "bold $text-accent"),
                          id="intro-next")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#intro-panel").border_title = self.scenario.title

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content as Text
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from game.content import Content
@@ -33,6 +33,7 @@ from game.saves import (
     local_time,
     progress,
 )
+from game.tui.widgets.footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class LoadScreen(Screen[LoadRequest | None]):
         yield table
         with Vertical(id="load-details"):
             yield Static("Reading the save folder…", id="load-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#load-details").border_title = "Details"

@@ -9,11 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.content import Content as GameContent
 from game.debrief import format_shown, with_unit
 from game.engine import Change, Resolution
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
 
@@ -75,6 +76,43 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
 class OutcomeScreen(ModalScreen[None]):
     """Shown after each choice; Enter goes on to the next event or to the debrief."""
 
+    DEFAULT_CSS = """
+    /* opaque (in ANSI colours too): a see-through screen makes Textual tint and redraw the room
+       behind it on every frame */
+    OutcomeScreen {
+        align: center middle;
+        background: $background;
+
+        &:ansi {
+            background: $background;
+        }
+    }
+
+    #outcome-panel {
+        width: 90%;
+        max-width: 96;
+        height: 90%;
+        border: thick $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #outcome-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+
+    #outcome-choice {
+        margin-bottom: 1;
+    }
+
+    #outcome-next {
+        height: 1;
+        text-align: right;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "continue", "Continue", id="outcome_continue"),
         Binding("space", "continue", "Continue", show=False, id="outcome_continue_space"),
@@ -100,7 +138,7 @@ class OutcomeScreen(ModalScreen[None]):
                 yield Static(outcome_content(self.content, resolution), id="outcome-changes")
             next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
             yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         panel = self.query_one("#outcome-panel")

@@ -17,13 +17,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content as Text
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.debrief import format_number, with_unit
 from game.engine import Engine, GameState
 from game.replay import Frame, Replay, replay
 from game.saves import GameInfo, SaveError, SaveRecord, branch_record, unused_slot, write_save
+from game.tui.widgets.footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class ReplayScreen(Screen[TakeOver | None]):
                 yield Static(id="replay-outcome")
                 yield Static("Meters at this point", classes="replay-section")
                 yield Static(id="replay-meters")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#replay-steps").border_title = f"{self.record.slot}: {self.last} decisions"

@@ -9,13 +9,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from game.debrief import meter_series, timeline
 from game.engine import Decision
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.counsel import CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
+from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.status import StatusBar
 from game.tui.widgets.timeline import Timeline
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from game.tui.app import RedLineApp
 
 HYPOTHETICAL_MARK = "◇ hypothetical"
+#: the narrowest terminal that has room for the dashboard and the timeline side by side
+WIDE = 96
 
 
 class SituationRoom(Screen[None]):
@@ -32,7 +35,8 @@ class SituationRoom(Screen[None]):
     Below 96 columns the dashboard takes the whole side column and `t` swaps it for the timeline.
     """
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]  # noqa: RUF012 - typed by Textual
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - typed by Textual
+    AUTO_FOCUS = "#choices"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
@@ -44,6 +48,12 @@ class SituationRoom(Screen[None]):
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
         Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Textual gives the width class at the first resize, and restyles the whole screen for it;
+        # given now for the terminal as it is, that resize has nothing to change
+        self.add_class("-wide" if self.app.size.width >= WIDE else "-narrow", update=False)
 
     @property
     def game(self) -> RedLineApp:
@@ -64,7 +74,7 @@ class SituationRoom(Screen[None]):
                 with VerticalScroll(id="dashboard"):
                     yield Dashboard(id="meters")
                 yield Timeline(id="timeline")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#brief").border_title = "Brief"
@@ -72,7 +82,6 @@ class SituationRoom(Screen[None]):
         self.query_one("#dashboard").border_title = "Dashboard"
         self.query_one("#timeline").border_title = "Timeline"
         self.show_decision()
-        self.query_one(ChoiceList).focus()
 
     def show_decision(self) -> None:
         """Show the question in front of the player now."""

@@ -10,8 +10,10 @@ from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from game.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from game.saves import Listing
@@ -31,6 +33,43 @@ MENU = (
 
 class TitleScreen(Screen[None]):
     """The first thing a player sees."""
+
+    DEFAULT_CSS = """
+    TitleScreen {
+        align: center middle;
+    }
+
+    #title-box {
+        width: 100%;
+        height: auto;
+        align: center middle;
+    }
+
+    #logo {
+        width: 100%;
+        text-align: center;
+        text-style: bold;
+        color: $text-primary;
+        padding: 1 0;
+    }
+
+    #scenario-title, #role, #continue-note {
+        width: 100%;
+        text-align: center;
+    }
+
+    #role {
+        color: $text-muted;
+        margin-bottom: 1;
+    }
+
+    #menu {
+        width: 52;
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.new_game", "New game", id="title_new_game"),
@@ -55,7 +94,7 @@ class TitleScreen(Screen[None]):
             with Center():
                 yield OptionList(id="menu")
             yield Static(id="continue-note")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_menu(None)

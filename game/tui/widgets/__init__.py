@@ -1,1 +1,1 @@
-"""Widgets of the situation room: status bar, counsel, choices, dashboard and timeline."""
+"""Widgets of the game's screens: the footer, the situation room's panes, and the dev-mode problems panel."""
