@@ -1,7 +1,7 @@
 """Checked, compiled content: what the loader gives the engine.
 
-Each compiled piece keeps its pydantic model (`.model`) for text and ids, and holds its
-expressions as closures ready to run.
+Each compiled piece keeps its entry of the format (`.model`) for text and ids, and holds its
+expressions as closures ready to run. Like the entries, compiled pieces are equal only to themselves.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CompiledFollowUp:
     event: str
     after: int
     when: Compiled | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CompiledOutcome:
     id: str
     text: str
@@ -43,7 +43,7 @@ class CompiledOutcome:
     followups: tuple[CompiledFollowUp, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CompiledChoice:
     id: str
     label: str
@@ -57,7 +57,7 @@ class CompiledChoice:
     followups: tuple[CompiledFollowUp, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CompiledEvent:
     model: Event
     trigger: Condition | None
@@ -75,20 +75,20 @@ class CompiledEvent:
         return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CompiledRule:
     model: Rule
     when: Condition
     effects: tuple[Effect, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CompiledEnding:
     model: Ending
     when: Condition | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Content:
     """A whole scenario, checked and compiled."""
 

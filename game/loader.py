@@ -18,8 +18,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import tomli
-
 from game import cache
 from game.content import (
     CompiledChoice,
@@ -265,6 +263,8 @@ class _Loader:
         return [entry for entries in per_file for entry in entries]
 
     def read_file(self, file: _File, validate: ModuleType) -> list[_Entry]:
+        import tomli
+
         name = file.name
         try:
             text = file.raw.decode("utf-8")

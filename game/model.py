@@ -3,7 +3,9 @@
 These classes are the one definition of the format. The loader validates TOML data into them with
 pydantic (game/validate.py), `redline schema` exports them as JSON Schema, and the authoring guide
 is checked against them. A field's description is the docstring under it; limits are `Limits`
-metadata. The game itself only reads them, so playing never needs pydantic imported.
+metadata. The game itself only reads them, so playing never needs pydantic imported. An entry is
+equal only to itself (`eq=False`): nothing compares entries by value, and leaving out the
+generated comparisons keeps this module quick to import.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ NumberOrExpr = Annotated[float | str, Limits(description="A number, or an expres
 FORMAT_CONFIG: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Season:
     """A named stretch of the calendar; `season` equals its id between start and end."""
 
@@ -81,7 +83,7 @@ class Season:
     """Last day of the season (inclusive)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Scenario:
     """The frame of a game: who the player is and how the calendar runs."""
 
@@ -113,7 +115,7 @@ class Scenario:
                 "happen as written are marked as such.")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Hidden:
     """How the player's estimate of a hidden stat is formed.
 
@@ -131,7 +133,7 @@ class Hidden:
     """Half-width of the band when confidence is highest."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Stat:
     """A number the game tracks, kept between min and max."""
 
@@ -151,7 +153,7 @@ class Stat:
     """If set, the player only sees an estimate."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Flag:
     """A yes/no fact about the game, e.g. `declassified`."""
 
@@ -162,7 +164,7 @@ class Flag:
     initial: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Counter:
     """A whole number without bounds or display, e.g. how many strikes were authorised."""
 
@@ -173,7 +175,7 @@ class Counter:
     initial: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Advisor:
     """Someone who gives the player counsel."""
 
@@ -187,7 +189,7 @@ class Advisor:
     bio: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Counsel:
     """What one advisor says about one choice."""
 
@@ -198,7 +200,7 @@ class Counsel:
     says: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class FollowUp:
     """An event scheduled to fire some turns later."""
 
@@ -211,7 +213,7 @@ class FollowUp:
     """If set, the follow-up fires only if this holds when it is due."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Outcome:
     """One way a choice can turn out."""
 
@@ -225,7 +227,7 @@ class Outcome:
     followups: tuple[FollowUp, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Choice:
     """One option the player can take when an event fires."""
 
@@ -246,7 +248,7 @@ class Choice:
     followups: tuple[FollowUp, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Event:
     """A situation that asks the player to decide."""
 
@@ -278,7 +280,7 @@ class Event:
         raise KeyError(choice_id)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Rule:
     """A systemic change applied at the start of every turn after the first, while its condition holds."""
 
@@ -291,7 +293,7 @@ class Rule:
     """Shown in the turn's log when the rule applies."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Ending:
     """How a game can end. Endings are checked after every change; the highest priority that holds wins."""
 
@@ -307,7 +309,7 @@ class Ending:
     epilogue: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class ContentFile:
     """What one TOML file of a scenario may hold. A scenario is the merge of its files."""
 
