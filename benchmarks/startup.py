@@ -64,6 +64,8 @@ report(at[0])
 """
 
 GAME = COMMON + """
+import gc
+gc.disable()  # as `redline` does before it imports the interface (game/cli.py, cmd_tui)
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 loading = time.perf_counter()

@@ -7,6 +7,7 @@ play in plain text, and (see --help) work with saves, replays and automated play
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -363,6 +364,8 @@ def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> i
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    # the start allocates little but long-lived objects; the app resumes collection once it is drawn
+    gc.disable()
     try:
         from game.tui.app import run
     except ImportError:

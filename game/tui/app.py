@@ -144,6 +144,8 @@ class RedLineApp(App[int]):
         self._contents: dict[str, Content] = {content.scenario.id: content}
         self._saving: dict[Worker[Any], GameState] = {}
         self._on_done: dict[Worker[Any], Callable[[Any], None]] = {}
+        #: whether garbage collection resumes once the first frame is drawn (see build_app)
+        self.collect_once_drawn = False
         #: a screen to open once the app is up (e.g. the replay viewer for `redline replay FILE`)
         self.first_screen: Callable[[], None] | None = None
 
@@ -174,6 +176,8 @@ class RedLineApp(App[int]):
         self._watching_size = True
         self.screen_change_signal.subscribe(self, lambda _: self.call_later(self._fit_to_size))
         self.call_after_refresh(self._fit_to_size)
+        if self.collect_once_drawn:
+            self.call_after_refresh(_resume_collection)
 
     def on_resize(self, event: Resize) -> None:
         if self._watching_size:
@@ -566,13 +570,22 @@ def build_app(
 ) -> RedLineApp:
     """The app for content that has already been loaded and checked.
 
-    With `settle_heap` (the `redline` command), everything alive now, the loaded content above all,
-    is moved out of the garbage collector's way: it lives as long as the game, and rescanning it on
-    every collection while Textual starts up costs a noticeable part of the start.
+    With `settle_heap` (the `redline` command), the garbage collector is kept out of the start:
+    nearly everything made until the first frame (modules, the content, the widgets) lives as long
+    as the game, so collecting would only rescan it. Everything alive now is moved out of the
+    collector's way; once the first frame is drawn, so is everything made since, and collection
+    resumes (`redline` turns it off before importing the interface at all).
     """
     if settle_heap:
         gc.freeze()
-    return RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave)
+    app = RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave)
+    app.collect_once_drawn = settle_heap
+    return app
+
+
+def _resume_collection() -> None:
+    gc.freeze()
+    gc.enable()
 
 
 class StartError(Exception):

@@ -1,0 +1,28 @@
+"""Starting the way `redline` does: garbage collection is held off until the first frame, then resumes."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from game.content import Content
+from game.tui.app import build_app
+from game.tui.screens.situation import SituationRoom
+
+
+async def test_collection_resumes_once_the_first_frame_is_drawn(mini_content: Content, tmp_path: Path):
+    was_enabled = gc.isenabled()
+    gc.disable()  # as `redline` does before importing the interface
+    try:
+        app = build_app(mini_content, seed=3, start="room", saves_dir=tmp_path, autosave=False, settle_heap=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, SituationRoom)
+            assert gc.isenabled(), "a game left without garbage collection would grow without bound"
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
+
