@@ -146,6 +146,10 @@ def main() -> None:
     print(f"bare_textual_peak_rss_mib: {bare_mib:.1f}")
     print(f"situation_room_peak_rss_mib: {game_mib:.1f}")
     print(f"peak_memory_vs_bare_textual: {game_mib / bare_mib:.2f}")
+    # each game run against the bare run just before it, for a sense of the spread on a busy machine
+    paired = sorted(g["first_frame_s"] / b["first_frame_s"] for g, b in zip(game, bare, strict=True))
+    print(f"startup_vs_bare_textual_run_by_run: {paired[0]:.2f}..{paired[-1]:.2f}, "
+          f"median {statistics.median(paired):.2f}")
     print(f"startup_vs_bare_textual: {game_s / bare_s:.2f}")
 
 
