@@ -7,6 +7,7 @@ Run: python benchmarks/engine.py [--events 300] [--seconds 3]
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's content cache alone
 
 from benchmarks.synthetic import write_scenario
 from game.engine import Engine

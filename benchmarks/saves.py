@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's content cache alone
 
 from game import paths, saves  # noqa: E402
 from game.engine import Engine, GameState  # noqa: E402

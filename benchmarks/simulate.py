@@ -10,12 +10,14 @@ Run: python benchmarks/simulate.py [--runs 3000] [--jobs 2] [--rounds 3] [--cont
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's content cache alone
 
 from game import paths
 from game.engine import Engine
