@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -163,7 +165,7 @@ def test_depth_and_length_are_bounded() -> None:
 def test_arbitrary_text_only_ever_gives_an_expression_error(text: str) -> None:
     for want in ("num", "bool"):
         try:
-            compile_expr(text, NAMES, want)  # type: ignore[arg-type]
+            compile_expr(text, NAMES, want)
         except ExprError as error:
             assert error.message
             assert 0 <= error.col <= max(len(text), 400)
@@ -185,7 +187,7 @@ EXPRESSION_PARTS = st.sampled_from(
 def test_near_miss_expressions_compile_or_fail_cleanly(text: str) -> None:
     for want in ("num", "bool"):
         try:
-            function = compile_expr(text, NAMES, want)  # type: ignore[arg-type]
+            function = compile_expr(text, NAMES, want)
         except ExprError:
             continue
         result = function(env())
@@ -266,3 +268,43 @@ def test_condition_splits_off_its_calendar_parts_and_keeps_its_meaning(text: str
     for values in (env(), env(turn=1), env(escalation=5.0), env(declassified=True, season="winter")):
         split = all(part(values) for part in condition.calendar) and condition.rest(values)
         assert split == condition(values) == compile_expr(text, NAMES, "bool")(values)
+
+
+# --- every specialised closure computes exactly what the plain operations compute ------------------
+
+_PLAIN: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b if b else 0, "%": lambda a, b: a % b if b else 0,
+}
+_Expr = tuple[str, object]  # (text, the value worked out step by step in plain Python)
+
+
+def _arithmetic(values: dict[str, object]) -> st.SearchStrategy[_Expr]:
+    leaves = st.one_of(
+        st.sampled_from(["escalation", "intel", "strikes"]).map(lambda name: (name, values[name])),
+        st.sampled_from([0, 1, 2, 3, 10, 40, 0.5, 2.5, 120]).map(lambda c: (repr(c), c)),
+    )
+
+    def extend(inner: st.SearchStrategy[_Expr]) -> st.SearchStrategy[_Expr]:
+        binary = st.tuples(inner, st.sampled_from(sorted(_PLAIN)), inner).map(
+            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", _PLAIN[t[1]](t[0][1], t[2][1])))
+        holds = {"declassified": values["declassified"], "true": True,
+                 "escalation > 30": values["escalation"] > 30}  # type: ignore[operator]
+        choice = st.tuples(inner, st.sampled_from(sorted(holds)), inner).map(
+            lambda t: (f"({t[0][0]} if {t[1]} else {t[2][0]})", t[0][1] if holds[t[1]] else t[2][1]))
+        call = inner.map(lambda e: (f"round({e[0]})", round(e[1])))  # type: ignore[call-overload]
+        return st.one_of(binary, choice, call)
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), escalation=st.floats(0, 100), intel=st.integers(0, 100), strikes=st.integers(-5, 5),
+       declassified=st.booleans())
+def test_compiled_arithmetic_equals_the_plain_operations_in_the_same_order(
+    data: st.DataObject, escalation: float, intel: int, strikes: int, declassified: bool
+) -> None:
+    values = env(escalation=escalation, intel=intel, strikes=strikes, declassified=declassified)
+    text, expected = data.draw(_arithmetic(values))
+    got = compile_expr(text, NAMES, "num")(values)
+    assert got == expected and type(got) is type(expected), text
