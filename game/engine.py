@@ -16,7 +16,7 @@ from hashlib import blake2b
 from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, Type, compile_with_constant, reads
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, Type, always, compile_with_constant, reads
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -211,7 +211,8 @@ class _TurnTable(NamedTuple):
 
     calendar: dict[str, Any]  # turn, date, season and days_to_* of the turn
     draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
-    rules: list[tuple[Compiled, list[Applier], str]]  # (rest of the condition, effects, text)
+    # (rest of the condition or None when it always holds, its effects as one call, text)
+    rules: list[tuple[Compiled | None, Applier, str]]
     endings: list[tuple[str, Compiled]]  # (ending, rest of its condition), highest priority first
     # The endings worth testing after this turn's rules, when none held at the end of the turn
     # before: the others read nothing the calendar or the rules can have changed since, so still fail.
@@ -250,7 +251,7 @@ class Engine:
         # what an effect's target is, and the bounds its value is kept within
         self._bounds: dict[str, tuple[str, float, float]] = {}
         for ident, stat in content.stats.items():
-            self._bounds[ident] = ("stat", stat.min, stat.max)
+            self._bounds[ident] = ("stat", float(stat.min), float(stat.max))
         for ident in content.counters:
             self._bounds[ident] = ("counter", -COUNTER_LIMIT, COUNTER_LIMIT)
         for ident in content.flags:
@@ -261,6 +262,7 @@ class Engine:
         self._appliers: dict[int, list[Applier]] = {}
         self._keep: list[Sequence[Effect]] = []
         self._stat_ids = tuple(content.stats)
+        self._counter_ids = tuple(content.counters)
         self._stat_getter = values_getter(self._stat_ids)
         self._value_keys = (*content.stats, *content.flags, *content.counters)
         self._value_getter = values_getter(self._value_keys)
@@ -561,10 +563,9 @@ class Engine:
         state.turn += 1
         table = self._tables.get(state.turn) or self._table(state.turn)
         env.update(table.calendar)
-        for when, appliers, text in table.rules:
-            if when(env):
-                for apply in appliers:
-                    apply(env)
+        for when, apply, text in table.rules:
+            if when is None or when(env):
+                apply(env)
                 if text:
                     notes.append(text)
         for ident, when in table.endings_after_rules:
@@ -650,7 +651,8 @@ class Engine:
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
                 draws=[group for group in draws if group],
-                rules=[(rest, [self._applier(self._on_calendar(e, calendar)) for e in effects], text)
+                rules=[(None if rest is always else rest,
+                        _in_turn([self._applier(self._on_calendar(e, calendar)) for e in effects]), text)
                        for rest, effects, text in rules],
                 endings=[(ident, rest) for ident, _on_calendar, rest in endings],
                 endings_after_rules=[(ident, rest) for ident, on_calendar, rest in endings
@@ -740,7 +742,13 @@ class Engine:
     # --- values -----------------------------------------------------------------------------
 
     def _env(self, state: GameState) -> dict[str, Any]:
+        """The environment of a state. Stats are floats in it and counters whole numbers (a state
+        read from a file may hold other numbers), so effects and snapshots need not convert them."""
         env: dict[str, Any] = dict(state.values)
+        for ident in self._stat_ids:
+            env[ident] = float(env[ident])
+        for ident in self._counter_ids:
+            env[ident] = round(env[ident])
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
         env["calendar_over"] = False
@@ -771,12 +779,13 @@ class Engine:
         kind, low, high = self._bounds[target]
         sign = 1 if op == "+=" else -1
         constant = effect.constant
+        # a stat in the environment is a float and its bounds are floats, so a sum with it is one too
         if kind == "stat" and op != "=" and constant is not None:
             step = sign * constant
 
             def apply(env: dict[str, Any]) -> None:
                 x = env[target] + step
-                env[target] = float(low if x < low else high if x > high else x)
+                env[target] = low if x < low else high if x > high else x
         elif kind == "stat":
             if op == "=":
                 def apply(env: dict[str, Any]) -> None:
@@ -785,7 +794,13 @@ class Engine:
             else:
                 def apply(env: dict[str, Any]) -> None:
                     x = env[target] + sign * value_of(env)
-                    env[target] = float(low if x < low else high if x > high else x)
+                    env[target] = low if x < low else high if x > high else x
+        elif kind == "counter" and op != "=" and type(constant) is int:
+            step = sign * constant  # a whole step: the counter stays whole without rounding
+
+            def apply(env: dict[str, Any]) -> None:
+                x = env[target] + step
+                env[target] = low if x < low else high if x > high else x
         elif kind == "counter":
             if op == "=":
                 def apply(env: dict[str, Any]) -> None:
@@ -807,8 +822,9 @@ class Engine:
             day = self._iso[turn] = self.date(turn).isoformat()
         return day
 
-    def _snapshot(self, values: Mapping[str, Any]) -> dict[str, float]:
-        return dict(zip(self._stat_ids, map(float, self._stat_getter(values)), strict=True))
+    def _snapshot(self, env: Mapping[str, Any]) -> dict[str, float]:
+        """The stats of an environment (where they are floats already)."""
+        return dict(zip(self._stat_ids, self._stat_getter(env), strict=True))
 
 
 #: the order in which follow-ups due on the same turn fire: by due turn, then as scheduled
@@ -824,6 +840,24 @@ def values_getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[An
         return lambda values: ()
     getter: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*keys)
     return getter
+
+
+def _in_turn(appliers: Sequence[Applier]) -> Applier:
+    """Several effects as one call, applied in order."""
+    if len(appliers) == 1:
+        return appliers[0]
+    if len(appliers) == 2:
+        first, second = appliers
+
+        def both(env: dict[str, Any]) -> None:
+            first(env)
+            second(env)
+        return both
+
+    def each(env: dict[str, Any]) -> None:
+        for apply in appliers:
+            apply(env)
+    return each
 
 
 def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:
