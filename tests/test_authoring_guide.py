@@ -54,19 +54,19 @@ def guide() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-def test_every_model_has_a_reference_table(guide):
+def test_every_model_has_a_reference_table(guide: str) -> None:
     assert set(_reference_tables(guide)) == set(_models())
 
 
 @pytest.mark.parametrize("name", sorted(_models()))
-def test_reference_lists_exactly_the_fields_of_the_model(guide, name):
+def test_reference_lists_exactly_the_fields_of_the_model(guide: str, name: str) -> None:
     listed = _reference_tables(guide)[name]
     fields = model.field_names(_models()[name])
     assert sorted(listed) == sorted(fields), f"the guide's table for {name} is out of step with game/model.py"
     assert len(listed) == len(set(listed))
 
 
-def test_every_function_of_the_language_is_described(guide):
+def test_every_function_of_the_language_is_described(guide: str) -> None:
     functions = _section(guide, "Functions")
     for name in FUNCTION_NAMES:
         assert f"| `{name}(" in functions, f"{name}() is missing from the guide's list of functions"
@@ -74,7 +74,7 @@ def test_every_function_of_the_language_is_described(guide):
     assert described == set(FUNCTION_NAMES), "the guide describes a function the language does not have"
 
 
-def test_every_built_in_name_is_described(guide):
+def test_every_built_in_name_is_described(guide: str) -> None:
     names = _section(guide, "Names")
     for name in BUILTIN_NAMES:
         if name not in ("true", "false"):
@@ -87,7 +87,7 @@ def _toml_blocks(text: str) -> list[str]:
     return re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)
 
 
-def test_tutorial_event_loads_with_the_shipped_scenario(guide, tmp_path):
+def test_tutorial_event_loads_with_the_shipped_scenario(guide: str, tmp_path: Path) -> None:
     pack = tmp_path / "my-pack"
     pack.mkdir()
     event = next(block for block in _toml_blocks(guide) if "[[event]]" in block)
@@ -97,7 +97,7 @@ def test_tutorial_event_loads_with_the_shipped_scenario(guide, tmp_path):
     assert report.content is not None and "my_first_event" in report.content.events
 
 
-def test_tutorial_event_is_reached_in_automated_play(guide, tmp_path):
+def test_tutorial_event_is_reached_in_automated_play(guide: str, tmp_path: Path) -> None:
     pack = tmp_path / "my-pack"
     pack.mkdir()
     event = next(block for block in _toml_blocks(guide) if "[[event]]" in block)
@@ -109,7 +109,7 @@ def test_tutorial_event_is_reached_in_automated_play(guide, tmp_path):
     assert reached["my_first_event"] > 0
 
 
-def test_tutorial_mistakes_give_the_messages_the_guide_shows(guide, tmp_path):
+def test_tutorial_mistakes_give_the_messages_the_guide_shows(guide: str, tmp_path: Path) -> None:
     pack = tmp_path / "my-pack"
     pack.mkdir()
     event = next(block for block in _toml_blocks(guide) if "[[event]]" in block)
@@ -123,12 +123,12 @@ def test_tutorial_mistakes_give_the_messages_the_guide_shows(guide, tmp_path):
     assert messages == expected
 
 
-def test_every_toml_example_in_the_guide_is_valid_toml(guide):
+def test_every_toml_example_in_the_guide_is_valid_toml(guide: str) -> None:
     for block in _toml_blocks(guide):
         tomli.loads(block)
 
 
-def test_example_pack_adds_two_events_and_replaces_one(tmp_path):
+def test_example_pack_adds_two_events_and_replaces_one(tmp_path: Path) -> None:
     report = check_scenario(SHIPPED, [PACK])
     assert report.problems == []
     assert report.content is not None
@@ -141,7 +141,7 @@ def test_example_pack_adds_two_events_and_replaces_one(tmp_path):
     assert report.content.events["weather_cold_snap"].model.title.endswith("(the example pack's version)")
 
 
-def test_example_pack_events_are_reached_when_explored():
+def test_example_pack_events_are_reached_when_explored() -> None:
     content = check_scenario(SHIPPED, [PACK]).content
     assert content is not None
     report = simulate(content, runs=250, seed=1, policy="explore")
@@ -149,7 +149,7 @@ def test_example_pack_events_are_reached_when_explored():
     assert reached["pack_seoul_cable"] > 0 and reached["pack_cable_leak"] > 0
 
 
-def test_example_pack_can_be_copied_and_loaded_from_anywhere(tmp_path):
+def test_example_pack_can_be_copied_and_loaded_from_anywhere(tmp_path: Path) -> None:
     copy = tmp_path / "pack"
     shutil.copytree(PACK, copy)
     assert check_scenario(SHIPPED, [copy]).problems == []

@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ from game.loader import check_scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "content" / "red-line"
+
+#: the `edit` fixture of conftest.py: edit("events/main.toml", old, new) -> the edited folder
+Edit = Callable[[str, str, str], Path]
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def _game(folder: Path, seed: int = 5) -> str:
     return json.dumps(state.to_dict(), sort_keys=True)
 
 
-def test_a_warm_start_reads_the_cache_without_importing_pydantic(cache_dir: Path):
+def test_a_warm_start_reads_the_cache_without_importing_pydantic(cache_dir: Path) -> None:
     code = ("import sys, json; from pathlib import Path; from game.loader import load_scenario; "
             f"c = load_scenario(Path({str(SHIPPED)!r})); "
             "print(json.dumps([c.content_hash, len(c.events), 'pydantic' in sys.modules]))")
@@ -55,7 +59,7 @@ def test_a_warm_start_reads_the_cache_without_importing_pydantic(cache_dir: Path
     assert len(_files(cache_dir)) == 1
 
 
-def test_content_from_the_cache_plays_the_same_game(cache_dir: Path, mini_copy: Path):
+def test_content_from_the_cache_plays_the_same_game(cache_dir: Path, mini_copy: Path) -> None:
     fresh = _game(mini_copy)
     assert _files(cache_dir)
     assert _game(mini_copy) == fresh
@@ -65,7 +69,7 @@ def test_content_from_the_cache_plays_the_same_game(cache_dir: Path, mini_copy: 
         assert _game(mini_copy, seed) == uncached
 
 
-def test_an_edit_is_seen_at_once(cache_dir: Path, mini_copy: Path):
+def test_an_edit_is_seen_at_once(cache_dir: Path, mini_copy: Path) -> None:
     folder = mini_copy
     before = load_scenario(folder)
     first = next(iter(before.events.values()))
@@ -80,7 +84,7 @@ def test_an_edit_is_seen_at_once(cache_dir: Path, mini_copy: Path):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign header", "empty", "wrong payload"])
-def test_a_damaged_cache_file_is_ignored_and_replaced(cache_dir: Path, mini_copy: Path, damage: str):
+def test_a_damaged_cache_file_is_ignored_and_replaced(cache_dir: Path, mini_copy: Path, damage: str) -> None:
     expected = _game(mini_copy)
     (slot,) = _files(cache_dir)
     good = slot.read_bytes()
@@ -97,7 +101,7 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(cache_dir: Path, mini_copy
 
 
 def test_a_cache_that_cannot_be_written_is_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        mini_copy: Path):
+                                                        mini_copy: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv(cache.VARIABLE, str(blocker / "cache"))
@@ -107,7 +111,7 @@ def test_a_cache_that_cannot_be_written_is_not_an_error(tmp_path: Path, monkeypa
 
 
 def test_the_cache_goes_to_the_user_cache_folder_unless_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                  mini_copy: Path):
+                                                                  mini_copy: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv(cache.VARIABLE, "off")
     load_scenario(mini_copy)
@@ -117,7 +121,7 @@ def test_the_cache_goes_to_the_user_cache_folder_unless_turned_off(tmp_path: Pat
     assert len(_files(tmp_path / "xdg" / "redline")) == 1
 
 
-def test_content_with_problems_is_not_cached_and_still_reported(cache_dir: Path, edit):
+def test_content_with_problems_is_not_cached_and_still_reported(cache_dir: Path, edit: Edit) -> None:
     folder = edit("events/main.toml", "title =", "titel =")
     first = check_scenario(folder)
     assert first.content is None and first.problems
@@ -126,7 +130,7 @@ def test_content_with_problems_is_not_cached_and_still_reported(cache_dir: Path,
     assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
 
 
-def test_warnings_and_notes_are_the_same_from_the_cache(cache_dir: Path):
+def test_warnings_and_notes_are_the_same_from_the_cache(cache_dir: Path) -> None:
     extra = ROOT / "docs" / "example-pack"
     first = check_scenario(SHIPPED, [extra])
     second = check_scenario(SHIPPED, [extra])
@@ -137,7 +141,7 @@ def test_warnings_and_notes_are_the_same_from_the_cache(cache_dir: Path):
         first.content.where["event:" + next(iter(first.content.events))]
 
 
-def test_content_whose_expressions_fail_is_not_cached(cache_dir: Path, edit):
+def test_content_whose_expressions_fail_is_not_cached(cache_dir: Path, edit: Edit) -> None:
     folder = edit("events/main.toml", "trigger = \"", "trigger = \"no_such_name > 1 and ")
     report = check_scenario(folder)
     assert report.content is None

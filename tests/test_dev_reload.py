@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.devmode import DevSession, decisions_of, find_start, fingerprint, play_plain, rerun, watch
-from game.engine import Engine
+from game.engine import Engine, GameState
 from game.loader import load_scenario
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -28,7 +28,7 @@ def _session(folder: Path) -> DevSession:
     return DevSession(folder, (), load_scenario(folder))
 
 
-def _play(session: DevSession, seed: int, choices: list[str]):
+def _play(session: DevSession, seed: int, choices: list[str]) -> GameState:
     state = session.new_game(seed)
     for choice in choices:
         state = session.engine.choose(state, choice).state
@@ -42,7 +42,7 @@ def _edit(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_reload_reruns_the_game_to_where_the_author_was(pack):
+def test_reload_reruns_the_game_to_where_the_author_was(pack: Path) -> None:
     session = _session(pack)
     state = _play(session, 4, ["warn", "accept"])
     _edit(pack, 'brief = "They replied."', 'brief = "They replied, at length."')
@@ -54,7 +54,7 @@ def test_reload_reruns_the_game_to_where_the_author_was(pack):
     assert session.content.events["reply"].model.brief == "They replied, at length."
 
 
-def test_broken_content_keeps_the_last_good_content_and_lists_problems(pack):
+def test_broken_content_keeps_the_last_good_content_and_lists_problems(pack: Path) -> None:
     session = _session(pack)
     state = _play(session, 4, ["warn"])
     _edit(pack, 'effects = ["tension -= 10"]', 'effects = ["tension -= ten"]')
@@ -66,7 +66,7 @@ def test_broken_content_keeps_the_last_good_content_and_lists_problems(pack):
     assert session.engine.choose(state, "accept").state.values["tension"] < state.values["tension"]
 
 
-def test_fixing_the_problem_reloads_again(pack):
+def test_fixing_the_problem_reloads_again(pack: Path) -> None:
     session = _session(pack)
     state = _play(session, 4, ["warn"])
     _edit(pack, 'label = "Accept"', 'label = ')
@@ -77,7 +77,7 @@ def test_fixing_the_problem_reloads_again(pack):
     assert session.content.events["reply"].model.choice_by_id("accept").label == "Accept gracefully"
 
 
-def test_removed_choice_is_reported_as_where_the_game_went_differently(pack):
+def test_removed_choice_is_reported_as_where_the_game_went_differently(pack: Path) -> None:
     session = _session(pack)
     state = _play(session, 4, ["wait"])
     _edit(pack, 'id = "wait"', 'id = "hold"')
@@ -88,7 +88,7 @@ def test_removed_choice_is_reported_as_where_the_game_went_differently(pack):
     assert "play goes on from there" in result.summary
 
 
-def test_rerun_without_changes_gives_the_same_state():
+def test_rerun_without_changes_gives_the_same_state() -> None:
     engine = Engine(load_scenario(MINI))
     state = engine.new_game(11)
     for _ in range(3):
@@ -100,14 +100,14 @@ def test_rerun_without_changes_gives_the_same_state():
     assert divergence is None and again.to_dict() == state.to_dict()
 
 
-def test_jump_to_event_reached_by_play_needs_no_forcing():
+def test_jump_to_event_reached_by_play_needs_no_forcing() -> None:
     engine = Engine(load_scenario(MINI))
     start = find_start(engine, "crisis", seed=1)
     assert start.state.event == "crisis"
     assert start.jump is None and start.how.startswith("reached by automated play")
 
 
-def test_jump_to_event_whose_trigger_never_holds_still_starts_there(tmp_path):
+def test_jump_to_event_whose_trigger_never_holds_still_starts_there(tmp_path: Path) -> None:
     folder = tmp_path / "s"
     shutil.copytree(MINI, folder)
     _edit(folder, 'trigger = "date > election and chose(\\"opening\\", \\"warn\\") and fired(\\"reply\\") >= 1"',
@@ -119,7 +119,7 @@ def test_jump_to_event_whose_trigger_never_holds_still_starts_there(tmp_path):
     assert start.state.log[-1] == {"kind": "jump", "turn": start.state.turn, "event": "late"}
 
 
-def test_jump_is_repeated_after_a_reload(pack):
+def test_jump_is_repeated_after_a_reload(pack: Path) -> None:
     _edit(pack, 'priority = 5\n', 'priority = 5\nweight = 0\n')  # 'late' can no longer be drawn
     session = _session(pack)
     start = session.jump_to("late", seed=1)
@@ -130,13 +130,13 @@ def test_jump_is_repeated_after_a_reload(pack):
     assert session.content.events["late"].model.choice_by_id("ok").label == "Understood"
 
 
-def test_fingerprint_changes_when_a_file_is_saved(pack):
+def test_fingerprint_changes_when_a_file_is_saved(pack: Path) -> None:
     before = fingerprint([pack])
     _edit(pack, 'title = "Crisis"', 'title = "A crisis"')
     assert fingerprint([pack]) != before
 
 
-def test_watch_reports_changed_toml_files(pack):
+def test_watch_reports_changed_toml_files(pack: Path) -> None:
     stop = threading.Event()
     found: list[list[Path]] = []
 
@@ -160,7 +160,7 @@ def test_watch_reports_changed_toml_files(pack):
     assert found and all(p.suffix == ".toml" for p in found[0])
 
 
-def test_plain_dev_player_reloads_between_decisions(pack):
+def test_plain_dev_player_reloads_between_decisions(pack: Path) -> None:
     session = _session(pack)
     state = session.new_game(4)
     answers = iter(["1", "r", "2", "q"])
@@ -178,7 +178,7 @@ def test_plain_dev_player_reloads_between_decisions(pack):
     assert "Accept the reply" in text.split("[dev] reloaded")[1]
 
 
-def test_plain_dev_player_shows_problems_and_carries_on(pack):
+def test_plain_dev_player_shows_problems_and_carries_on(pack: Path) -> None:
     session = _session(pack)
     state = session.new_game(4)
     answers = iter(["r", "1", "q"])
@@ -191,7 +191,7 @@ def test_plain_dev_player_shows_problems_and_carries_on(pack):
     assert decisions_of(final) == [("opening", "warn")]
 
 
-def test_plain_dev_player_jumps_to_an_event(pack):
+def test_plain_dev_player_jumps_to_an_event(pack: Path) -> None:
     session = _session(pack)
     answers = iter(["j nowhere", "j crisis", "q"])
     out = io.StringIO()

@@ -80,20 +80,20 @@ def schema() -> dict[str, Any]:
     return result
 
 
-def test_committed_schema_matches_the_models():
+def test_committed_schema_matches_the_models() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
         "docs/content.schema.json is out of date: run `redline schema > docs/content.schema.json`"
     )
 
 
-def test_schema_command_prints_the_schema(capsys):
+def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["$schema"].startswith("https://json-schema.org/")
     assert set(printed["properties"]) == set(model.field_names(model.ContentFile))
 
 
-def test_schema_describes_every_field_of_every_model(schema):
+def test_schema_describes_every_field_of_every_model(schema: dict[str, Any]) -> None:
     for cls in model.FORMAT_MODELS:
         name = cls.__name__
         if cls is model.ContentFile:
@@ -104,7 +104,7 @@ def test_schema_describes_every_field_of_every_model(schema):
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_content_files_point_editors_to_the_schema(path: Path):
+def test_content_files_point_editors_to_the_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"#:schema (\S+)", first)
     assert match, f"{path.name} must start with a '#:schema' line"
@@ -113,12 +113,12 @@ def test_content_files_point_editors_to_the_schema(path: Path):
 
 @pytest.mark.parametrize("path", SHIPPED + sorted((ROOT / "tests" / "fixtures" / "mini").rglob("*.toml")),
                          ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_schema_accepts_real_content(schema, path: Path):
+def test_schema_accepts_real_content(schema: dict[str, Any], path: Path) -> None:
     data = tomli.loads(path.read_text(encoding="utf-8"))
     assert _validate(data, schema, schema) == []
 
 
-def test_schema_flags_what_an_editor_should_underline(schema):
+def test_schema_flags_what_an_editor_should_underline(schema: dict[str, Any]) -> None:
     data = tomli.loads(
         '[[event]]\nid = "Bad Id"\ntitle = "T"\nbrief = "B"\nweight = true\n'
         '[[event.choice]]\nid = "a"\nlabel = "A"\nposture = 9\nlable = "typo"\n'
@@ -130,7 +130,7 @@ def test_schema_flags_what_an_editor_should_underline(schema):
     assert any("unknown field lable" in e for e in errors)
 
 
-def test_every_class_of_the_format_is_listed():
+def test_every_class_of_the_format_is_listed() -> None:
     defined = {cls for cls in vars(model).values()
                if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__}
     assert defined - {model.Limits} == set(model.FORMAT_MODELS)

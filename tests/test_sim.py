@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.cli import main
+from game.content import Content
 from game.engine import Engine
 from game.loader import load_scenario
 from game.sim import simulate
@@ -21,23 +23,24 @@ TOOLKIT = FIXTURES / "toolkit"
 
 
 @pytest.fixture(scope="module")
-def mini():
+def mini() -> Content:
     return load_scenario(MINI)
 
 
 @pytest.fixture(scope="module")
-def toolkit():
+def toolkit() -> Content:
     return load_scenario(TOOLKIT)
 
 
-def _unreached(report, kind, ident):
-    for item in report["unreached"]:
+def _unreached(report: dict[str, Any], kind: str, ident: str) -> dict[str, Any]:
+    unreached: list[dict[str, Any]] = report["unreached"]
+    for item in unreached:
         if item["kind"] == kind and item["id"] == ident:
             return item
     raise AssertionError(f"{kind} {ident} not listed as never reached")
 
 
-def test_every_game_ends_in_a_listed_ending(mini):
+def test_every_game_ends_in_a_listed_ending(mini: Content) -> None:
     report = simulate(mini, runs=300, seed=5)
     assert report["runs"] == 300
     assert sum(e["count"] for e in report["endings"]) == 300
@@ -46,14 +49,14 @@ def test_every_game_ends_in_a_listed_ending(mini):
     assert shares == pytest.approx(1.0, abs=0.01)
 
 
-def test_game_length_is_summarised(mini):
+def test_game_length_is_summarised(mini: Content) -> None:
     length = simulate(mini, runs=200, seed=1)["length"]
     decisions = length["decisions"]
     assert decisions["min"] <= decisions["q1"] <= decisions["median"] <= decisions["q3"] <= decisions["max"]
     assert length["turns"]["max"] <= 6  # the mini calendar has six turns
 
 
-def test_unavailable_choice_is_listed_with_file_line_and_reason(mini):
+def test_unavailable_choice_is_listed_with_file_line_and_reason(mini: Content) -> None:
     report = simulate(mini, runs=200, seed=1)
     item = _unreached(report, "choice", "opening.strike")
     assert item["where"].endswith("tests/fixtures/mini/events/main.toml:32")
@@ -61,7 +64,7 @@ def test_unavailable_choice_is_listed_with_file_line_and_reason(mini):
     assert "needs tension >= 60; the highest seen was 40" in item["reason"]
 
 
-def test_event_whose_trigger_never_holds_names_the_highest_value_seen(toolkit):
+def test_event_whose_trigger_never_holds_names_the_highest_value_seen(toolkit: Content) -> None:
     report = simulate(toolkit, runs=200, seed=1)
     item = _unreached(report, "event", "summit")
     assert item["where"].endswith("tests/fixtures/toolkit/scenario.toml:89")
@@ -69,18 +72,18 @@ def test_event_whose_trigger_never_holds_names_the_highest_value_seen(toolkit):
     assert _unreached(report, "choice", "summit.attend")["reason"] == "its event 'summit' never fired"
 
 
-def test_ending_reasons_name_the_missing_flag_and_value(toolkit):
+def test_ending_reasons_name_the_missing_flag_and_value(toolkit: Content) -> None:
     report = simulate(toolkit, runs=200, seed=1)
     assert "needs secret_found, which was never true" in _unreached(report, "ending", "secret_ending")["reason"]
     assert "needs pressure >= 95" in _unreached(report, "ending", "meltdown")["reason"]
 
 
-def test_outcome_with_zero_chance_is_explained(toolkit):
+def test_outcome_with_zero_chance_is_explained(toolkit: Content) -> None:
     report = simulate(toolkit, runs=100, seed=1)
     assert _unreached(report, "outcome", "meeting.push.never")["reason"] == "its chance is 0"
 
 
-def test_cautious_policy_always_takes_the_lowest_posture(toolkit):
+def test_cautious_policy_always_takes_the_lowest_posture(toolkit: Content) -> None:
     report = simulate(toolkit, runs=100, seed=1, policy="cautious")
     push = _unreached(report, "choice", "meeting.push")
     assert "the 'cautious' policy never picked it (posture 2)" in push["reason"]
@@ -88,21 +91,21 @@ def test_cautious_policy_always_takes_the_lowest_posture(toolkit):
     assert aftermath["reason"] == "only scheduled by choice meeting.push, which was never taken"
 
 
-def test_forceful_policy_always_takes_the_highest_posture(mini):
+def test_forceful_policy_always_takes_the_highest_posture(mini: Content) -> None:
     report = simulate(mini, runs=100, seed=1, policy="forceful")
     choices = {c["id"]: c for c in report["coverage"]["choices"]}
     assert choices["opening.warn"]["count"] == 100
     assert choices["opening.wait"]["count"] == 0
 
 
-def test_explore_covers_at_least_what_random_covers(mini):
+def test_explore_covers_at_least_what_random_covers(mini: Content) -> None:
     explored = simulate(mini, runs=100, seed=3, policy="explore")["coverage"]["summary"]
     randomly = simulate(mini, runs=100, seed=3, policy="random")["coverage"]["summary"]
     for kind in ("events", "choices", "outcomes"):
         assert explored[kind]["reached"] >= randomly[kind]["reached"]
 
 
-def test_stat_that_never_moves_is_flagged(toolkit):
+def test_stat_that_never_moves_is_flagged(toolkit: Content) -> None:
     stats = {s["id"]: s for s in simulate(toolkit, runs=50, seed=1)["stats"]}
     assert stats["frozen"]["moved"] is False
     assert stats["frozen"]["low"] == stats["frozen"]["high"] == 50
@@ -110,7 +113,7 @@ def test_stat_that_never_moves_is_flagged(toolkit):
     assert stats["pressure"]["low"] < 30 < stats["pressure"]["high"]
 
 
-def test_same_report_whatever_the_number_of_jobs(mini):
+def test_same_report_whatever_the_number_of_jobs(mini: Content) -> None:
     one = simulate(mini, runs=600, seed=9, policy="explore", jobs=1)
     two = simulate(mini, runs=600, seed=9, policy="explore", jobs=2, source=(MINI, ()))
     one.pop("jobs")
@@ -118,7 +121,7 @@ def test_same_report_whatever_the_number_of_jobs(mini):
     assert one == two
 
 
-def test_event_with_no_available_choice_is_reported_not_looped(tmp_path):
+def test_event_with_no_available_choice_is_reported_not_looped(tmp_path: Path) -> None:
     (tmp_path / "s.toml").write_text(
         (TOOLKIT / "scenario.toml").read_text()
         + '\n[[event]]\nid = "dead_end"\ntitle = "Dead end"\nbrief = "Nothing to do."\ntrigger = "turn == 1"\n'
@@ -132,7 +135,7 @@ def test_event_with_no_available_choice_is_reported_not_looped(tmp_path):
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32), picks=st.integers(0, 2**32))
-def test_lean_play_gives_the_same_games_as_choose(mini, toolkit, seed, picks):
+def test_lean_play_gives_the_same_games_as_choose(mini: Content, toolkit: Content, seed: int, picks: int) -> None:
     for content in (mini, toolkit):
         engine = Engine(content)
         rng = random.Random(picks)
@@ -148,7 +151,7 @@ def test_lean_play_gives_the_same_games_as_choose(mini, toolkit, seed, picks):
             assert lean.to_dict() == full.to_dict()
 
 
-def test_cli_simulate_prints_json_for_tools(capsys):
+def test_cli_simulate_prints_json_for_tools(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["simulate", str(MINI), "--runs", "40", "--seed", "2", "--policy", "cautious", "--json"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
@@ -156,7 +159,7 @@ def test_cli_simulate_prints_json_for_tools(capsys):
     assert report["coverage"]["summary"]["endings"]["total"] == 3
 
 
-def test_cli_simulate_prints_a_readable_report(capsys):
+def test_cli_simulate_prints_a_readable_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", str(TOOLKIT), "--runs", "30"]) == 0
     out = capsys.readouterr().out
     assert "Endings" in out and "Never reached" in out
@@ -166,7 +169,7 @@ def test_cli_simulate_prints_a_readable_report(capsys):
 
 @pytest.mark.parametrize("argv", [["--runs", "0"], ["--runs", "many"], ["--policy", "bold"], ["--jobs", "0"],
                                   ["--seed", "-1"]])
-def test_cli_simulate_bad_arguments_exit_2(argv, capsys):
+def test_cli_simulate_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["simulate", str(MINI), *argv])
     assert exc.value.code == 2
@@ -174,7 +177,7 @@ def test_cli_simulate_bad_arguments_exit_2(argv, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_cli_simulate_missing_folder_is_one_clear_error(tmp_path, capsys):
+def test_cli_simulate_missing_folder_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", str(tmp_path / "nowhere")]) == 1
     captured = capsys.readouterr()
     assert "no such folder" in captured.err and "nothing was simulated" in captured.err

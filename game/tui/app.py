@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import argparse
 
     from game.saves import Autosaver, GameInfo, Listing, Loaded, SaveRecord
+    from game.tui.dev import DevMode
     from game.tui.screens.dialogs import NewGameRequest
     from game.tui.screens.load import LoadRequest
     from game.tui.screens.replay import TakeOver
@@ -148,6 +149,8 @@ class RedLineApp(App[int]):
         self.collect_once_drawn = False
         #: a screen to open once the app is up (e.g. the replay viewer for `redline replay FILE`)
         self.first_screen: Callable[[], None] | None = None
+        #: live content for `redline play --dev` (see game/tui/dev.py), None otherwise
+        self.dev: DevMode | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 

@@ -126,7 +126,7 @@ def attach(app: RedLineApp, args: argparse.Namespace) -> DevMode:
 
     extra = list(getattr(args, "content", None) or [])
     dev = DevMode(app, paths.scenario_folder(getattr(args, "scenario", None)), extra, getattr(args, "jump", None))
-    app.dev = dev  # type: ignore[attr-defined]
+    app.dev = dev
     opening = app.first_screen
 
     def first_screen() -> None:

@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from game.tui.widgets.footer import KeyFooter
 
@@ -40,7 +41,7 @@ class Keys(App[None]):
 
 
 def described(footer: Footer) -> list[str]:
-    return [key.description for key in footer.query("FooterKey")]
+    return [key.description for key in footer.query(FooterKey)]
 
 
 async def test_the_keys_are_there_from_the_first_frame() -> None:

@@ -25,7 +25,7 @@ def _text(panel: ProblemsPanel) -> str:
     return "\n".join(str(static.render()) for static in (panel._title, panel._body))
 
 
-async def test_failed_reload_shows_every_problem_with_its_place():
+async def test_failed_reload_shows_every_problem_with_its_place() -> None:
     app = _Game()
     async with app.run_test(size=(100, 30)) as pilot:
         panel = problems_panel(app.screen)
@@ -39,7 +39,7 @@ async def test_failed_reload_shows_every_problem_with_its_place():
         assert problems_panel(app.screen) is panel  # one panel per screen
 
 
-async def test_good_reload_hides_the_panel():
+async def test_good_reload_hides_the_panel() -> None:
     app = _Game()
     async with app.run_test(size=(100, 30)) as pilot:
         panel = problems_panel(app.screen)
@@ -50,7 +50,7 @@ async def test_good_reload_hides_the_panel():
         assert not panel.display and panel.problems == ()
 
 
-async def test_divergence_is_shown_as_information():
+async def test_divergence_is_shown_as_information() -> None:
     app = _Game()
     async with app.run_test(size=(100, 30)) as pilot:
         panel = problems_panel(app.screen)
@@ -61,7 +61,7 @@ async def test_divergence_is_shown_as_information():
         assert "the choice 'wait' of 'opening' is gone" in _text(panel)
 
 
-async def test_panel_stays_usable_in_a_narrow_terminal():
+async def test_panel_stays_usable_in_a_narrow_terminal() -> None:
     app = _Game()
     async with app.run_test(size=(30, 10)) as pilot:
         panel = problems_panel(app.screen)

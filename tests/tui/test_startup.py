@@ -10,7 +10,7 @@ from game.tui.app import build_app
 from game.tui.screens.situation import SituationRoom
 
 
-async def test_collection_resumes_once_the_first_frame_is_drawn(mini_content: Content, tmp_path: Path):
+async def test_collection_resumes_once_the_first_frame_is_drawn(mini_content: Content, tmp_path: Path) -> None:
     was_enabled = gc.isenabled()
     gc.disable()  # as `redline` does before importing the interface
     try:
