@@ -2,9 +2,10 @@
 
 Compares, in the same run: the same games played through the engine's full `choose()` (the
 baseline an automated player would write first), `simulate` with one job, and `simulate` with
---jobs J. Each figure is the best of a few rounds, the least disturbed by other processes.
+--jobs J. The three take turns within each round, so a slow spell of the machine falls on all of
+them alike; each figure is the best of its rounds, the least disturbed by other processes.
 The last line is `simulate_games_per_s: N` for J jobs (target: at least 1,000 with 2 jobs).
-Run: python benchmarks/simulate.py [--runs 3000] [--jobs 2] [--rounds 3] [--content DIR]
+Run: python benchmarks/simulate.py [--runs 3000] [--jobs 2] [--rounds 5] [--content DIR]
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,20 +42,17 @@ def full_choose_games(engine: Engine, seeds: range) -> int:
     return decisions
 
 
-def best_rate(runs: int, rounds: int, play: object) -> float:
-    rates = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        play()  # type: ignore[operator]
-        rates.append(runs / (time.perf_counter() - start))
-    return max(rates)
+def rate(runs: int, play: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    play()
+    return runs / (time.perf_counter() - start)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3000, help="games per round")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--policy", default="random")
     parser.add_argument("--scenario", default=None, help="id of a shipped scenario (default: the shipped one)")
     parser.add_argument("--content", action="append", type=Path, default=[], metavar="DIR")
@@ -69,12 +68,19 @@ def main() -> None:
           f"{decisions:.1f} decisions per game")
 
     baseline_runs = max(1, args.runs // 5)
-    baseline = best_rate(baseline_runs, args.rounds, lambda: full_choose_games(engine, range(1, 1 + baseline_runs)))
+    rounds: list[tuple[float, float, float]] = []
+    for _ in range(args.rounds):
+        rounds.append((
+            rate(baseline_runs, lambda: full_choose_games(engine, range(1, 1 + baseline_runs))),
+            rate(args.runs, lambda: run_games(content, args.runs, seed=1, policy=args.policy)),
+            rate(args.runs, lambda: run_games(content, args.runs, seed=1, policy=args.policy, jobs=args.jobs,
+                                              source=source)),
+        ))
+        print("round: " + ", ".join(f"{name} {value:.0f}" for name, value in
+                                    zip(("baseline", "1 job", f"{args.jobs} jobs"), rounds[-1], strict=True)))
+    baseline, one, many = (max(column) for column in zip(*rounds, strict=True))
     print(f"baseline, engine.choose() with full views, 1 process: {baseline:.0f} games/s")
-    one = best_rate(args.runs, args.rounds, lambda: run_games(content, args.runs, seed=1, policy=args.policy))
     print(f"simulate, 1 job: {one:.0f} games/s ({one / baseline:.2f}x the baseline)")
-    many = best_rate(args.runs, args.rounds, lambda: run_games(content, args.runs, seed=1, policy=args.policy,
-                                                               jobs=args.jobs, source=source))
     print(f"simulate, {args.jobs} jobs: {many:.0f} games/s ({many / one:.2f}x one job)")
     print(f"simulate_games_per_s: {many:.0f}")
 
