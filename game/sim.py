@@ -241,7 +241,7 @@ class Player:
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
-            rows.append(other_values(env))
+            rows.add(other_values(env))
             event_rows[event].append(condition_values[event](env))
             if pending:
                 fired = state.fired
@@ -286,7 +286,7 @@ class Player:
                 key = f"{entry['event']}.{entry['choice']}.{outcome}"
                 outcomes[key] = outcomes.get(key, 0) + 1
         values = state.values
-        record.rows.append(self.other_values(values))
+        record.rows.add(self.other_values(values))
         history = state.history
         record.history += history
         record.finals.append(values)
@@ -332,7 +332,7 @@ class _ChunkRecord:
         self.shown: dict[tuple[Any, ...], int] = {}
         self.stuck: set[tuple[Any, ...]] = set()  # option sets with no available choice
         self.chose: list[str] = []  # "event.choice" of every decision
-        self.rows: list[tuple[Any, ...]] = []  # flags and counters at each decision and at each end
+        self.rows: set[tuple[Any, ...]] = set()  # flags and counters at each decision and at each end
         self.event_rows: dict[str, list[tuple[Any, ...]]] = {ident: [] for ident in events}
         self.history: list[dict[str, float]] = []  # stat snapshots of every game
         self.finals: list[dict[str, Any]] = []  # final values of every game
