@@ -332,7 +332,7 @@ class _ChunkRecord:
         self.shown: dict[tuple[Any, ...], int] = {}
         self.stuck: set[tuple[Any, ...]] = set()  # option sets with no available choice
         self.chose: list[str] = []  # "event.choice" of every decision
-        self.rows: set[tuple[Any, ...]] = set()  # flags and counters at each decision and at each end
+        self.rows: set[tuple[Any, ...]] = set()  # flags and counters at decisions and ends, each distinct row once
         self.event_rows: dict[str, list[tuple[Any, ...]]] = {ident: [] for ident in events}
         self.history: list[dict[str, float]] = []  # stat snapshots of every game
         self.finals: list[dict[str, Any]] = []  # final values of every game
