@@ -758,6 +758,10 @@ def reads(text: str, names: Names) -> frozenset[str]:
     return _reads(_parse(text), names)
 
 
+#: what a call reads besides its arguments (the other functions read only their arguments)
+_CALL_READS = {"fired": FIRED_KEY, "chose": CHOSE_KEY, "days_until": "date", "days_since": "date"}
+
+
 def _reads(tree: ast.AST, names: Names) -> frozenset[str]:
     """The names of the environment a checked expression reads."""
     reads: set[str] = set()
@@ -765,7 +769,9 @@ def _reads(tree: ast.AST, names: Names) -> frozenset[str]:
         if isinstance(node, ast.Name):
             reads.add(node.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            reads.add({"fired": FIRED_KEY, "chose": CHOSE_KEY}.get(node.func.id, "date"))
+            read = _CALL_READS.get(node.func.id)
+            if read:
+                reads.add(read)
     return frozenset(reads - set(names.constants) - {"true", "false", *FUNCTION_NAMES})
 
 

@@ -271,6 +271,23 @@ def test_condition_splits_off_its_calendar_parts_and_keeps_its_meaning(text: str
         assert split == condition(values) == compile_expr(text, NAMES, "bool")(values)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("round(escalation / 10) + max(intel, 1)", {"escalation", "intel"}),
+        ("abs(escalation - 40) > 5 and clamp(intel, 0, 10) < 3", {"escalation", "intel"}),
+        ("days_until(election) > 2", {"date"}),
+        ('fired("opening") + (1 if chose("opening", "warn") else 0)', {FIRED_KEY, CHOSE_KEY}),
+        ("round(turn / 2) == 3", {"turn"}),
+    ],
+)
+def test_an_expression_reads_only_the_names_and_history_it_uses(text: str, expected: set[str]) -> None:
+    """Only the date functions read the date: an effect using round() is not worked out again every turn."""
+    from game.expr import reads
+
+    assert reads(text, NAMES) == expected
+
+
 # --- every specialised closure computes exactly what the plain operations compute ------------------
 
 _PLAIN: dict[str, Callable[[Any, Any], Any]] = {
