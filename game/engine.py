@@ -21,6 +21,9 @@ from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
+#: A key of the environment: the set of flags and counters written since it was last emptied (it
+#: starts with all of them). Automated play reads it at each decision to record only what changed.
+WRITTEN_KEY = "@written"
 
 Value = float | int | bool
 
@@ -224,7 +227,9 @@ class _TurnTable(NamedTuple):
 class Engine:
     """Runs games of one scenario. Stateless itself: every method takes and returns GameState."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, history_rows: bool = False) -> None:
+        """With `history_rows`, each entry of a state's `history` is a tuple of the stats in the
+        content's order instead of a dict: cheaper to make and to read in bulk, for automated play."""
         self.content = content
         scenario = content.scenario
         self._dates = {name: day.toordinal() for name, day in scenario.dates.items()}
@@ -263,6 +268,9 @@ class Engine:
         self._keep: list[Sequence[Effect]] = []
         self._stat_ids = tuple(content.stats)
         self._counter_ids = tuple(content.counters)
+        self._written_ids = (*content.flags, *content.counters)
+        self._snapshot: Callable[[Mapping[str, Any]], Any] = (
+            values_getter(self._stat_ids) if history_rows else self._stat_dict)
         self._value_keys = (*content.stats, *content.flags, *content.counters)
         self._value_getter = values_getter(self._value_keys)
         # rules and endings, like triggers, with their calendar parts settled per turn number
@@ -750,6 +758,7 @@ class Engine:
             env[ident] = round(env[ident])
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
+        env[WRITTEN_KEY] = set(self._written_ids)
         env["calendar_over"] = False
         self._set_calendar(env, state.turn)
         return env
@@ -800,16 +809,20 @@ class Engine:
             def apply(env: dict[str, Any]) -> None:
                 x = env[target] + step
                 env[target] = low if x < low else high if x > high else x
+                env[WRITTEN_KEY].add(target)
         elif kind == "counter":
             if op == "=":
                 def apply(env: dict[str, Any]) -> None:
                     env[target] = int(min(high, max(low, round(value_of(env)))))
+                    env[WRITTEN_KEY].add(target)
             else:
                 def apply(env: dict[str, Any]) -> None:
                     env[target] = int(min(high, max(low, round(env[target] + sign * value_of(env)))))
+                    env[WRITTEN_KEY].add(target)
         else:
             def apply(env: dict[str, Any]) -> None:
                 env[target] = value_of(env)
+                env[WRITTEN_KEY].add(target)
         return apply
 
     def _store(self, state: GameState, env: dict[str, Any]) -> None:
@@ -821,7 +834,7 @@ class Engine:
             day = self._iso[turn] = self.date(turn).isoformat()
         return day
 
-    def _snapshot(self, env: Mapping[str, Any]) -> dict[str, float]:
+    def _stat_dict(self, env: Mapping[str, Any]) -> dict[str, float]:
         """The stats of an environment (where they are floats already)."""
         return {ident: env[ident] for ident in self._stat_ids}  # (faster than dict(zip(...)) for a dozen)
 
