@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from game.content import Content
 from game.debrief import format_number
-from game.engine import Engine, GameState, values_getter
+from game.engine import WRITTEN_KEY, Engine, GameState, values_getter
 from game.expr import Compiled
 from game.simreasons import Observed, Reasons
 
@@ -178,11 +178,12 @@ class Player:
 
     def __init__(self, content: Content, policy: str) -> None:
         self.content = content
-        self.engine = Engine(content)
+        self.engine = Engine(content, history_rows=True)
         self.policy_name = policy
         make_policy(policy, content)  # fail early on an unknown name
         self.stat_ids = tuple(content.stats)
         self.stat_set = frozenset(self.stat_ids)
+        self.stat_index = {name: index for index, name in enumerate(self.stat_ids)}
         self.other_ids = (*content.flags, *content.counters)
         self.other_values = values_getter(self.other_ids)
         self.triggers = {ident: e.trigger for ident, e in content.events.items() if e.trigger is not None}
@@ -220,7 +221,7 @@ class Player:
         explorer = policy if isinstance(policy, Explorer) else None
         # events whose trigger is checked at each decision until they are reached, to explain misses
         pending = {ident: (trigger.test, self.once[ident]) for ident, trigger in self.triggers.items()}
-        record = _ChunkRecord(self.content.events, self.stat_ids)
+        record = _ChunkRecord(self.content.events, self.stat_ids, self.other_ids)
         for seed in seeds:
             self._play(seed, policy, tally, pending, record)
             if explorer is not None:
@@ -231,17 +232,21 @@ class Player:
     def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, tuple[Compiled, bool]],
               record: _ChunkRecord) -> None:
         rng = random.Random(seed)
-        rows = record.rows
+        seen = record.seen
         shown = record.shown
         stuck = record.stuck
         event_rows = record.event_rows
         condition_values = self.condition_values
-        other_values = self.other_values
         held = tally.held
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
-            rows.add(other_values(env))
+            # the flags and counters written since the last decision (all of them at the first)
+            written = env[WRITTEN_KEY]
+            if written:
+                for name in written:
+                    seen[name].add(env[name])
+                written.clear()
             event_rows[event].append(condition_values[event](env))
             if pending:
                 fired = state.fired
@@ -285,15 +290,14 @@ class Player:
             if outcome is not None:
                 key = f"{entry['event']}.{entry['choice']}.{outcome}"
                 outcomes[key] = outcomes.get(key, 0) + 1
-        values = state.values
-        record.rows.add(self.other_values(values))
-        history = state.history
+        history = cast(list[tuple[float, ...]], state.history)  # rows: see Engine(history_rows=True)
         record.history += history
-        record.finals.append(values)
+        record.finals.append(state.values)
         unmoved = record.unmoved
         if unmoved:
             first = history[0]
-            for name in [name for name in unmoved if any(h[name] != first[name] for h in history)]:
+            index = self.stat_index
+            for name in [name for name in unmoved if any(h[index[name]] != first[index[name]] for h in history)]:
                 unmoved.discard(name)
 
     def _summarise(self, record: _ChunkRecord, tally: Tally) -> None:
@@ -313,10 +317,11 @@ class Player:
             for event, event_rows in record.event_rows.items() if event_rows
             for (_name, key), column in zip(self.condition_names[event], zip(*event_rows, strict=True), strict=True)
         ))
-        # flags and counters from the rows kept at each decision and at the end; stats from the games' histories
+        # flags and counters from the values seen at decisions and at the end; stats from the games' histories
+        finals = zip(*(self.other_values(values) for values in record.finals), strict=True)
         _widen(tally.low, tally.high, (
-            *zip(self.other_ids, zip(*record.rows, strict=True), strict=True),
-            *zip(self.stat_ids, zip(*(h.values() for h in record.history), strict=True), strict=True),
+            *((name, (*record.seen[name], *final)) for name, final in zip(self.other_ids, finals, strict=True)),
+            *zip(self.stat_ids, zip(*record.history, strict=True), strict=True),
         ))
         tally.moved |= self.stat_set - record.unmoved
         final = tally.final_sum
@@ -327,14 +332,14 @@ class Player:
 class _ChunkRecord:
     """What the games of one chunk saw, kept raw while they play and summed up once at the end."""
 
-    def __init__(self, events: Iterable[str], stats: Iterable[str]) -> None:
+    def __init__(self, events: Iterable[str], stats: Iterable[str], others: Iterable[str]) -> None:
         #: (event, *options) -> times that event offered exactly these options
         self.shown: dict[tuple[Any, ...], int] = {}
         self.stuck: set[tuple[Any, ...]] = set()  # option sets with no available choice
         self.chose: list[str] = []  # "event.choice" of every decision
-        self.rows: set[tuple[Any, ...]] = set()  # flags and counters at decisions and ends, each distinct row once
+        self.seen: dict[str, set[Any]] = {name: set() for name in others}  # each flag and counter at decisions
         self.event_rows: dict[str, list[tuple[Any, ...]]] = {ident: [] for ident in events}
-        self.history: list[dict[str, float]] = []  # stat snapshots of every game
+        self.history: list[tuple[float, ...]] = []  # stat snapshots of every game, in the content's order
         self.finals: list[dict[str, Any]] = []  # final values of every game
         self.unmoved = set(stats)  # stats that kept their first value in every game so far
 

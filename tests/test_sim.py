@@ -15,7 +15,7 @@ from game.cli import main
 from game.content import Content
 from game.engine import Engine
 from game.loader import load_scenario
-from game.sim import simulate
+from game.sim import make_policy, run_games, simulate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -111,6 +111,35 @@ def test_stat_that_never_moves_is_flagged(toolkit: Content) -> None:
     assert stats["frozen"]["low"] == stats["frozen"]["high"] == 50
     assert stats["pressure"]["moved"] is True
     assert stats["pressure"]["low"] < 30 < stats["pressure"]["high"]
+
+
+@pytest.mark.parametrize("folder", [MINI, TOOLKIT, Path(__file__).parent.parent / "content" / "red-line"])
+def test_ranges_are_the_values_held_at_every_decision_and_end(folder: Path) -> None:
+    """The lowest and highest of every stat, flag and counter, worked out the slow way from the same
+    games played through `choose`: stats as the game's history has them (at the start and after each
+    decision), flags and counters as they were at every decision and at the end."""
+    content = load_scenario(folder)
+    engine = Engine(content)
+    others = [*content.flags, *content.counters]
+    seen: dict[str, set[Any]] = {name: set() for name in [*content.stats, *others]}
+    for seed in range(3, 3 + 60):
+        policy, rng = make_policy("random", content), random.Random(seed)
+        state = engine.new_game(seed)
+        while True:
+            for name in others:
+                seen[name].add(state.values[name])
+            if state.over:
+                break
+            decision = engine.decision(state)
+            assert decision is not None
+            options = [(c.id, c.posture, c.available) for c in decision.choices]
+            state = engine.choose(state, policy(decision.event.id, options, rng)).state
+        for snapshot in state.history:
+            for name, value in snapshot.items():
+                seen[name].add(value)
+    tally = run_games(content, 60, seed=3, policy="random")
+    assert tally.low == {name: min(values) for name, values in seen.items()}
+    assert tally.high == {name: max(values) for name, values in seen.items()}
 
 
 def test_same_report_whatever_the_number_of_jobs(mini: Content) -> None:
