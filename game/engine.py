@@ -437,6 +437,11 @@ class Engine:
             return []
         return self._options(self.content.events[state.event], self._env(state))
 
+    def triggers_on(self, turn: int) -> dict[str, Compiled]:
+        """The events whose triggers can hold on this turn number, each with the test of the rest of
+        its trigger (the parts reading only the calendar already hold). For automated play."""
+        return {ident: rest for group in self._table(turn).draws for ident, rest, _weight in group}
+
     def environment(self, state: GameState) -> dict[str, Any]:
         """The values the content's expressions see in this state (a fresh dict; for tools)."""
         return self._env(state)

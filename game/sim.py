@@ -188,6 +188,8 @@ class Player:
         self.other_values = values_getter(self.other_ids)
         self.triggers = {ident: e.trigger for ident, e in content.events.items() if e.trigger is not None}
         self.once = {ident: e.model.once for ident, e in content.events.items()}
+        # by turn number: the events whose triggers can hold, with the rest of each trigger to test
+        self.triggers_on: dict[int, dict[str, Compiled]] = {}
         # per event, the names its choices' conditions read (and "turn"), their keys in Tally.event_low,
         # and a function giving their values from the environment at a decision
         self.condition_names: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -220,7 +222,7 @@ class Player:
         policy = make_policy(self.policy_name, self.content)
         explorer = policy if isinstance(policy, Explorer) else None
         # events whose trigger is checked at each decision until they are reached, to explain misses
-        pending = {ident: (trigger.test, self.once[ident]) for ident, trigger in self.triggers.items()}
+        pending = {ident: self.once[ident] for ident in self.triggers}
         record = _ChunkRecord(self.content.events, self.stat_ids, self.other_ids)
         for seed in seeds:
             self._play(seed, policy, tally, pending, record)
@@ -229,7 +231,7 @@ class Player:
         self._summarise(record, tally)
         return tally
 
-    def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, tuple[Compiled, bool]],
+    def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, bool],
               record: _ChunkRecord) -> None:
         rng = random.Random(seed)
         seen = record.seen
@@ -238,6 +240,7 @@ class Player:
         event_rows = record.event_rows
         condition_values = self.condition_values
         held = tally.held
+        triggers_on = self.triggers_on
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
@@ -250,9 +253,13 @@ class Player:
             event_rows[event].append(condition_values[event](env))
             if pending:
                 fired = state.fired
-                for ident, (trigger, once) in pending.items():
-                    if ident != event and not (once and ident in fired) and trigger(env):
-                        held[ident] = held.get(ident, 0) + 1
+                turn = state.turn
+                triggers = triggers_on.get(turn) or self._triggers_on(turn)
+                for ident, once in pending.items():
+                    if ident != event and not (once and ident in fired):
+                        trigger = triggers.get(ident)
+                        if trigger is not None and trigger(env):
+                            held[ident] = held.get(ident, 0) + 1
             # the same event offers the same few sets of options again and again: count each set
             key = (event, *options)
             count = shown.get(key)
@@ -268,6 +275,10 @@ class Player:
 
         state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS)
         self._record(state, decisions, tally, pending, record)
+
+    def _triggers_on(self, turn: int) -> dict[str, Compiled]:
+        triggers = self.triggers_on[turn] = self.engine.triggers_on(turn)
+        return triggers
 
     def _record(self, state: GameState, decisions: int, tally: Tally, pending: dict[str, Any],
                 record: _ChunkRecord) -> None:
