@@ -284,32 +284,36 @@ class Engine:
             for e in content.events.values()
             if all(c.visible is None and c.available is None for c in e.choices)
         }
+        # the values a game starts with, but for the stats that start within a spread
+        self._initial: dict[str, Value] = {
+            **{ident: float(stat.initial) for ident, stat in content.stats.items()},
+            **{ident: flag.initial for ident, flag in content.flags.items()},
+            **{ident: counter.initial for ident, counter in content.counters.items()},
+        }
+        self._spread = [(ident, stat) for ident, stat in content.stats.items() if stat.spread]
+        # each event's choices by id
+        self._choices = {ident: {c.id: c for c in e.choices} for ident, e in content.events.items()}
         self._effect_reads: dict[str, frozenset[str]] = {}  # effect text -> calendar names its value reads
         self._settled: dict[tuple[str, tuple[tuple[str, Any], ...]], Effect] = {}  # by text and calendar values
 
     # --- starting ---------------------------------------------------------------------------
 
     def new_game(self, seed: int) -> GameState:
-        content = self.content
-        values: dict[str, Value] = {}
-        for ident, stat in content.stats.items():
-            value = stat.initial
-            if stat.spread:
-                offset = round((_roll_key(f"{seed!s}|initial|{ident}") * 2 - 1) * stat.spread)
-                value = min(stat.max, max(stat.min, value + offset))
-            values[ident] = float(value)
-        for ident, flag in content.flags.items():
-            values[ident] = flag.initial
-        for ident, counter in content.counters.items():
-            values[ident] = counter.initial
+        return self._start(seed)[0]
+
+    def _start(self, seed: int) -> tuple[GameState, dict[str, Any]]:
+        """A new game and its environment."""
+        values: dict[str, Value] = dict(self._initial)
+        for ident, stat in self._spread:
+            offset = round((_roll_key(f"{seed!s}|initial|{ident}") * 2 - 1) * stat.spread)
+            values[ident] = float(min(stat.max, max(stat.min, stat.initial + offset)))
         state = GameState(seed=int(seed), turn=1, values=values)
-        state.history.append(self._snapshot(state.values))
+        state.history.append(self._snapshot(values))
         env = self._env(state)
-        notes: list[str] = []
-        self._check_endings(state, env, self._table(state.turn).endings)
+        self._check_endings(state, env, self._table(1).endings)
         if not state.over:
-            self._next_event(state, env, notes)
-        return state
+            self._next_event(state, env, [])
+        return state, env
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -466,9 +470,9 @@ class Engine:
         found no ending holding before each decision, only the endings a choice can affect are
         tested after it.
         """
-        state = self.new_game(seed)
-        env = self._env(state)
+        state, env = self._start(seed)
         events = self.content.events
+        choices = self._choices
         decisions = 0
         while state.ending is None and decisions < max_decisions:
             assert state.event is not None
@@ -479,7 +483,7 @@ class Engine:
             if picked is None:
                 self._store(state, env)
                 return state, decisions, event_id
-            choice = event.choice(picked)
+            choice = choices[event_id].get(picked)
             # the options were worked out in this same environment: the choice must be one shown as available
             if choice is None or (picked, choice.posture, True) not in options:
                 raise InvalidChoice(f"choice '{picked}' of event '{event_id}' cannot be taken now")
@@ -595,7 +599,7 @@ class Engine:
                     ) -> None:
         turn = state.turn
         scheduled = state.scheduled
-        due = [item for item in scheduled if item[0] <= turn]
+        due = [item for item in scheduled if item[0] <= turn] if scheduled else []
         if len(due) > 1:
             due.sort(key=_DUE_ORDER)
         for item in due:
@@ -609,7 +613,7 @@ class Engine:
             self._fire(state, event_id)
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
-        waiting = {item[2] for item in scheduled}
+        waiting = {item[2] for item in scheduled} if scheduled else ()
         fired = state.fired
         last_fired = state.last_fired
         cooldowns = self._cooldown
