@@ -264,7 +264,7 @@ class Engine:
         self._calendar: dict[int, dict[str, Any]] = {}
         self._iso: dict[int, str] = {}
         self._last_turn = scenario.last_turn
-        self._appliers: dict[int, list[Applier]] = {}
+        self._appliers: dict[int, Applier] = {}  # by id() of a tuple of effects: them all as one call
         self._keep: list[Sequence[Effect]] = []
         self._stat_ids = tuple(content.stats)
         self._counter_ids = tuple(content.counters)
@@ -528,8 +528,9 @@ class Engine:
         the event fired.
         """
         turn = new.turn
-        event_id = event.id
-        self._apply(choice.effects, env)
+        event_id = event.model.id
+        if choice.effects:
+            self._apply(choice.effects, env)
         outcome = None
         if choice.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
@@ -783,12 +784,11 @@ class Engine:
         env.update(calendar)
 
     def _apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:
-        appliers = self._appliers.get(id(effects))
-        if appliers is None:
-            appliers = self._appliers[id(effects)] = [self._applier(e) for e in effects]
+        apply = self._appliers.get(id(effects))
+        if apply is None:
+            apply = self._appliers[id(effects)] = _in_turn([self._applier(e) for e in effects])
             self._keep.append(effects)  # the id stays valid while the tuple is alive
-        for apply in appliers:
-            apply(env)
+        apply(env)
 
     def _applier(self, effect: Effect) -> Applier:
         """One effect as a single closure: read, combine, keep within bounds, store."""
@@ -808,9 +808,13 @@ class Engine:
                 def apply(env: dict[str, Any]) -> None:
                     x = value_of(env)
                     env[target] = float(low if x < low else high if x > high else x)
-            else:
+            elif op == "+=":
                 def apply(env: dict[str, Any]) -> None:
-                    x = env[target] + sign * value_of(env)
+                    x = env[target] + value_of(env)
+                    env[target] = low if x < low else high if x > high else x
+            else:  # (the same as adding the negated value, to the last bit)
+                def apply(env: dict[str, Any]) -> None:
+                    x = env[target] - value_of(env)
                     env[target] = low if x < low else high if x > high else x
         elif kind == "counter" and op != "=" and type(constant) is int:
             step = sign * constant  # a whole step: the counter stays whole without rounding
@@ -865,6 +869,8 @@ def values_getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[An
 
 def _in_turn(appliers: Sequence[Applier]) -> Applier:
     """Several effects as one call, applied in order."""
+    if not appliers:
+        return _nothing
     if len(appliers) == 1:
         return appliers[0]
     if len(appliers) == 2:
@@ -879,6 +885,10 @@ def _in_turn(appliers: Sequence[Applier]) -> Applier:
         for apply in appliers:
             apply(env)
     return each
+
+
+def _nothing(env: dict[str, Any]) -> None:
+    """No effects."""
 
 
 def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:
