@@ -145,9 +145,10 @@ def find_start(engine: Engine, event_id: str, seed: int = 1, games: int = JUMP_G
                 how = "its trigger held" if event.trigger is not None else "it was scheduled"
                 fallback = (game_seed, list(taken), how)
             options = engine.choice_options(state)
-            if not any(ok for _cid, _posture, ok in options):
+            ids = tuple(cid for cid, _posture, ok in options if ok)
+            if not ids:
                 break
-            choice = policy(current, options, rng)
+            choice = policy(current, options, ids, rng)
             taken.append((current, choice))
             state = engine.choose_state(state, choice, in_place=True)
         policy.reached.update(state.fired)

@@ -87,7 +87,8 @@ def _add(mine: dict[Any, Any], theirs: dict[Any, Any]) -> None:
         mine[key] = mine.get(key, 0) + count
 
 
-Policy = Callable[[str, list[tuple[str, int, bool]], random.Random], str]
+#: (event, visible options as (id, posture, available), the ids of the available ones, rng) -> id
+Policy = Callable[[str, Sequence[tuple[str, int, bool]], tuple[str, ...], random.Random], str]
 
 
 class Explorer:
@@ -108,7 +109,8 @@ class Explorer:
                     targets += [f.event for f in outcome.followups]
                 self.schedules[f"{event.id}.{choice.id}"] = tuple(targets)
 
-    def __call__(self, event: str, options: list[tuple[str, int, bool]], rng: random.Random) -> str:
+    def __call__(self, event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...],
+                 rng: random.Random) -> str:
         best: list[str] = []
         best_score = None
         for choice_id, _posture, ok in options:
@@ -128,13 +130,12 @@ class Explorer:
         return picked
 
 
-def _random(event: str, options: list[tuple[str, int, bool]], rng: random.Random) -> str:
-    ids = [choice_id for choice_id, _posture, ok in options if ok]
+def _random(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random) -> str:
     return ids[0] if len(ids) == 1 else ids[int(rng.random() * len(ids))]
 
 
 def _by_posture(sign: int) -> Policy:
-    def pick(event: str, options: list[tuple[str, int, bool]], rng: random.Random) -> str:
+    def pick(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random) -> str:
         best: list[str] = []
         best_score = None
         for choice_id, posture, ok in options:
@@ -236,7 +237,6 @@ class Player:
         rng = random.Random(seed)
         seen = record.seen
         shown = record.shown
-        stuck = record.stuck
         event_rows = record.event_rows
         condition_values = self.condition_values
         held = tally.held
@@ -260,18 +260,17 @@ class Player:
                         trigger = triggers.get(ident)
                         if trigger is not None and trigger(env):
                             held[ident] = held.get(ident, 0) + 1
-            # the same event offers the same few sets of options again and again: count each set
+            # the same event offers the same few sets of options again and again: count each set,
+            # and keep the ids of its available choices with it
             key = (event, *options)
-            count = shown.get(key)
-            if count is None:
-                shown[key] = 1
-                if not any(ok for _choice, _posture, ok in options):
-                    stuck.add(key)
-            else:
-                shown[key] = count + 1
-            if stuck and key in stuck:
+            entry = shown.get(key)
+            if entry is None:
+                entry = shown[key] = [0, tuple(choice for choice, _posture, ok in options if ok)]
+            entry[0] += 1
+            ids = entry[1]
+            if not ids:
                 return None
-            return policy(event, options, rng)
+            return policy(event, options, ids, rng)
 
         state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS)
         self._record(state, decisions, tally, pending, record)
@@ -292,8 +291,8 @@ class Player:
             fired[ident] = fired.get(ident, 0) + count
             fired_games[ident] = fired_games.get(ident, 0) + 1
         if pending:
-            for ident in state.fired:
-                pending.pop(ident, None)
+            for ident in [ident for ident in pending if ident in state.fired]:
+                del pending[ident]
         record.chose += state.chose
         outcomes = tally.outcomes
         for entry in state.log:
@@ -314,13 +313,13 @@ class Player:
     def _summarise(self, record: _ChunkRecord, tally: Tally) -> None:
         """Turn what a chunk recorded game by game into the tally's counts and ranges."""
         offered, available, stuck = tally.offered, tally.available, tally.stuck
-        for (event, *options), count in record.shown.items():
+        for (event, *options), (count, ids) in record.shown.items():
             for choice_id, _posture, ok in options:
                 key = f"{event}.{choice_id}"
                 offered[key] = offered.get(key, 0) + count
                 if ok:
                     available[key] = available.get(key, 0) + count
-            if (event, *options) in record.stuck:
+            if not ids:
                 stuck[event] = stuck.get(event, 0) + count
         _add(tally.taken, Counter(record.chose))
         _widen(tally.event_low, tally.event_high, (
@@ -344,9 +343,8 @@ class _ChunkRecord:
     """What the games of one chunk saw, kept raw while they play and summed up once at the end."""
 
     def __init__(self, events: Iterable[str], stats: Iterable[str], others: Iterable[str]) -> None:
-        #: (event, *options) -> times that event offered exactly these options
-        self.shown: dict[tuple[Any, ...], int] = {}
-        self.stuck: set[tuple[Any, ...]] = set()  # option sets with no available choice
+        #: (event, *options) -> [times that event offered exactly these options, the available ones' ids]
+        self.shown: dict[tuple[Any, ...], list[Any]] = {}
         self.chose: list[str] = []  # "event.choice" of every decision
         self.seen: dict[str, set[Any]] = {name: set() for name in others}  # each flag and counter at decisions
         self.event_rows: dict[str, list[tuple[Any, ...]]] = {ident: [] for ident in events}
