@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import operator
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
@@ -892,13 +894,14 @@ def _nothing(env: dict[str, Any]) -> None:
 
 
 def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:
-    total = sum(weights)
+    """The item whose share of the running total of `weights` holds `r` times the total.
+
+    The weights are added one by one, left to right (not with sum(), whose rounding of floats
+    changed in Python 3.12), so a game picks the same on every Python version.
+    """
+    running = list(accumulate(weights))
+    total = running[-1]
     if total <= 0:
         return items[-1]
-    target = r * total
-    acc = 0.0
-    for item, weight in zip(items, weights, strict=True):
-        acc += weight
-        if target < acc:
-            return item
-    return items[-1]
+    index = bisect_right(running, r * total)  # the first running total above the target
+    return items[index] if index < len(items) else items[-1]

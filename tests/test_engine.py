@@ -392,3 +392,38 @@ def test_a_scenario_with_a_single_stat_plays_to_its_end(tmp_path: Path) -> None:
         state = engine.choose(state, "a").state
     assert state.ending == "end" and state.values == {"only": 8.0}
     assert [h["only"] for h in state.history] == [5.0, 6.0, 7.0, 8.0]
+
+
+def test_a_weighted_pick_adds_the_weights_left_to_right_on_every_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.12 changed how sum() rounds a list of floats. A pick made with sum() would change
+    with the Python version, and an old save would replay differently."""
+    import builtins
+    import math
+
+    from game.engine import _pick
+
+    items = list(range(10))
+    weights = [0.1] * 10  # one by one: 0.9999999999999999 in all; math.fsum and Python 3.12's sum(): 1.0
+    assert _pick(items, weights, 0.5) == 4
+    monkeypatch.setattr(builtins, "sum", lambda values, start=0: math.fsum(values) + start)
+    assert _pick(items, weights, 0.5) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(weights=st.lists(st.one_of(st.integers(0, 5), st.floats(0, 10)), min_size=1, max_size=6),
+       r=st.floats(0, 1, exclude_max=True))
+def test_a_weighted_pick_is_the_first_item_whose_running_total_passes_the_roll(weights: list[float], r: float) -> None:
+    from game.engine import _pick
+
+    total = 0.0
+    for weight in weights:
+        total += weight
+    expected = len(weights) - 1
+    if total > 0:
+        running = 0.0
+        for index, weight in enumerate(weights):
+            running += weight
+            if r * total < running:
+                expected = index
+                break
+    assert _pick(list(range(len(weights))), weights, r) == expected
