@@ -42,11 +42,27 @@ class Limits:
         return schema
 
 
+@dataclass(frozen=True, slots=True)
+class Exact:
+    """Annotation metadata: the value must already be of the field's type, as TOML writes it. A whole
+    number where a number is asked is fine; "3" where a whole number is asked, "no" or 1 where true
+    or false is asked, or true where a number is asked, is an error rather than quietly converted."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        schema["strict"] = True
+        return schema
+
+
 Id = Annotated[
     str,
     Limits(pattern=r"^[a-z][a-z0-9_]*$", max_length=64,
            description="A name of lower-case letters, digits and underscores, starting with a letter."),
 ]
+EXACT = Exact()
+Int = Annotated[int, EXACT]
+Number = Annotated[float, EXACT]
+Bool = Annotated[bool, EXACT]
 Expr = Annotated[str, Limits(description="An expression of the content language (docs/AUTHORING.md).")]
 Effect = Annotated[
     str,
@@ -62,7 +78,7 @@ ScenarioId = Annotated[
     Limits(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64,
            description="The scenario's id, also the name of its folder: lower-case letters, digits, '-' and '_'."),
 ]
-NumberOrExpr = Annotated[float | str, Limits(description="A number, or an expression giving a number.")]
+NumberOrExpr = Annotated[Number | str, Limits(description="A number, or an expression giving a number.")]
 
 #: How pydantic validates every entry: unknown fields are errors, not silently ignored, and the
 #: docstring under a field is its description.
@@ -96,8 +112,8 @@ class Scenario:
     intro: str = ""
     """Text shown when a new game starts (Markdown)."""
     start_date: dt.date
-    days_per_turn: Annotated[int, Limits(ge=1, le=366)]
-    last_turn: Annotated[int, Limits(ge=1, le=1000)]
+    days_per_turn: Annotated[int, EXACT, Limits(ge=1, le=366)]
+    last_turn: Annotated[int, EXACT, Limits(ge=1, le=1000)]
     """The last turn; after it the calendar has run out."""
     timeout_ending: Id
     """The ending used when the calendar runs out."""
@@ -127,9 +143,9 @@ class Hidden:
 
     confidence: Id | None = None
     """The stat whose value narrows the estimate."""
-    error: Annotated[float, Limits(ge=0)]
+    error: Annotated[float, EXACT, Limits(ge=0)]
     """Half-width of the band when confidence is lowest."""
-    min_error: Annotated[float, Limits(ge=0)] = 0
+    min_error: Annotated[float, EXACT, Limits(ge=0)] = 0
     """Half-width of the band when confidence is highest."""
 
 
@@ -141,10 +157,10 @@ class Stat:
 
     id: Id
     label: str
-    min: float = 0
-    max: float = 100
-    initial: float
-    spread: Annotated[float, Limits(ge=0)] = 0
+    min: Number = 0
+    max: Number = 100
+    initial: Number
+    spread: Annotated[float, EXACT, Limits(ge=0)] = 0
     """The start value is drawn from initial ± spread (whole numbers)."""
     unit: str = ""
     """Shown after the value, e.g. "km²" or "k troops"."""
@@ -161,7 +177,7 @@ class Flag:
 
     id: Id
     description: str = ""
-    initial: bool = False
+    initial: Bool = False
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -172,7 +188,7 @@ class Counter:
 
     id: Id
     description: str = ""
-    initial: int = 0
+    initial: Int = 0
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -207,7 +223,7 @@ class FollowUp:
     __pydantic_config__ = FORMAT_CONFIG
 
     event: Id
-    after: Annotated[int, Limits(ge=0, le=100)] = 1
+    after: Annotated[int, EXACT, Limits(ge=0, le=100)] = 1
     """Turns from now; 0 means as soon as possible."""
     when: Expr | None = None
     """If set, the follow-up fires only if this holds when it is due."""
@@ -240,7 +256,7 @@ class Choice:
     visible_if: Expr | None = None
     available_if: Expr | None = None
     unavailable_reason: str = ""
-    posture: Annotated[int, Limits(ge=-3, le=3)] = 0
+    posture: Annotated[int, EXACT, Limits(ge=-3, le=3)] = 0
     """-3 most restrained .. +3 most forceful; used by automated players."""
     counsel: tuple[Counsel, ...] = ()
     effects: tuple[Effect, ...] = ()
@@ -260,15 +276,15 @@ class Event:
     """What the player reads (Markdown)."""
     source: str = ""
     """Where the facts come from: outlet and date."""
-    hypothetical: bool = False
+    hypothetical: Bool = False
     """True when the event departs from the historical record."""
     trigger: Expr | None = None
     """When the event may be drawn. Without a trigger it only fires as a follow-up."""
     weight: NumberOrExpr = 1
-    once: bool = True
-    cooldown: Annotated[int, Limits(ge=0)] = 0
+    once: Bool = True
+    cooldown: Annotated[int, EXACT, Limits(ge=0)] = 0
     """Turns before a repeatable event may fire again."""
-    priority: int = 0
+    priority: Int = 0
     """Eligible events of the highest priority are drawn first."""
     tags: tuple[str, ...] = ()
     choice: Annotated[tuple[Choice, ...], Limits(min_length=1)]
@@ -303,7 +319,7 @@ class Ending:
     title: str
     when: Expr | None = None
     """Without a condition, only reachable as the timeout ending."""
-    priority: int = 0
+    priority: Int = 0
     grade: str = ""
     """How it went, in a word: e.g. "catastrophic", "costly", "mixed"."""
     epilogue: str

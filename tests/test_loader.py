@@ -59,6 +59,31 @@ def test_wrong_type_names_what_was_expected(edit: Edit) -> None:
     assert "events/main.toml:12:13: 'posture' must be a whole number, not 'high'" in problem
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("cooldown = 1\n", 'cooldown = "1"\n', "events/main.toml:92:12: 'cooldown' must be a whole number, not '1'"),
+        ("cooldown = 1\n", "cooldown = 1.5\n", "events/main.toml:92:12: 'cooldown' must be a whole number, not 1.5"),
+        ("once = false\n", 'once = "no"\n', "events/main.toml:91:8: 'once' must be true or false, not 'no'"),
+        ("once = false\n", "once = 0\n", "events/main.toml:91:8: 'once' must be true or false, not 0"),
+        ("hypothetical = true\n", "hypothetical = 1\n", "events/main.toml:44:16: 'hypothetical' must be true or false"),
+        ("priority = 10\n", "priority = true\n", "events/main.toml:7:12: 'priority' must be a whole number, not True"),
+        ('weight = "1 + tension / 50"', "weight = true",
+         "'weight' must be a number or an expression in quotes, not True"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_refused_not_converted(edit: Edit, old: str, new: str, expected: str) -> None:
+    """Text where a number is asked, a number where true or false is asked: a mistake to point out,
+    not a value to guess at ("no" is not false, and 1.5 turns is not 1)."""
+    folder = edit(EVENTS, old, new)
+    assert expected in only_problem(folder)
+
+
+def test_a_whole_number_where_a_number_is_asked_is_fine() -> None:
+    stat = load_scenario(MINI).stats["tension"]  # written `initial = 40`
+    assert stat.initial == 40 and isinstance(stat.initial, float)
+
+
 def test_number_or_expression_field_says_so(edit: Edit) -> None:
     folder = edit(EVENTS, 'weight = "1 + tension / 50"', "weight = [1]")
     assert "'weight' must be a number or an expression in quotes" in only_problem(folder)
