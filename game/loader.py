@@ -70,7 +70,8 @@ class Problem:
 
     def __str__(self) -> str:
         tag = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.file}:{self.line}:{self.col}: {tag}{self.message}"
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        return f"{where}: {tag}{self.message}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "col": self.col, "message": self.message,
@@ -215,19 +216,19 @@ class _Loader:
         """The bytes of every .toml file of a content folder (or of one file named directly)."""
         shown = display_path(folder)
         if not folder.exists():
-            self.problem(Location(shown), "no such folder")
+            self.problem(Location(shown, 0, 0), "no such folder")
             return None
         if not folder.is_dir():
             if folder.suffix == ".toml":
                 paths = [folder]
                 folder = folder.parent
             else:
-                self.problem(Location(shown), "not a folder of .toml files")
+                self.problem(Location(shown, 0, 0), "not a folder of .toml files")
                 return None
         else:
             paths = _toml_files(folder)
         if not paths:
-            self.problem(Location(shown), "no .toml files in this folder")
+            self.problem(Location(shown, 0, 0), "no .toml files in this folder")
             return None
         files = []
         shown_folder = display_path(folder)
@@ -237,7 +238,7 @@ class _Loader:
             try:
                 raw = path.read_bytes()
             except OSError as exc:
-                self.problem(Location(name), f"cannot read the file: {exc.strerror or exc}")
+                self.problem(Location(name, 0, 0), f"cannot read the file: {exc.strerror or exc}")
                 continue
             self.hasher.update(f"{pack}:{relative}\0".encode())
             self.hasher.update(raw)
@@ -269,7 +270,7 @@ class _Loader:
         try:
             text = file.raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.problem(Location(name), f"the file is not UTF-8 text (byte {exc.start})")
+            self.problem(Location(name, 0, 0), f"the file is not UTF-8 text (byte {exc.start})")
             return []
         try:
             data = tomli.loads(text)
@@ -277,7 +278,7 @@ class _Loader:
             message = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
             line = getattr(exc, "lineno", 1) or 1
             col = getattr(exc, "colno", 1) or 1
-            self.problem(Location(name, line, col), f"TOML syntax: {message}")
+            self.problem(Location(name, line, col), f"TOML syntax: {message}{_toml_hint(message, text, line)}")
             self.unparsed_files += 1
             return []
         source = _Source(name, text)
@@ -709,10 +710,28 @@ def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
     entries = loader.read_entries(files, folders)
     content = loader.build(entries, display_path(folder))
     if loader.problems:
-        return LoadReport(None, loader.problems, loader.notes)
+        return LoadReport(None, _in_reading_order(loader.problems, files), loader.notes)
     if loader.cache_key is not None and loader.to_cache is not None:
         cache.write(folders, loader.cache_key, loader.to_cache)
     return LoadReport(content, loader.problems, loader.notes)
+
+
+def _in_reading_order(problems: list[Problem], files: Sequence[_File]) -> list[Problem]:
+    """The problems file by file, in the order the files were read, and by line and column in each."""
+    order = {file.name: index for index, file in enumerate(files)}
+    return sorted(problems, key=lambda p: (order.get(p.file, -1), p.line, p.col))
+
+
+def _toml_hint(message: str, text: str, line: int) -> str:
+    """What an author most likely meant, for the TOML errors that do not say."""
+    if message == "Invalid value":
+        return "; text, expressions and conditions go in quotes (trigger = \"turn >= 3\")"
+    if message == "Cannot overwrite a value":
+        lines = text.splitlines()
+        key = lines[line - 1].partition("=")[0].strip() if 0 < line <= len(lines) else ""
+        if key:
+            return f": '{key}' is given twice in the same table"
+    return ""
 
 
 def load_scenario(folder: Path, extra: Sequence[Path] = ()) -> Content:

@@ -50,7 +50,7 @@ def test_check_json_has_counts_and_located_problems(edit: Callable[[str, str, st
 def test_check_of_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
     done = redline("check", str(tmp_path / "nowhere"))
     assert done.returncode == 1
-    assert "nowhere:1:1: no such folder" in done.stdout
+    assert "nowhere: no such folder" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
 

@@ -41,6 +41,24 @@ def test_toml_syntax_error_carries_line_and_column(edit: Edit) -> None:
     assert "TOML syntax" in problem
 
 
+def test_an_unquoted_expression_is_told_to_go_in_quotes(edit: Edit) -> None:
+    folder = edit(EVENTS, 'trigger = "turn == 1"', "trigger = turn == 1")
+    problem = only_problem(folder)
+    assert "events/main.toml:6:11: TOML syntax: Invalid value; text, expressions and conditions go in quotes" in problem
+
+
+def test_a_field_given_twice_is_named(edit: Edit) -> None:
+    folder = edit(EVENTS, 'title = "Opening"\n', 'title = "Opening"\ntitle = "Again"\n')
+    assert "events/main.toml:4:" in (problem := only_problem(folder)) and "'title' is given twice" in problem
+
+
+def test_problems_are_listed_in_the_order_of_the_lines(edit: Edit) -> None:
+    edit(EVENTS, 'trigger = "turn == 1"', 'trigger = "trun == 1"')  # found when compiling, after the next
+    folder = edit(EVENTS, "cooldown = 1\n", 'cooldown = "1"\n')  # found when validating
+    problems = problems_of(folder)
+    assert [p.split(": ")[0].rsplit("/", 1)[-1] for p in problems] == ["main.toml:6:12", "main.toml:92:12"]
+
+
 def test_unknown_field_suggests_the_right_one(edit: Edit) -> None:
     folder = edit(EVENTS, '  label = "Warn them"', '  lable = "Warn them"')
     problem = only_problem(folder)
@@ -181,9 +199,9 @@ def test_a_broken_entry_does_not_cascade_into_unknown_name_errors(edit: Edit) ->
 
 
 def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
-    assert problems_of(tmp_path / "nowhere")[0].endswith("nowhere:1:1: no such folder")
+    assert problems_of(tmp_path / "nowhere")[0].endswith("nowhere: no such folder")
     (tmp_path / "empty").mkdir()
-    assert problems_of(tmp_path / "empty")[0].endswith("empty:1:1: no .toml files in this folder")
+    assert problems_of(tmp_path / "empty")[0].endswith("empty: no .toml files in this folder")
 
 
 def test_not_utf8_is_reported_not_raised(mini_copy: Path) -> None:
