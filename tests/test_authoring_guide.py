@@ -118,8 +118,8 @@ def test_tutorial_mistakes_give_the_messages_the_guide_shows(guide: str, tmp_pat
     report = check_scenario(SHIPPED, [pack])
     shown = re.search(r"```text\n(my-pack/first_event.toml.*?)```", guide, flags=re.DOTALL)
     assert shown is not None
-    messages = {str(p).split("first_event.toml", 1)[1] for p in report.problems}
-    expected = {line.split("first_event.toml", 1)[1] for line in shown.group(1).strip().splitlines()}
+    messages = [str(p).split("first_event.toml", 1)[1] for p in report.problems]
+    expected = [line.split("first_event.toml", 1)[1] for line in shown.group(1).strip().splitlines()]
     assert messages == expected
 
 
