@@ -173,7 +173,8 @@ def debrief_markdown(engine: Engine, state: GameState) -> str:
     for ident, stat in content.stats.items():
         series = meter_series(engine, state, ident, reveal=True)
         start, end = format_shown(series[0], stat.min, stat.max), format_shown(series[-1], stat.min, stat.max)
-        lines.append(f"{stat.label:<{width}}  {sparkline(series, stat.min, stat.max)}  {start} → {end}")
+        lines.append(f"{stat.label:<{width}}  {sparkline(series, stat.min, stat.max)}  "
+                     f"{with_unit(start, stat.unit)} → {with_unit(end, stat.unit)}")
     lines += ["```", "", "## Your decisions", ""]
     for entry in timeline(engine, state):
         day = entry.date.strftime("%d %b %Y")

@@ -182,3 +182,20 @@ async def test_picking_a_save_to_replay(content: Content, tmp_path: Path) -> Non
         await pilot.pause()
     [request] = app.results
     assert request is not None and request.path == path and request.loaded.record.decision_count == 3
+
+
+async def test_a_finished_game_offers_its_debrief_and_each_save_names_its_game(
+    content: Content, tmp_path: Path
+) -> None:
+    engine = Engine(content)
+    finished = played(engine, 5, 100)
+    assert finished.over
+    saves.save_as(tmp_path, "done", engine, finished)
+    app = Host(tmp_path, lambda scenario: content)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await opened(app, pilot)
+        detail = text_of(screen.query_one("#load-detail", Static))
+        assert "This game is over. Press Enter to read its debrief." in detail
+        [row] = rows(screen.query_one("#load-table", DataTable))
+        game = saves.read_save(tmp_path / "done.json").game
+        assert row[5] == f"#{game[:4]}" and f"game #{game[:4]}, begun " in detail

@@ -455,3 +455,17 @@ async def test_the_room_lays_out_for_the_width_of_the_terminal(mini_content: Con
         await pilot.pause(0.1)
         assert layout(app) == {"-narrow"}
         assert not app.screen.query_one("#timeline").display
+
+
+async def test_reading_on_past_the_end_says_once_which_keys_choose(mini_content: Content, tmp_path: Path) -> None:
+    app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        decision = app.screen.decision
+        assert isinstance(app.screen, SituationRoom) and decision is not None
+        for _ in range(12):
+            await pilot.press("space")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        keys = "1" if len(decision.choices) == 1 else f"1-{len(decision.choices)}"
+        assert shown == [f"That is the whole brief. Take a choice with {keys}."]

@@ -47,12 +47,12 @@ def chart_content(engine: Engine, state: GameState, width: int) -> Content:
     stats = engine.content.stats
     if not stats:
         return Content("")
-    label_width = min(28, max(len(stat.label) for stat in stats.values()))
+    label_width = min(32, max(len(stat.label) for stat in stats.values()))
     lines = []
     for ident, stat in stats.items():
         series = meter_series(engine, state, ident, reveal=True)
         first, last = format_shown(series[0], stat.min, stat.max), format_shown(series[-1], stat.min, stat.max)
-        ends = f"{first} → {with_unit(last, stat.unit)}"
+        ends = f"{with_unit(first, stat.unit)} → {with_unit(last, stat.unit)}"
         spark_width = max(4, width - label_width - len(ends) - 6)
         label = stat.label if len(stat.label) <= label_width else stat.label[: label_width - 1] + "…"
         lines.append(Content.assemble(

@@ -102,7 +102,7 @@ class LoadScreen(Screen[LoadRequest | None]):
         verb = "Replay a saved game" if self.purpose == "replay" else "Saved games"
         yield Static(f"{verb} from {self.folder}", id="load-heading")
         table: DataTable[Any] = DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Name", "Scenario", "Progress", "Saved", "Status")
+        table.add_columns("Name", "Scenario", "Progress", "Saved", "Status", "Game")
         yield table
         with Vertical(id="load-details"):
             yield Static("Reading the save folder…", id="load-detail")
@@ -143,10 +143,10 @@ class LoadScreen(Screen[LoadRequest | None]):
             saved = item.record
             status = RichText(item.status, style=STATUS_STYLE.get(item.status, "bold red"))
             if saved is None:
-                table.add_row(item.path.name, "—", "—", "—", status, key=str(index))
+                table.add_row(item.path.name, "—", "—", "—", status, "—", key=str(index))
             else:
                 table.add_row(saved.slot, saved.title, progress(saved), local_time(saved.saved), status,
-                              key=str(index))
+                              game_label(saved.info), key=str(index))
         detail = self.query_one("#load-detail", Static)
         if not listings:
             detail.update(Text.styled("No saved games yet.", "dim"))
@@ -188,14 +188,22 @@ class LoadScreen(Screen[LoadRequest | None]):
         self.dismiss(None)
 
 
+def game_label(info: GameInfo) -> str:
+    """A short name for the game a save belongs to: the saves of one game share it."""
+    return f"#{info.game[:4]}" + (" (branch)" if info.branched_from else "")
+
+
 def describe(item: Listing, purpose: Purpose = "load") -> Text:
     """What loading (or replaying) this save means, in a few lines."""
     saved = item.record
     if saved is None:
         return Text.assemble((f"{item.path.name}\n", "bold"), ("Unreadable: ", "bold $text-error"), item.reason)
     head = Text.assemble((f"{saved.slot}", "bold"), (f"  {item.path.name}\n", "dim"),
-                         f"{saved.title} · seed {saved.seed} · {progress(saved)}\n")
+                         f"{saved.title} · seed {saved.seed} · {progress(saved)} · game {game_label(saved.info)}, "
+                         f"begun {local_time(saved.info.created)}\n")
     if item.status == OK:
+        if purpose == "load" and saved.state.over:
+            return head + Text.styled("This game is over. Press Enter to read its debrief.", "$text-success")
         return head + Text.styled(ENTER[purpose], "$text-success")
     if item.status == NO_CONTENT:
         return head + Text.assemble(("Cannot be loaded: ", "bold $text-error"), item.reason)

@@ -133,7 +133,11 @@ class SituationRoom(Screen[None]):
         """Page down through the brief and counsel without leaving the choices."""
         brief = self.query_one("#brief", VerticalScroll)
         if brief.scroll_y >= brief.max_scroll_y:
-            self.notify("That is the whole brief. Take a choice with 1-9.", timeout=3)
+            decision = self.decision
+            count = len(decision.choices) if decision is not None else 0
+            keys = "1" if count == 1 else f"1-{count}"
+            self.app.clear_notifications()  # pressing again does not pile up copies
+            self.notify(f"That is the whole brief. Take a choice with {keys}.", timeout=3)
             return
         brief.scroll_page_down(animate=False)
 
