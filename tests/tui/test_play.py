@@ -461,8 +461,9 @@ async def test_reading_on_past_the_end_says_once_which_keys_choose(mini_content:
     app = build_app(mini_content, saves_dir=tmp_path, seed=SEED, start="room", autosave=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        decision = app.screen.decision
-        assert isinstance(app.screen, SituationRoom) and decision is not None
+        room = app.screen
+        assert isinstance(room, SituationRoom) and room.decision is not None
+        decision = room.decision
         for _ in range(12):
             await pilot.press("space")
         await pilot.pause()
