@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from game.expr import Compiled, Condition, Effect, Names
 from game.model import Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
@@ -136,6 +137,15 @@ class Content:
     def day(self, turn: int) -> dt.date:
         """The calendar date at the start of a turn."""
         return self.scenario.start_date + dt.timedelta(days=(turn - 1) * self.scenario.days_per_turn)
+
+    def calendar(self, turn: int) -> dict[str, Any]:
+        """The names of the expression language whose values depend only on the turn, on that turn."""
+        day = self.day(turn)
+        ordinal = day.toordinal()
+        values: dict[str, Any] = {"turn": turn, "date": ordinal, "season": self.season_of(day)}
+        for name, named in self.scenario.dates.items():
+            values["days_to_" + name] = named.toordinal() - ordinal
+        return values
 
     def season_of(self, day: dt.date) -> str:
         for season in self.scenario.seasons:

@@ -778,11 +778,7 @@ class Engine:
     def _set_calendar(self, env: dict[str, Any], turn: int) -> None:
         calendar = self._calendar.get(turn)
         if calendar is None:
-            day = self.date(turn).toordinal()
-            calendar = {"turn": turn, "date": day, "season": self.season(turn)}
-            for name, ordinal in self._dates.items():
-                calendar["days_to_" + name] = ordinal - day
-            self._calendar[turn] = calendar
+            calendar = self._calendar[turn] = self.content.calendar(turn)
         env.update(calendar)
 
     def _apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:

@@ -464,7 +464,7 @@ class _Loader:
 
         if self.problems:
             return None
-        return Content(
+        content = Content(
             scenario=scenario,
             stats=stats,
             flags={i: e.model for i, e in chosen["flag"].items()},
@@ -477,6 +477,27 @@ class _Loader:
             content_hash=self.hasher.hexdigest(),
             where=where,
         )
+        self.check_calendar(content, chosen)
+        return content
+
+    def check_calendar(self, content: Content, chosen: dict[str, dict[str, _Entry]]) -> None:
+        """Warn of a condition whose parts that read only the calendar (`turn > 40`) hold on no turn."""
+        last = content.scenario.last_turn
+        calendars = [content.calendar(turn) for turn in range(1, last + 1)]
+        conditions: list[tuple[str, str, Condition | None, str, str]] = [
+            *(("event", e.id, e.trigger, "trigger", "be drawn") for e in content.events.values()),
+            *(("rule", r.model.id, r.when, "when", "apply") for r in content.rules),
+            *(("ending", e.model.id, e.when, "when", "be reached") for e in content.endings),
+        ]
+        for kind, ident, condition, name, verb in conditions:
+            if condition is None or not condition.calendar:
+                continue
+            if any(all(part(values) for part in condition.calendar) for values in calendars):
+                continue
+            at = chosen[kind][ident].at(name, value=True)
+            self.notes.append(Problem(at.file, at.line, at.col,
+                                      f"{kind} '{ident}' can never {verb}: the part of its '{name}' that reads the "
+                                      f"calendar holds on no turn from 1 to {last}", "warning"))
 
     def check_stats(self, entries: dict[str, _Entry], stats: dict[str, Stat]) -> None:
         for _ident, entry in entries.items():

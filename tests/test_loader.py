@@ -242,6 +242,19 @@ def test_unreachable_event_is_a_warning_not_an_error(mini_copy: Path) -> None:
     assert any("event 'orphan' has no trigger and no choice schedules it" in str(n) for n in report.notes)
 
 
+def test_a_condition_whose_calendar_part_never_holds_is_a_warning(edit: Edit) -> None:
+    folder = edit(EVENTS, 'trigger = "turn >= 2 and season != \\"\\""', 'trigger = "turn >= 9 and season != \\"\\""')
+    report = check_scenario(folder)
+    assert report.content is not None
+    assert [str(n).split("/events/")[-1] for n in report.notes if "never" in str(n)] == [
+        "main.toml:89:11: warning: event 'routine' can never be drawn: the part of its 'trigger' that reads "
+        "the calendar holds on no turn from 1 to 6"]
+
+
+def test_calendar_parts_that_hold_on_some_turn_give_no_warning() -> None:
+    assert not [n for n in check_scenario(MINI).notes if "can never" in str(n)]
+
+
 def test_load_scenario_raises_content_error_with_every_problem(edit: Edit) -> None:
     folder = edit(EVENTS, 'advisor = "dove"', 'advisor = "dover"')
     with pytest.raises(ContentError) as error:
