@@ -228,7 +228,9 @@ class _Loader:
         else:
             paths = _toml_files(folder)
         if not paths:
-            self.problem(Location(shown, 0, 0), "no .toml files in this folder")
+            others = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))[:3]
+            found = f" (content files end in .toml; found {', '.join(others)})" if others else ""
+            self.problem(Location(shown, 0, 0), f"no .toml files in this folder{found}")
             return None
         files = []
         shown_folder = display_path(folder)

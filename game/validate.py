@@ -146,6 +146,12 @@ def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
     if kind == "string_pattern_mismatch":
         return (f"'{given}' is not a valid id (expected lower-case letters, digits and underscores, "
                 "starting with a letter)")
+    if kind in ("too_short", "too_long"):
+        context = error.get("ctx", {})
+        count = context.get("actual_length")
+        if kind == "too_short":
+            return f"'{field_name}' needs at least {context.get('min_length', 1)} item(s), not {count}"
+        return f"'{field_name}' takes at most {context.get('max_length')} item(s), not {count}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"'{field_name}' cannot be {given!r} (expected {expected})"

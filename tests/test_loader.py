@@ -255,6 +255,17 @@ def test_calendar_parts_that_hold_on_some_turn_give_no_warning() -> None:
     assert not [n for n in check_scenario(MINI).notes if "can never" in str(n)]
 
 
+def test_an_empty_list_that_needs_items_says_so_plainly(edit: Edit) -> None:
+    folder = edit("scenario.toml", 'effects = ["tension += 2"]', "effects = []")
+    assert "'effects' needs at least 1 item(s), not 0" in only_problem(folder)
+
+
+def test_a_folder_of_files_that_are_not_toml_says_what_it_found(tmp_path: Path) -> None:
+    (tmp_path / "event.tml").write_text("[[event]]\n", encoding="utf-8")
+    [problem] = problems_of(tmp_path)
+    assert problem.endswith(": no .toml files in this folder (content files end in .toml; found event.tml)")
+
+
 def test_load_scenario_raises_content_error_with_every_problem(edit: Edit) -> None:
     folder = edit(EVENTS, 'advisor = "dove"', 'advisor = "dover"')
     with pytest.raises(ContentError) as error:
