@@ -408,6 +408,19 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                        args.seed if args.seed is not None else 1, args.policy, args.jobs, args.json)
 
 
+def cmd_names(args: argparse.Namespace) -> int:
+    from game.names import names_of, names_text
+
+    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "listed")
+    if report is None:
+        return 1
+    if args.json:
+        print(json.dumps(names_of(report.content), indent=2))
+    else:
+        sys.stdout.write(names_text(report.content))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from game.schema import schema_text
 
@@ -494,6 +507,17 @@ def build_parser() -> argparse.ArgumentParser:
                           help="an extra content folder that adds or replaces entries (repeatable)")
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
     simulate.set_defaults(func=cmd_simulate)
+
+    names = commands.add_parser("names", help="list the names content can use: meters, flags, counters, ...",
+                                description="List every name the content's expressions, counsel and follow-ups "
+                                "can use: meters, flags, counters, named dates, seasons, the calendar, functions, "
+                                "advisors, and events with their choices, each with where it is declared.")
+    names.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
+    names.add_argument("--scenario", help="id of a shipped scenario")
+    names.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
+                       help="an extra content folder that adds or replaces entries (repeatable)")
+    names.add_argument("--json", action="store_true", help="print the names as JSON")
+    names.set_defaults(func=cmd_names)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format",
                                  description="Print the JSON Schema of a content file, generated from the "

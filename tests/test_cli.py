@@ -146,3 +146,35 @@ def test_plain_text_keeps_list_items_apart_and_drops_emphasis() -> None:
 
     text = wrap("**Situation Room.** Read this.\n\n- first point\n- second *point*\n\n1. one\n2. two")
     assert text == "Situation Room. Read this.\n\n- first point\n- second point\n\n1. one\n2. two"
+
+
+def test_names_lists_what_expressions_can_use_with_where_each_is_declared(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from game.cli import main
+
+    assert main(["names", str(MINI)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("Meters (stats): read them, and change them with +=, -= or =\n")
+    tension = next(line for line in shown.splitlines() if line.strip().startswith("tension "))
+    assert "Tension" in tension and "0..100" in tension and "scenario.toml:28" in tension
+    assert "days_to_election" in shown and 'fired("event")' in shown and "days_until" in shown
+    opening = next(line for line in shown.splitlines() if line.strip().startswith("opening "))
+    assert "warn, wait" in opening
+
+
+def test_names_as_json_include_a_pack(capsys: pytest.CaptureFixture[str]) -> None:
+    from game.cli import main
+
+    assert main(["names", "--content", str(ROOT / "docs" / "example-pack"), "--json"]) == 0
+    names = json.loads(capsys.readouterr().out)
+    kinds = {"stats", "flags", "counters", "dates", "seasons", "calendar", "functions", "advisors", "events"}
+    assert kinds <= set(names)
+    events = {e["id"]: e for e in names["events"]}
+    assert events["weather_cold_snap"]["where"].startswith("docs/example-pack/cold_snap.toml:")
+    assert any(s["id"] == "kremlin_threat" and s["hidden"] for s in names["stats"])
+
+
+def test_names_of_a_broken_scenario_lists_its_problems_and_exit_1(tmp_path: Path) -> None:
+    done = redline("names", str(tmp_path / "nowhere"))
+    assert done.returncode == 1 and "nowhere: no such folder" in done.stderr and "Traceback" not in done.stderr
