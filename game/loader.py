@@ -280,6 +280,10 @@ class _Loader:
             message = getattr(exc, "msg", None) or str(exc).split(" (at ")[0]
             line = getattr(exc, "lineno", 1) or 1
             col = getattr(exc, "colno", 1) or 1
+            opened = _unclosed_multiline(message, text)
+            if opened is not None:  # tomli points at the end of the file; the mistake is where it opens
+                (line, col), delimiter = opened
+                message = f"a string opened with {delimiter} here is never closed"
             self.problem(Location(name, line, col), f"TOML syntax: {message}{_toml_hint(message, text, line)}")
             self.unparsed_files += 1
             return []
@@ -743,6 +747,16 @@ def _in_reading_order(problems: list[Problem], files: Sequence[_File]) -> list[P
     """The problems file by file, in the order the files were read, and by line and column in each."""
     order = {file.name: index for index, file in enumerate(files)}
     return sorted(problems, key=lambda p: (order.get(p.file, -1), p.line, p.col))
+
+
+def _unclosed_multiline(message: str, text: str) -> tuple[tuple[int, int], str] | None:
+    """Where the multi-line string that runs to the end of the file opens: ((line, col), delimiter)."""
+    for delimiter, error in (('"""', "Unterminated string"), ("'''", "Expected \"'''\"")):
+        if message == error and text.count(delimiter) % 2 == 1:
+            at = text.rindex(delimiter)
+            line_start = text.rfind("\n", 0, at) + 1
+            return (text.count("\n", 0, at) + 1, at - line_start + 1), delimiter
+    return None
 
 
 def _toml_hint(message: str, text: str, line: int) -> str:

@@ -47,6 +47,13 @@ def test_an_unquoted_expression_is_told_to_go_in_quotes(edit: Edit) -> None:
     assert "events/main.toml:6:11: TOML syntax: Invalid value; text, expressions and conditions go in quotes" in problem
 
 
+@pytest.mark.parametrize("quotes", ['"""', "'''"])
+def test_an_unclosed_multiline_string_is_reported_where_it_opens(edit: Edit, quotes: str) -> None:
+    folder = edit(EVENTS, 'brief = "Something happened."', f"brief = {quotes}Something happened.")
+    expected = f"events/main.toml:4:9: TOML syntax: a string opened with {quotes} here is never closed"
+    assert expected in only_problem(folder)
+
+
 def test_a_field_given_twice_is_named(edit: Edit) -> None:
     folder = edit(EVENTS, 'title = "Opening"\n', 'title = "Opening"\ntitle = "Again"\n')
     assert "events/main.toml:4:" in (problem := only_problem(folder)) and "'title' is given twice" in problem
