@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -159,7 +160,14 @@ class LoadReport:
 
     content: Content | None
     problems: list[Problem]
-    notes: list[Problem] = field(default_factory=list)
+    #: the notes, each made when first asked for: finding a note's place scans its file's source,
+    #: which a game that starts without showing them need not pay for
+    note_makers: list[Callable[[], Problem]] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def notes(self) -> list[Problem]:
+        """Notes and warnings: entries replaced by a pack, events and conditions that can never happen."""
+        return [make() for make in self.note_makers]
 
 
 def display_path(path: Path) -> str:
@@ -191,7 +199,7 @@ def _toml_files(folder: Path) -> list[Path]:
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.notes: list[Problem] = []
+        self.note_makers: list[Callable[[], Problem]] = []  # see LoadReport.notes
         self.hasher = hashlib.sha256()
         # ids of entries that failed validation: still known names, so one mistake is reported once
         self.broken: dict[str, dict[str, Any]] = {kind: {} for kind in ENTRY_KINDS}
@@ -209,6 +217,18 @@ class _Loader:
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
+
+    def note(self, entry: _Entry, path: tuple[str | int, ...], message: str, severity: str = "warning",
+             other: _Entry | None = None) -> None:
+        """A note or warning about an entry (or one of its values), placed when it is first shown.
+        With `other`, "{old}" in the message becomes where that entry is."""
+
+        def make() -> Problem:
+            at = entry.at(*path, value=True) if path else entry.at()
+            text = message.replace("{old}", str(other.at())) if other is not None else message
+            return Problem(at.file, at.line, at.col, text, severity)
+
+        self.note_makers.append(make)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -357,11 +377,7 @@ class _Loader:
                 table[entry.model.id] = entry
             elif entry.pack > old.pack:
                 table[entry.model.id] = entry
-                note = entry.at()
-                self.notes.append(
-                    Problem(note.file, note.line, note.col,
-                            f"{entry.kind} '{entry.model.id}' replaces the one at {old.at()}", "note")
-                )
+                self.note(entry, (), f"{entry.kind} '{entry.model.id}' replaces the one at {{old}}", "note", old)
             else:
                 self.problem(
                     entry.at("id", value=True),
@@ -461,10 +477,7 @@ class _Loader:
 
         for ident, entry in chosen["event"].items():
             if entry.model.trigger is None and ident not in scheduled:
-                at = entry.at()
-                self.notes.append(Problem(at.file, at.line, at.col,
-                                          f"event '{ident}' has no trigger and no choice schedules it, "
-                                          "so it can never fire", "warning"))
+                self.note(entry, (), f"event '{ident}' has no trigger and no choice schedules it, so it can never fire")
         if not chosen["event"] and not self.broken["event"] and not self.unparsed_files:
             self.problem(Location(root_name), "the scenario has no events")
 
@@ -500,10 +513,8 @@ class _Loader:
                 continue
             if any(all(part(values) for part in condition.calendar) for values in calendars):
                 continue
-            at = chosen[kind][ident].at(name, value=True)
-            self.notes.append(Problem(at.file, at.line, at.col,
-                                      f"{kind} '{ident}' can never {verb}: the part of its '{name}' that reads the "
-                                      f"calendar holds on no turn from 1 to {last}", "warning"))
+            self.note(chosen[kind][ident], (name,), f"{kind} '{ident}' can never {verb}: the part of its '{name}' "
+                      f"that reads the calendar holds on no turn from 1 to {last}")
 
     def check_stats(self, entries: dict[str, _Entry], stats: dict[str, Stat]) -> None:
         for _ident, entry in entries.items():
@@ -732,15 +743,15 @@ def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
         if files is not None and more is not None:
             files.extend(more)
     if files is None:
-        return LoadReport(None, loader.problems, loader.notes)
+        return LoadReport(None, loader.problems, loader.note_makers)
     folders = [folder, *extra]
     entries = loader.read_entries(files, folders)
     content = loader.build(entries, display_path(folder))
     if loader.problems:
-        return LoadReport(None, _in_reading_order(loader.problems, files), loader.notes)
+        return LoadReport(None, _in_reading_order(loader.problems, files), loader.note_makers)
     if loader.cache_key is not None and loader.to_cache is not None:
         cache.write(folders, loader.cache_key, loader.to_cache)
-    return LoadReport(content, loader.problems, loader.notes)
+    return LoadReport(content, loader.problems, loader.note_makers)
 
 
 def _in_reading_order(problems: list[Problem], files: Sequence[_File]) -> list[Problem]:
