@@ -431,6 +431,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 # --- the parser -------------------------------------------------------------------------------
 
 
+def _content_option(parser: argparse.ArgumentParser, what: str = "that adds or replaces entries") -> None:
+    """`--content DIR`, repeatable: the extra content folders a command loads with the scenario."""
+    parser.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
+                        help=f"an extra content folder {what} (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="redline",
@@ -445,8 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "file:line:col: message, or a one-line summary; exit 0 if the content is sound.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="scenario folders (default: the shipped scenario)")
     check.add_argument("--scenario", help="id of a shipped scenario to check")
-    check.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
-                       help="an extra content folder that adds or replaces entries (repeatable)")
+    _content_option(check)
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(func=cmd_check)
 
@@ -455,8 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="plain text over stdin/stdout, choices numbered (for screen readers and pipes)")
     play.add_argument("--scenario", help="id of the scenario to play (default: the shipped one)")
     play.add_argument("--seed", type=_seed, help="the seed of the game (default: random)")
-    play.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
-                      help="an extra content folder that adds or replaces entries (repeatable)")
+    _content_option(play)
     play.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
     play.add_argument("--load", type=_folder, metavar="FILE", help="play on from a save file (--plain)")
     play.add_argument("--no-autosave", action="store_true", help="do not autosave after every decision (--plain)")
@@ -470,8 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="List every save in the save folder with its scenario, progress, "
                                 "when it was saved, and its status: ok, content changed, or unreadable (and why).")
     saves.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
-    saves.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
-                       help="an extra content folder the games were played with (repeatable)")
+    _content_option(saves, "the games were played with")
     saves.add_argument("--json", action="store_true", help="print the list as JSON")
     saves.set_defaults(func=cmd_saves)
 
@@ -484,8 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--transcript", type=_folder, metavar="OUT.md", help="write a readable transcript")
     replay.add_argument("--saves", type=_folder, metavar="DIR",
                         help="where 'take over here' writes its new save (default: the save's folder)")
-    replay.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
-                        help="an extra content folder the game was played with (repeatable)")
+    _content_option(replay, "the game was played with")
     replay.set_defaults(func=cmd_replay)
 
     simulate = commands.add_parser(
@@ -503,8 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "been reached), cautious (lowest posture), forceful (highest posture)")
     simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
                           help="processes to use; --jobs alone uses every core (default: 1)")
-    simulate.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
-                          help="an extra content folder that adds or replaces entries (repeatable)")
+    _content_option(simulate)
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
     simulate.set_defaults(func=cmd_simulate)
 
@@ -514,8 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "advisors, and events with their choices, each with where it is declared.")
     names.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
     names.add_argument("--scenario", help="id of a shipped scenario")
-    names.add_argument("--content", action="append", type=_folder, default=[], metavar="DIR",
-                       help="an extra content folder that adds or replaces entries (repeatable)")
+    _content_option(names)
     names.add_argument("--json", action="store_true", help="print the names as JSON")
     names.set_defaults(func=cmd_names)
 
