@@ -187,8 +187,8 @@ class Player:
         self.stat_index = {name: index for index, name in enumerate(self.stat_ids)}
         self.other_ids = (*content.flags, *content.counters)
         self.other_values = values_getter(self.other_ids)
-        self.triggers = {ident: e.trigger for ident, e in content.events.items() if e.trigger is not None}
-        self.once = {ident: e.model.once for ident, e in content.events.items()}
+        # the events that can be drawn (they have a trigger), and whether each happens only once
+        self.drawn_once = {ident: e.model.once for ident, e in content.events.items() if e.trigger is not None}
         # by turn number: the events whose triggers can hold, with the rest of each trigger to test
         self.triggers_on: dict[int, dict[str, Compiled]] = {}
         # per event, the names its choices' conditions read (and "turn"), their keys in Tally.event_low,
@@ -223,7 +223,7 @@ class Player:
         policy = make_policy(self.policy_name, self.content)
         explorer = policy if isinstance(policy, Explorer) else None
         # events whose trigger is checked at each decision until they are reached, to explain misses
-        pending = {ident: self.once[ident] for ident in self.triggers}
+        pending = dict(self.drawn_once)
         record = _ChunkRecord(self.content.events, self.stat_ids, self.other_ids)
         for seed in seeds:
             self._play(seed, policy, tally, pending, record)
@@ -241,6 +241,7 @@ class Player:
         condition_values = self.condition_values
         held = tally.held
         triggers_on = self.triggers_on
+        engine = self.engine
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
@@ -254,7 +255,9 @@ class Player:
             if pending:
                 fired = state.fired
                 turn = state.turn
-                triggers = triggers_on.get(turn) or self._triggers_on(turn)
+                triggers = triggers_on.get(turn)
+                if triggers is None:
+                    triggers = triggers_on[turn] = engine.triggers_on(turn)
                 for ident, once in pending.items():
                     if ident != event and not (once and ident in fired):
                         trigger = triggers.get(ident)
@@ -274,10 +277,6 @@ class Player:
 
         state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS)
         self._record(state, decisions, tally, pending, record)
-
-    def _triggers_on(self, turn: int) -> dict[str, Compiled]:
-        triggers = self.triggers_on[turn] = self.engine.triggers_on(turn)
-        return triggers
 
     def _record(self, state: GameState, decisions: int, tally: Tally, pending: dict[str, Any],
                 record: _ChunkRecord) -> None:
