@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -218,15 +218,14 @@ class _Loader:
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
 
-    def note(self, entry: _Entry, path: tuple[str | int, ...], message: str, severity: str = "warning",
-             other: _Entry | None = None) -> None:
+    def note(self, entry: _Entry, path: tuple[str | int, ...], message: str | Callable[[], str],
+             severity: str = "warning") -> None:
         """A note or warning about an entry (or one of its values), placed when it is first shown.
-        With `other`, "{old}" in the message becomes where that entry is."""
+        A message that names other places is given as a function, for the same reason."""
 
         def make() -> Problem:
             at = entry.at(*path, value=True) if path else entry.at()
-            text = message.replace("{old}", str(other.at())) if other is not None else message
-            return Problem(at.file, at.line, at.col, text, severity)
+            return Problem(at.file, at.line, at.col, message if isinstance(message, str) else message(), severity)
 
         self.note_makers.append(make)
 
@@ -377,7 +376,7 @@ class _Loader:
                 table[entry.model.id] = entry
             elif entry.pack > old.pack:
                 table[entry.model.id] = entry
-                self.note(entry, (), f"{entry.kind} '{entry.model.id}' replaces the one at {{old}}", "note", old)
+                self.note(entry, (), partial(_replaces, f"{entry.kind} '{entry.model.id}'", old), "note")
             else:
                 self.problem(
                     entry.at("id", value=True),
@@ -752,6 +751,10 @@ def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
     if loader.cache_key is not None and loader.to_cache is not None:
         cache.write(folders, loader.cache_key, loader.to_cache)
     return LoadReport(content, loader.problems, loader.note_makers)
+
+
+def _replaces(what: str, old: _Entry) -> str:
+    return f"{what} replaces the one at {old.at()}"
 
 
 def _in_reading_order(problems: list[Problem], files: Sequence[_File]) -> list[Problem]:

@@ -178,3 +178,10 @@ def test_names_as_json_include_a_pack(capsys: pytest.CaptureFixture[str]) -> Non
 def test_names_of_a_broken_scenario_lists_its_problems_and_exit_1(tmp_path: Path) -> None:
     done = redline("names", str(tmp_path / "nowhere"))
     assert done.returncode == 1 and "nowhere: no such folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_names_describes_every_built_in_name() -> None:
+    from game.loader import BUILTIN_NAMES
+    from game.names import CALENDAR
+
+    assert set(CALENDAR) == set(BUILTIN_NAMES) - {"true", "false"}
