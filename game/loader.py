@@ -214,6 +214,9 @@ class _Loader:
         self.to_cache: list[list[tuple[str, Any, tuple[str | int, ...]]]] | None = None
         # names whose values depend only on the turn (set once the scenario's dates are known)
         self.calendar_names: frozenset[str] = frozenset()
+        # the entries in force by kind and id, once merged; the events some follow-up schedules
+        self.chosen: dict[str, dict[str, _Entry]] = {kind: {} for kind in ENTRY_KINDS}
+        self.scheduled: set[str] = set()
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
@@ -354,18 +357,53 @@ class _Loader:
     # --- checking and compiling -------------------------------------------------------------
 
     def build(self, entries: list[_Entry], root_name: str) -> Content | None:
+        """Merge the entries, check the whole, compile it: the content, or None when it has problems."""
+        scenario_entry = self.pick_scenario(entries, root_name)
+        if scenario_entry is None:
+            return None
+        chosen = self.merge(entries)
+        self.chosen = chosen
+        self.check_namespace(scenario_entry, chosen)
+        stats = {i: e.model for i, e in chosen["stat"].items()}
+        self.check_stats(chosen["stat"], stats)
+        self.check_scenario(scenario_entry, chosen)
+        names = self.names(scenario_entry.model, chosen)
+        where = _LazyLocations()
+        events, rules, endings = self.compile_all(scenario_entry.model, chosen, names, where)
+        self.note_unreachable(chosen, root_name)
+        if self.problems:
+            return None
+        content = Content(
+            scenario=scenario_entry.model,
+            stats=stats,
+            flags={i: e.model for i, e in chosen["flag"].items()},
+            counters={i: e.model for i, e in chosen["counter"].items()},
+            advisors={i: e.model for i, e in chosen["advisor"].items()},
+            events=events,
+            rules=tuple(rules),
+            endings=tuple(endings),
+            names=names,
+            content_hash=self.hasher.hexdigest(),
+            where=where,
+        )
+        self.check_calendar(content, chosen)
+        return content
+
+    def pick_scenario(self, entries: list[_Entry], root_name: str) -> _Entry | None:
+        """The one [scenario] table (a second one, or none at all, is a problem)."""
         scenarios = [e for e in entries if e.kind == "scenario"]
         if not scenarios:
-            if self.broken_scenario or self.unparsed_files:
-                return None
-            self.problem(Location(root_name), "no [scenario] table in any file of this folder")
+            if not (self.broken_scenario or self.unparsed_files):
+                self.problem(Location(root_name), "no [scenario] table in any file of this folder")
             return None
         for extra in scenarios[1:]:
             first = scenarios[0].at()
             self.problem(extra.at(), f"a second [scenario] table (the first is at {first})")
-        scenario_entry = scenarios[0]
-        scenario: Scenario = scenario_entry.model
+        return scenarios[0]
 
+    def merge(self, entries: list[_Entry]) -> dict[str, dict[str, _Entry]]:
+        """The entries by kind and id: a later pack's entry replaces an earlier one; a duplicate within a pack
+        is a problem."""
         chosen: dict[str, dict[str, _Entry]] = {kind: {} for kind in ENTRY_KINDS}
         for entry in entries:
             if entry.kind == "scenario":
@@ -382,13 +420,14 @@ class _Loader:
                     entry.at("id", value=True),
                     f"duplicate {entry.kind} id '{entry.model.id}' (first defined at {old.at()})",
                 )
+        return chosen
 
-        # one namespace for everything an expression can name (positions looked up only on a clash)
+    def check_namespace(self, scenario_entry: _Entry, chosen: dict[str, dict[str, _Entry]]) -> None:
+        """One namespace for everything an expression can name (positions looked up only on a clash)."""
         named: dict[str, Callable[[], Location]] = {}
         for name in BUILTIN_NAMES:
             named[name] = lambda: Location("(built in)")
-        dates = scenario.dates
-        for name in dates:
+        for name in scenario_entry.model.dates:
             for full in (name, f"days_to_{name}"):
                 if full in named:
                     self.problem(scenario_entry.at("dates", name), f"the date name '{full}' is built in")
@@ -401,10 +440,9 @@ class _Loader:
                 else:
                     named[ident] = lambda entry=entry: entry.at("id", value=True)  # type: ignore[misc]
 
-        stats = {i: e.model for i, e in chosen["stat"].items()}
-        self.check_stats(chosen["stat"], stats)
-        self.check_scenario(scenario_entry, chosen)
-
+    def names(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> Names:
+        """What expressions may name, with types; entries that failed validation still count as known."""
+        dates = scenario.dates
         types: dict[str, Type] = {"turn": "num", "date": "date", "season": "str", "calendar_over": "bool"}
         self.calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{name}" for name in dates)})
         constants: dict[str, Any] = {}
@@ -413,26 +451,20 @@ class _Loader:
             constants[name] = day.toordinal()
             types[f"days_to_{name}"] = "num"
         assignable: dict[str, Any] = {}
-        for ident in stats:
-            types[ident] = "num"
-            assignable[ident] = "stat"
-        for ident in chosen["counter"]:
-            types[ident] = "num"
-            assignable[ident] = "counter"
-        for ident in chosen["flag"]:
-            types[ident] = "bool"
-            assignable[ident] = "flag"
+        for kind, type_ in (("stat", "num"), ("counter", "num"), ("flag", "bool")):
+            for ident in chosen[kind]:
+                types[ident] = type_  # type: ignore[assignment]
+                assignable[ident] = kind
         for kind, type_ in (("stat", "num"), ("counter", "num"), ("flag", "bool")):
             for ident in self.broken[kind]:
                 types.setdefault(ident, type_)  # type: ignore[arg-type]
                 assignable.setdefault(ident, kind)
-        broken_events = self.broken["event"]
         event_choices = {i: frozenset(c.id for c in e.model.choice) for i, e in chosen["event"].items()}
-        for ident, raw in broken_events.items():
+        for ident, raw in self.broken["event"].items():
             raw_choices = raw.get("choice")
             ids = [c.get("id") for c in raw_choices if isinstance(c, dict)] if isinstance(raw_choices, list) else []
             event_choices.setdefault(ident, frozenset(i for i in ids if isinstance(i, str)))
-        names = Names(
+        return Names(
             types=types,
             constants=constants,
             string_values={"season": ("", *(s.id for s in scenario.seasons))},
@@ -441,9 +473,12 @@ class _Loader:
             assignable=assignable,
         )
 
+    def compile_all(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]], names: Names,
+                    where: _LazyLocations) -> tuple[dict[str, CompiledEvent], list[CompiledRule], list[CompiledEnding]]:
+        """Every event, rule and ending compiled (those with problems left out), and where each was written."""
         scheduled: set[str] = set()
+        self.scheduled = scheduled
         events: dict[str, CompiledEvent] = {}
-        where = _LazyLocations()
         for ident, entry in chosen["event"].items():
             compiled = self.compile_event(entry, names, chosen, scheduled, where)
             if compiled is not None:
@@ -460,43 +495,28 @@ class _Loader:
         for ident, entry in chosen["ending"].items():
             ending: Ending = entry.model
             where.add(f"ending:{ident}", entry.later())
-            when = None
+            condition = None
             if ending.when is not None:
-                when = self.condition(entry, ("when",), ending.when, names)
-                if when is None:
+                condition = self.condition(entry, ("when",), ending.when, names)
+                if condition is None:
                     continue
             elif ident != scenario.timeout_ending and scenario.timeout_ending in chosen["ending"]:
                 self.problem(entry.at(), f"ending '{ident}' has no 'when' and is not the timeout ending, "
                                          "so it can never be reached")
-            endings.append(CompiledEnding(ending, when))
+            endings.append(CompiledEnding(ending, condition))
         endings.sort(key=lambda e: -e.model.priority)
         for kind in ("stat", "flag", "counter", "advisor"):
             for ident, entry in chosen[kind].items():
                 where.add(f"{kind}:{ident}", entry.later())
+        return events, rules, endings
 
+    def note_unreachable(self, chosen: dict[str, dict[str, _Entry]], root_name: str) -> None:
+        """An event nothing can bring about is a warning; a scenario without events, a problem."""
         for ident, entry in chosen["event"].items():
-            if entry.model.trigger is None and ident not in scheduled:
+            if entry.model.trigger is None and ident not in self.scheduled:
                 self.note(entry, (), f"event '{ident}' has no trigger and no choice schedules it, so it can never fire")
         if not chosen["event"] and not self.broken["event"] and not self.unparsed_files:
             self.problem(Location(root_name), "the scenario has no events")
-
-        if self.problems:
-            return None
-        content = Content(
-            scenario=scenario,
-            stats=stats,
-            flags={i: e.model for i, e in chosen["flag"].items()},
-            counters={i: e.model for i, e in chosen["counter"].items()},
-            advisors={i: e.model for i, e in chosen["advisor"].items()},
-            events=events,
-            rules=tuple(rules),
-            endings=tuple(endings),
-            names=names,
-            content_hash=self.hasher.hexdigest(),
-            where=where,
-        )
-        self.check_calendar(content, chosen)
-        return content
 
     def check_calendar(self, content: Content, chosen: dict[str, dict[str, _Entry]]) -> None:
         """Warn of a condition whose parts that read only the calendar (`turn > 40`) hold on no turn."""
