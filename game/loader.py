@@ -93,12 +93,15 @@ class _Source:
 
     name: str
     text: str
+    #: the number of entries of each array of tables the file holds (-1 for a table), when known:
+    #: it lets the locator read only the entry a position is asked of
+    entries: dict[str, int] | None = None
     _locator: Locator | None = None
 
     @property
     def locator(self) -> Locator:
         if self._locator is None:
-            self._locator = Locator(self.text)
+            self._locator = Locator(self.text, self.entries)
         return self._locator
 
     def at(self, path: Sequence[str | int], value: bool = False, col_offset: int = 0) -> Location:
@@ -184,11 +187,13 @@ def _from_cache(files: list[_File], cached: Any) -> list[_Entry] | None:
         return None
     entries = []
     for file, found in zip(files, cached, strict=True):
-        source = _Source(file.name, file.raw.decode("utf-8"))
+        source = _Source(file.name, file.raw.decode("utf-8"), {})
         for kind, model, path in found:
             if not (kind == "scenario" or kind in ENTRY_MODELS) or not is_dataclass(model):
                 return None
             entries.append(_Entry(kind, model, source, tuple(path), file.pack))
+            assert source.entries is not None
+            source.entries[kind] = -1 if kind == "scenario" else source.entries.get(kind, 0) + 1
     return entries
 
 
@@ -309,7 +314,8 @@ class _Loader:
             self.problem(Location(name, line, col), f"TOML syntax: {message}{_toml_hint(message, text, line)}")
             self.unparsed_files += 1
             return []
-        source = _Source(name, text)
+        source = _Source(name, text, {key: len(value) if isinstance(value, list) else -1
+                                      for key, value in data.items()})
         pack = file.pack
         entries: list[_Entry] = []
         # the common case, a sound file, in one call; otherwise entry by entry for the errors
@@ -733,7 +739,7 @@ class _Loader:
 def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
     """Column offset of position `col` inside a quoted single-line string value."""
     line, start = entry.source.locator.value_position(entry.path + path)
-    text_line = entry.source.text.splitlines()[line - 1] if entry.source.text else ""
+    text_line = entry.source.locator.line(line)
     if start - 1 < len(text_line) and text_line[start - 1 : start] in ("\"", "'") \
             and not text_line[start - 1 :].startswith(('"""', "'''")):
         return col + 1
