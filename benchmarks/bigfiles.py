@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -103,7 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     slowest = 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("one 50 MB file", Path(tmp) / "big_file", lambda f: one_big_file(f, args.megabytes)),
+        cases: list[tuple[str, Path, Callable[[Path], None]]] = [
+                ("one 50 MB file", Path(tmp) / "big_file", lambda f: one_big_file(f, args.megabytes)),
                  ("100,000 events in 100 files", Path(tmp) / "many_files", lambda f: many_events(f, args.events)),
                  ("100,000 events in one file", Path(tmp) / "one_file", lambda f: many_events(f, args.events, 1))]
         for title, folder, make in cases:

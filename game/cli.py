@@ -43,9 +43,9 @@ def _scenario_path(scenario: str | None) -> Path:
     return paths.scenario_folder(scenario)
 
 
-def _print_problems(problems: Sequence[Any], stream: Any = sys.stdout) -> None:
+def _print_problems(problems: Sequence[Any], stream: Any = None) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stdout)
 
 
 def load_or_report(scenario: str | None, extra: Sequence[Path]) -> Any:
@@ -71,7 +71,7 @@ def checked_or_report(scenario: str | None, extra: Sequence[Path], folder: Path 
     report = check_scenario(folder, extra)
     if report.content is None:
         _print_problems(report.problems, sys.stderr)
-        print(f"redline: {len(report.problems)} problem(s) in the content; nothing was {doing}", file=sys.stderr)
+        print(f"redline: {report.summary()}; nothing was {doing}", file=sys.stderr)
         return None
     return report
 
@@ -112,11 +112,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
         return 1 if failed else 0
-    for folder, report, counts in results:
-        _print_problems(report.notes)
-        _print_problems(report.problems)
+    for _folder, report, counts in results:
+        _print_problems(report.in_order())
         if counts is None:
-            print(f"{display_path(folder)}: {len(report.problems)} problem(s)")
+            print(report.summary())
         else:
             print(
                 f"ok: {counts['events']} events, {counts['choices']} choices, {counts['endings']} endings, "
@@ -409,16 +408,23 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_names(args: argparse.Namespace) -> int:
+    from game.loader import check_scenario
     from game.names import names_of, names_text
 
-    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "listed")
-    if report is None:
+    folder = Path(args.path) if args.path else _scenario_path(args.scenario)
+    report = check_scenario(folder, args.content)
+    content = report.content or report.partial  # with problems, the names of what is sound
+    if report.content is None:
+        _print_problems(report.problems, sys.stderr)
+        listed = "; the names below are those of what loaded" if content is not None else ""
+        print(f"redline: {report.summary()}{listed}", file=sys.stderr)
+    if content is None:
         return 1
     if args.json:
-        print(json.dumps(names_of(report.content), indent=2))
+        print(json.dumps(names_of(content), indent=2))
     else:
-        sys.stdout.write(names_text(report.content))
-    return 0
+        sys.stdout.write(names_text(content))
+    return 0 if report.content is not None else 1
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

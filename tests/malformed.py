@@ -58,8 +58,12 @@ class _Builder:
         change(folder)
         extra = expect.pop("extra", None)
         args = [str(folder)]
-        if extra is not None:
-            args += ["--content", str(folder / str(extra))]
+        if extra is not None:  # a pack is a folder of its own, beside the scenario's
+            pack = folder.with_name(f"{folder.name}-{extra}")
+            if pack.exists():
+                shutil.rmtree(pack)
+            shutil.move(folder / str(extra), pack)
+            args += ["--content", str(pack)]
         self.cases.append(Case(name, kind, args, **expect))  # type: ignore[arg-type]
 
 
@@ -79,6 +83,14 @@ def _append(relative: str, text: str) -> Callable[[Path], None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as out:
             out.write(text)
+
+    return change
+
+
+def _each(*changes: Callable[[Path], object]) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        for one in changes:
+            one(folder)
 
     return change
 
@@ -134,15 +146,17 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
         b.add(f"deep_array_of_tables_{depth}", "deep nesting",
               _append(EVENTS, "\n[[" + ".".join(["event"] * depth) + "]]\nx = 1\n"))
     depth = rng.randrange(100, 190)
-    b.add("deep_expression", "deep nesting",
+    b.add("deep_parentheses", "deep nesting",
           _replace(EVENTS, 'trigger = "turn == 1"', 'trigger = "' + "(" * depth + "turn == 1" + ")" * depth + '"'),
-          says=(r"nested too deeply",))
+          expect="either")
     b.add("deep_not", "deep nesting",
           _replace(EVENTS, 'trigger = "turn == 1"', 'trigger = "' + "not " * 90 + 'true"'),
           says=(r"nested too deeply",))
 
     # --- numbers that overflow -----------------------------------------------------------
-    product = " * ".join(["1000000000000"] * rng.randrange(27, 40))
+    # a balanced product, so that it is not too deep: (1e12*1e12*1e12*1e12) to the 4th, twice: 1e384
+    four = "(" + "*".join(["1e12"] * 4) + ")"
+    product = "*".join(["(" + "*".join([four] * 4) + ")"] * rng.randrange(2, 3))
     for field_name, old, template in (
         ("weight", 'weight = "1 + tension / 50"', 'weight = "round({p})"'),
         ("chance", 'chance = "0.5 + intel / 200"', 'chance = "clamp({p}, 0, 1)"'),
@@ -150,7 +164,8 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
         ("trigger", 'trigger = "turn == 1"', 'trigger = "turn < round({p})"'),
         ("compare", 'trigger = "turn == 1"', 'trigger = "turn < {p} - {p}"'),
     ):
-        b.add(f"overflow_{field_name}", "number overflow", _replace(EVENTS, old, template.format(p=product)))
+        b.add(f"overflow_{field_name}", "number overflow", _replace(EVENTS, old, template.format(p=product)),
+              says=(r"too large",), problems=1)
     for name, old, new in (
         ("weight_inf", 'weight = "1 + tension / 50"', "weight = inf"),
         ("weight_nan", 'weight = "1 + tension / 50"', "weight = nan"),
@@ -166,14 +181,15 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
         ("huge_last_turn", "last_turn = 6", f"last_turn = {rng.randrange(10**6, 10**12)}"),
         ("huge_days_per_turn", "days_per_turn = 7", f"days_per_turn = {10**rng.randrange(5, 15)}"),
         ("error_inf", "error = 20", "error = inf"),
-        ("spread_huge", "spread = 10", "spread = 1e308"),
     ):
         b.add(name, "number overflow", _replace("scenario.toml", old, new), problems=1)
+    b.add("spread_huge", "number overflow", _replace("scenario.toml", "spread = 10", "spread = 1e308"), expect="either")
     for name, old, new in (
         ("calendar_past_year_9999", "start_date = 2024-10-23", "start_date = 9999-12-01"),
         ("last_turn_past_year_9999", "start_date = 2024-10-23\ndays_per_turn = 7\nlast_turn = 6",
          "start_date = 9990-01-01\ndays_per_turn = 366\nlast_turn = 1000"),
         ("season_at_year_1", "start = 2024-10-01", "start = 0001-01-01"),
+        ("start_at_year_1", "start_date = 2024-10-23", "start_date = 0001-01-01"),
         ("date_at_year_9999", "election = 2024-11-05", "election = 9999-12-31"),
     ):
         b.add(name, "number overflow", _replace("scenario.toml", old, new), expect="either")
@@ -194,7 +210,8 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
     b.add("utf16", "encoding",
           lambda f: (f / EVENTS).write_bytes(b"\xff\xfe" + _events_bytes(f).decode().encode("utf-16-le")),
           says=(r"main\.toml:1:1: .*UTF-16",), problems=1)
-    b.add("nul_byte", "encoding", lambda f: (f / EVENTS).write_bytes(_events_bytes(f).replace(b"Opening", b"Open\0ing", 1)),
+    b.add("nul_byte", "encoding",
+          lambda f: (f / EVENTS).write_bytes(_events_bytes(f).replace(b"Opening", b"Open\0ing", 1)),
           says=(r"main\.toml:3:\d+: ",))
     b.add("latin1_text", "encoding",
           lambda f: (f / EVENTS).write_bytes(_events_bytes(f).replace(b"Something", b"Caf\xe9", 1)),
@@ -210,7 +227,7 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
 
     b.add("file_name_not_utf8", "file system", odd_name, expect="accepted")
     b.add("file_name_not_utf8_broken", "file system",
-          lambda f: (odd_name(f), _append("events/ev\udcff\udcfe.toml", "[[event]]\nid = 1\n")(f)),
+          _each(odd_name, _append("events/ev\udcff\udcfe.toml", "[[event]]\nid = 1\n")),
           says=(r"ev.*\.toml:\d+:\d+: ",))
 
     def fifo(folder: Path) -> None:
@@ -219,9 +236,11 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
     b.add("fifo", "file system", fifo, says=(r"pipe\.toml: .*(FIFO|pipe)",), problems=1)
     for device in ("/dev/zero", "/dev/null", "/dev/urandom"):
         name = device.rsplit("/", 1)[1]
-        b.add(f"link_to_{name}", "file system",
-              lambda f, device=device, name=name: os.symlink(device, f / "events" / f"{name}.toml"),
-              says=(rf"{name}\.toml: .*device",), problems=1)
+
+        def link(folder: Path, device: str = device, name: str = name) -> None:
+            os.symlink(device, folder / "events" / f"{name}.toml")
+
+        b.add(f"link_to_{name}", "file system", link, says=(rf"{name}\.toml: .*device",), problems=1)
 
     def unix_socket(folder: Path) -> None:
         path = folder / "events" / "sock.toml"
@@ -245,7 +264,7 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
         path.chmod(0)
 
     b.add("unreadable_file", "file system", unreadable, expect="accepted" if os.geteuid() == 0 else "refused")
-    b.add("no_toml_files", "file system", lambda f: [p.unlink() for p in f.rglob("*.toml")],
+    b.add("no_toml_files", "file system", lambda f: [p.rename(p.with_suffix(".txt")) for p in f.rglob("*.toml")],
           says=(r"no \.toml files",), problems=1)
     b.add("upper_case_suffix", "file system", lambda f: os.rename(f / "scenario.toml", f / "scenario.TOML"),
           says=(r"scenario\.TOML",))
@@ -285,13 +304,13 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
         ("followup_empty", '[{ event = "reply", after = 1 }]', "[{}]", r"followups\[0\]"),
         ("effects_as_text", 'effects = ["tension -= 5"]', 'effects = "tension -= 5"', r"'effects'"),
         ("effect_number", 'effects = ["tension -= 5"]', "effects = [5]", r"effects\[0\]"),
-        ("counsel_inline_missing", '    says = "Do not."\n', "", r"counsel\[1\]"),
+        ("counsel_missing_field", '    says = "Do not."\n', "", r"main\.toml:21:5: missing required field 'says'"),
         ("tags_nested", 'tags = ["routine", "repeatable"]', 'tags = ["routine", ["x"]]', r"tags\[1\]"),
         ("choice_as_text", "[[event.choice]]\n  id = \"ok\"\n  label = \"OK\"", 'choice = "ok"', r"'choice'"),
         ("outcome_inline_table", "    [[event.choice.outcome]]\n    id = \"lose\"",
          "    [event.choice.outcome_x]\n    id = \"lose\"", r"outcome"),
     ):
-        b.add(name, "wrong shape", _replace(EVENTS, old, new), says=(path,))
+        b.add(name, "wrong shape", _replace(EVENTS, old, new), says=(path,), not_says=(r"can never fire",), problems=1)
     for name, old, new, path in (
         ("hidden_number", "hidden = { confidence = \"intel\", error = 20, min_error = 2 }", "hidden = 5", r"'hidden'"),
         ("dates_array", "[scenario.dates]\nelection = 2024-11-05", "dates = [2024-11-05]", r"'dates'"),
@@ -310,8 +329,8 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
 
     b.add("stats_file_syntax_error", "follow-on", lambda f: split_stats(f, 'id = "tension'), problems=1)
     b.add("stats_file_not_utf8", "follow-on",
-          lambda f: (split_stats(f, 'id = "tension"'),
-                     (f / "stats.toml").write_bytes((f / "stats.toml").read_bytes() + b"\xff")), problems=1)
+          _each(lambda f: split_stats(f, 'id = "tension"'),
+                lambda f: (f / "stats.toml").write_bytes((f / "stats.toml").read_bytes() + b"\xff")), problems=1)
     b.add("stats_file_deep", "follow-on",
           lambda f: split_stats(f, 'id = "tension"\nlabel2 = ' + "[" * 5000 + "]" * 5000), problems=1)
     b.add("stat_misspelt_table", "follow-on", _replace("scenario.toml", "[[stat]]\nid = \"tension\"",
@@ -346,15 +365,16 @@ def campaign(root: Path, seed: int = 0) -> list[Case]:
             for old, new in mistakes:
                 _replace(EVENTS, old, new)(folder)
 
-        b.add(f"several_mistakes_{i}", "order", several, problems=len(mistakes))
+        # (a mistake of shape in an entry hides those in its expressions: no count of problems)
+        b.add(f"several_mistakes_{i}", "order", several)
     b.add("pack_with_mistakes", "summary",
           _append("pack/more.toml", '[[event]]\nid = "extra"\ntitle = "X"\nbrief = "Y"\ntrigger = "turm > 1"\n'
                   '[[event.choice]]\nid = "a"\nlabel = "A"\n'),
-          extra="pack", summary_names=("pack",), problems=1)
+          extra="pack", summary_names=("pack_with_mistakes-pack",), problems=1)
     b.add("scenario_and_pack_mistakes", "summary",
-          lambda f: (_replace(EVENTS, 'trigger = "turn == 1"', 'trigger = "trun == 1"')(f),
-                     _append("pack/more.toml", "[[flag]]\nid = 3\n")(f)),
-          extra="pack", summary_names=("pack", f"{b.root.name}/scenario_and_pack_mistakes"), problems=2)
+          _each(_replace(EVENTS, 'trigger = "turn == 1"', 'trigger = "trun == 1"'),
+                _append("pack/more.toml", "[[flag]]\nid = 3\n")),
+          extra="pack", summary_names=("scenario_and_pack_mistakes-pack", "scenario_and_pack_mistakes,"), problems=2)
 
     # --- limits ----------------------------------------------------------------------------
     b.add("id_too_long", "limits", _replace(EVENTS, 'id = "reply"', f'id = "{"r" * rng.randrange(65, 200)}"'),
