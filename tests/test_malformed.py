@@ -119,7 +119,8 @@ def test_problems_and_warnings_come_in_line_order(edit: object, mini_copy: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     path = mini_copy / "events/main.toml"
     text = path.read_text().replace('trigger = "turn == 1"', 'trigger = "turn == 1"\ncooldown = "x"')
-    path.write_text(text + '\n[[event]]\nid = "lonely"\ntitle = "T"\nbrief = "B"\n[[event.choice]]\nid = "a"\nlabel = "A"\n')
+    path.write_text(text + '\n[[event]]\nid = "lonely"\ntitle = "T"\nbrief = "B"\n'
+                           '[[event.choice]]\nid = "a"\nlabel = "A"\n')
     (mini_copy / "events/more.toml").write_text('[[flag]]\nid = "unused"\n[[rule]]\nid = "r"\nwhen = "trun > 1"\n'
                                                 'effects = ["tension += 1"]\n')
     main(["check", str(mini_copy)])
