@@ -168,7 +168,7 @@ class LoadReport:
     problems: list[Problem]
     #: the notes, each made when first asked for: finding a note's place scans its file's source,
     #: which a game that starts without showing them need not pay for
-    note_makers: list[Callable[[], Problem]] = field(default_factory=list, repr=False)
+    note_makers: list[Callable[[], Problem | list[Problem]]] = field(default_factory=list, repr=False)
     #: the content folders as shown (the scenario's, then each pack's), and every file in reading order
     folders: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list, repr=False)
@@ -177,8 +177,13 @@ class LoadReport:
 
     @cached_property
     def notes(self) -> list[Problem]:
-        """Notes and warnings: entries replaced by a pack, events and conditions that can never happen."""
-        return [make() for make in self.note_makers]
+        """Notes and warnings: entries replaced by a pack, events and conditions that can never happen,
+        names set and never read, and the other static warnings (game/authoring/lint.py)."""
+        found: list[Problem] = []
+        for make in self.note_makers:
+            made = make()
+            found += made if isinstance(made, list) else [made]
+        return found
 
     def in_order(self) -> list[Problem]:
         """The problems and the notes together, file by file in reading order, and by line in each."""
@@ -270,7 +275,7 @@ def _not_a_file(path: Path) -> str | None:
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.note_makers: list[Callable[[], Problem]] = []  # see LoadReport.notes
+        self.note_makers: list[Callable[[], Problem | list[Problem]]] = []  # see LoadReport.notes
         self.hasher = hashlib.sha256()
         # ids of entries that failed validation: still known names, so one mistake is reported once
         self.broken: dict[str, dict[str, Any]] = {kind: {} for kind in ENTRY_KINDS}
@@ -522,7 +527,19 @@ class _Loader:
             self.partial = content
             return None
         self.check_calendar(content, chosen)
+        self.note_makers.append(partial(self.static_warnings, content))
         return content
+
+    def place(self, kind: str, ident: str, *path: str | int) -> Location:
+        """Where an entry, or a value of it, was written."""
+        entry = self.chosen[kind][ident]
+        return entry.at(*path, value=True) if path else entry.at()
+
+    def static_warnings(self, content: Content) -> list[Problem]:
+        """The warnings that need the whole content read (game/authoring/lint.py); made when shown."""
+        from game.authoring.lint import warnings
+
+        return [Problem(at.file, at.line, at.col, message, "warning") for at, message in warnings(content, self.place)]
 
     def pick_scenario(self, entries: list[_Entry], root_name: str) -> _Entry | None:
         """The one [scenario] table (a second one, or none at all, is a problem)."""
