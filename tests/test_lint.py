@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from game.authoring.intervals import BOTH, Span, evaluate
+from game.authoring.intervals import BOTH, Abstract, Span, evaluate
 from game.expr import ExprError, Names, Type, compile_expr
 from game.loader import check_scenario
 
@@ -59,7 +59,7 @@ def test_the_shipped_scenario_has_no_condition_that_can_never_hold() -> None:
 
 
 _NAMES = Names(types={"a": "num", "b": "num", "f": "bool", "g": "bool"}, constants={}, string_values={})
-_RANGES = {"a": Span(0, 100), "b": Span(-5, 5), "f": BOTH, "g": BOTH}
+_RANGES: dict[str, Abstract] = {"a": Span(0, 100), "b": Span(-5, 5), "f": BOTH, "g": BOTH}
 
 
 def _number(rng: random.Random, depth: int) -> str:
