@@ -427,6 +427,35 @@ def cmd_names(args: argparse.Namespace) -> int:
     return 0 if report.content is not None else 1
 
 
+def cmd_graph(args: argparse.Namespace) -> int:
+    from game.authoring.graph import dot, mermaid
+
+    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "drawn")
+    if report is None:
+        return 1
+    sys.stdout.write(mermaid(report.content) if args.format == "mermaid" else dot(report.content))
+    return 0
+
+
+def cmd_quicktest(args: argparse.Namespace) -> int:
+    from game.authoring.quicktest import command
+
+    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "tested")
+    if report is None:
+        return 1
+    return command(report.content, args.seed if args.seed is not None else 1, args.games, args.json)
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from game.authoring.lsp import serve
+    except ImportError:
+        print("redline: the language server needs pygls: pip install 'redline[lsp]'", file=sys.stderr)
+        return 1
+    serve()
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from game.schema import schema_text
 
@@ -524,6 +553,36 @@ def build_parser() -> argparse.ArgumentParser:
     _content_option(names)
     names.add_argument("--json", action="store_true", help="print the names as JSON")
     names.set_defaults(func=cmd_names)
+
+    graph = commands.add_parser("graph", help="print the story as a graph (Mermaid or Graphviz DOT)",
+                                description="Print the events, their choices, the follow-ups they schedule, the "
+                                "flags that gate events and endings, and the endings, as a graph to render.")
+    graph.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
+    graph.add_argument("--scenario", help="id of a shipped scenario")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="the output format")
+    _content_option(graph)
+    graph.set_defaults(func=cmd_graph)
+
+    quicktest = commands.add_parser(
+        "quicktest", help="force every event, choice and outcome once and report what goes wrong",
+        description="For every event, choice and outcome, find a state where it can happen (by automated play, "
+        "or by placing the event as --jump does), force it, and report effects that always clamp, outcomes "
+        "whose chance is 0 wherever they are reached, texts that name something unknown, and errors, each "
+        "with file:line. Exit 1 when something is reported.")
+    quicktest.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
+    quicktest.add_argument("--scenario", help="id of a shipped scenario")
+    quicktest.add_argument("--seed", type=_seed, metavar="S", help="seed of the first automated game (default: 1)")
+    quicktest.add_argument("--games", type=_runs, default=200, metavar="N",
+                           help="automated games played to find states (default: 200)")
+    _content_option(quicktest)
+    quicktest.add_argument("--json", action="store_true", help="print the findings as JSON")
+    quicktest.set_defaults(func=cmd_quicktest)
+
+    lsp = commands.add_parser("lsp", help="the language server for content files (for editors)",
+                              description="Run the language server of the content format over stdin and stdout: "
+                              "diagnostics as you type, completion, hover, go to definition and references. "
+                              "Needs the 'lsp' extra (pip install 'redline[lsp]').")
+    lsp.set_defaults(func=cmd_lsp)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format",
                                  description="Print the JSON Schema of a content file, generated from the "
