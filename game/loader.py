@@ -284,6 +284,8 @@ class _Loader:
         # every content file's name in the order read, and the folders (scenario, then packs) as shown
         self.order: list[str] = []
         self.folders: list[str] = []
+        # the text of files held unsaved by an editor, by resolved path (see check_scenario)
+        self.overlay: Mapping[Path, str] = {}
         # identical expression texts compile to the same closure (names do not change during a load)
         self._expr_cache: dict[tuple[str, str], tuple[Compiled, Any] | ExprError] = {}
         self._effect_cache: dict[str, Effect | ExprError] = {}
@@ -349,7 +351,8 @@ class _Loader:
                 self.problem(Location(name, 0, 0), why_not)
                 continue
             try:
-                raw = path.read_bytes()
+                unsaved = self.overlay.get(path.resolve()) if self.overlay else None
+                raw = path.read_bytes() if unsaved is None else unsaved.encode("utf-8", "surrogateescape")
             except OSError as exc:
                 self.problem(Location(name, 0, 0), f"cannot read the file: {exc.strerror or exc}")
                 continue
@@ -906,21 +909,25 @@ def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-def check_scenario(folder: Path, extra: Sequence[Path] = ()) -> LoadReport:
-    """Load a scenario and its extra content folders; report every problem instead of raising."""
+def check_scenario(folder: Path, extra: Sequence[Path] = (), overlay: Mapping[Path, str] | None = None) -> LoadReport:
+    """Load a scenario and its extra content folders; report every problem instead of raising.
+
+    `overlay` gives the text of files as an editor holds them, unsaved, in place of what is on disk
+    (keyed by resolved path); what is loaded with it is not written to the cache."""
     # Loading allocates many long-lived objects and no garbage cycles; without the cyclic
     # collector rescanning the growing heap, a large scenario loads about a third faster.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check(folder, extra)
+        return _check(folder, extra, overlay or {})
     finally:
         if enabled:
             gc.enable()
 
 
-def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
+def _check(folder: Path, extra: Sequence[Path], overlay: Mapping[Path, str]) -> LoadReport:
     loader = _Loader()
+    loader.overlay = overlay
     files = loader.read_folder(folder, 0)
     for pack, path in enumerate(extra, start=1):
         more = loader.read_folder(path, pack)
@@ -935,7 +942,7 @@ def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
     if loader.problems:
         return LoadReport(None, in_reading_order(loader.problems, loader.order), loader.note_makers,
                           loader.folders, loader.order, loader.partial)
-    if loader.cache_key is not None and loader.to_cache is not None:
+    if loader.cache_key is not None and loader.to_cache is not None and not overlay:
         cache.write(folders, loader.cache_key, loader.to_cache)
     return LoadReport(content, loader.problems, loader.note_makers, loader.folders, loader.order)
 
