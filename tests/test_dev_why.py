@@ -54,3 +54,18 @@ def test_the_plain_dev_player_answers_why_and_gives_odds(mini_copy: Path) -> Non
     text = out.getvalue()
     assert "[dev]   NO  date > election" in text and "[dev] no event 'nosuch'" in text
     assert "[dev] outcome '" in text and "happened (it stood at" in text
+
+
+def test_simulate_reports_follow_ups_dropped_and_why(edit: object, mini_copy: Path) -> None:
+    from game.sim import format_report, simulate
+
+    path = mini_copy / "events/main.toml"
+    path.write_text(path.read_text().replace('followups = [{ event = "reply", after = 1 }]',
+                                             'followups = [{ event = "reply", after = 1, when = "tension > 95" }]'))
+    report = simulate(load_scenario(mini_copy), runs=60, seed=1, policy="explore")
+    fate = next(f for f in report["followups"]["fates"] if f["from"] == "opening.warn")
+    assert fate["scheduled"] > 0 and fate["dropped"] == fate["scheduled"] and fate["fired"] == 0
+    text = format_report(report)
+    assert "Follow-ups scheduled but dropped (in the first 60 games)" in text
+    assert f"opening.warn -> reply: scheduled {fate['scheduled']}, fired 0; {fate['dropped']} dropped because its " \
+           "'when' (tension > 95) did not hold when due" in text
