@@ -62,7 +62,8 @@ def test_save_file_is_readable_json_naming_everything_by_id(engine: Engine, tmp_
     assert [(d["event"], d["choice"]) for d in data["decisions"]] == [
         (e["event"], e["choice"]) for e in state.decisions
     ]
-    assert GameState.from_dict(data["state"]).to_dict() == state.to_dict()
+    assert GameState.from_dict(saves.unpack_history(data["state"])).to_dict() == state.to_dict()
+    assert data["state"]["history"]["columns"] == list(engine.content.stats), "stat values as rows, their names once"
 
 
 def test_slot_name_becomes_a_safe_file_name(tmp_path: Path) -> None:
