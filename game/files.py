@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from game.safetext import shown
+
 #: Written in pieces with unbuffered os.write: nothing is left in a user-space buffer to flush.
 CHUNK = 64 * 1024
 TEMP_SUFFIX = ".tmp"
@@ -35,11 +37,11 @@ _OLD_TEMP = re.compile(r"^\.(?P<name>.+\.json)\.[a-z0-9_]{8}\.tmp$")
 
 
 class WriteError(Exception):
-    """A file was not written; the message is one line that says where and why. `errno` is set
+    """A file was not written; the message is one line that says where and why (safe to show). `errno` is set
     when the system refused (disk full, read-only, ...), None when the target is not a file."""
 
     def __init__(self, message: str, code: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(shown(message))
         self.errno = code
 
 

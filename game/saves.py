@@ -77,7 +77,11 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 1
 
 
 class SaveError(Exception):
-    """A save cannot be written or read; the message is one line a player can act on."""
+    """A save cannot be written or read; the message is one line a player can act on, safe to show
+    (whatever of a file it quotes has its control characters escaped)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
 
 
 # --- the record -------------------------------------------------------------------------------

@@ -287,7 +287,7 @@ def test_transcript_is_written_and_the_save_left_alone(
     ("args", "message"),
     [
         (["--transcript", "{save}"], "would overwrite the save"),
-        (["--transcript", "{tmp}"], "would overwrite a folder"),
+        (["--transcript", "{tmp}"], "is a folder, not a file"),
         (["--transcript", "{tmp}/missing/out.md"], "no folder"),
     ],
 )
