@@ -40,9 +40,11 @@ class WriteError(Exception):
     """A file was not written; the message is one line that says where and why (safe to show). `errno` is set
     when the system refused (disk full, read-only, ...), None when the target is not a file."""
 
-    def __init__(self, message: str, code: int | None = None) -> None:
+    def __init__(self, message: str, code: int | None = None, reason: str = "") -> None:
         super().__init__(shown(message))
         self.errno = code
+        #: the system's words when it refused ("No space left on device"), else the message
+        self.reason = shown(reason or message)
 
 
 def kind_of(mode: int) -> str | None:
@@ -72,7 +74,7 @@ def check_target(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}", exc.errno) from None
+        raise _refused(path, exc) from None
     kind = kind_of(info.st_mode)
     if kind is not None:
         raise WriteError(f"{path} is {kind}, not a file: it was left as it is and nothing was written")
@@ -97,7 +99,7 @@ def write_file(path: Path, data: bytes, durable: bool = True) -> None:
     try:
         fd = os.open(temp, flags, mode)
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}", exc.errno) from None
+        raise _refused(path, exc) from None
     try:
         try:
             if old is not None and hasattr(os, "fchmod"):
@@ -117,12 +119,17 @@ def write_file(path: Path, data: bytes, durable: bool = True) -> None:
         raise
     except OSError as exc:
         _discard(temp)
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}", exc.errno) from None
+        raise _refused(path, exc) from None
     except BaseException:
         _discard(temp)
         raise
     if durable:
         _fsync_folder(folder)
+
+
+def _refused(path: Path, exc: OSError) -> WriteError:
+    reason = str(exc.strerror or exc)
+    return WriteError(f"cannot write {path}: {reason}", exc.errno, reason)
 
 
 def _discard(temp: Path) -> None:
@@ -144,7 +151,7 @@ def _fsync_folder(folder: Path) -> None:
     except OSError as exc:
         if exc.errno not in _UNSUPPORTED:
             raise WriteError(f"written to {folder}, but the disk reported an error ({exc.strerror or exc}); "
-                             "it may not survive a crash", exc.errno) from None
+                             "it may not survive a crash", exc.errno, str(exc.strerror or exc)) from None
     finally:
         os.close(fd)
 

@@ -358,6 +358,17 @@ def _before_choice(engine: Engine, state: GameState, step: Step) -> list[str]:
     return []
 
 
+def _edited_fields(step: Step, mine: Step, after: GameState) -> list[str]:
+    """The fields of a recorded step (beyond its digest) that differ from the replayed step."""
+    values = after.values if whole_state_digest(step) else mine.values
+    fields = [name for name in ("turn", "date", "outcome", "next", "ending", "scheduled")
+              if getattr(step, name) != getattr(mine, name)]
+    if step.values.keys() != values.keys() or any(type(v) is not type(values[k]) or v != values[k]
+                                                   for k, v in step.values.items()):
+        fields.append("values")
+    return fields
+
+
 @dataclass(frozen=True)
 class Verified:
     """A record re-run on this engine: the first divergence (or None), the state after the last
@@ -400,6 +411,10 @@ def verify(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None
         mine = step_of(resolution, state, date, previous)
         recorded.update(step.values)
         if (state_digest(after) if whole_state_digest(step) else mine.digest) == step.digest:
+            edited = _edited_fields(step, mine, after)
+            if edited:
+                said = (f"its record says {', '.join(edited)} other than the game gives",)
+                return Verified(Divergence(index, step, said, state), state, tuple(done))
             done.append(mine)
             previous = mine.digest
             state = after

@@ -372,7 +372,7 @@ def write_record(path: Path, record: SaveRecord) -> Path:
     try:
         write_file(path, to_json(record).encode())
     except WriteError as exc:
-        raise SaveError(shown(exc)) from None
+        raise SaveError(f"cannot write {path.name}: {exc.reason}" if exc.errno else str(exc)) from None
     return path
 
 
