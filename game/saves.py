@@ -206,9 +206,11 @@ def unpack_history(state: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(history, dict):
         return state
     columns, rows = history.get("columns"), history.get("rows")
-    if not isinstance(columns, list) or not isinstance(rows, list) or not all(
-            isinstance(row, list) and len(row) == len(columns) for row in rows):
-        raise ValueError("its history is not columns and rows of the same length")
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns) or \
+            len(set(columns)) != len(columns):
+        raise ValueError("the columns of its history are not names, each once")
+    if not isinstance(rows, list) or not all(isinstance(row, list) and len(row) == len(columns) for row in rows):
+        raise ValueError("its history is not rows as long as its columns")
     return {**state, "history": [dict(zip(columns, row, strict=True)) for row in rows]}
 
 
@@ -798,8 +800,9 @@ def parse_save(raw: bytes) -> SaveRecord:
         raise SaveError(f"damaged: {_problem(exc.errors()[0])}") from None
     try:
         state = GameState.from_dict(unpack_history(data["state"]))
+        choices_of(state)  # (the engine's reading of its log)
     except Exception as exc:  # the engine's reading of its own snapshot: any failure means damage
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+        detail = f"missing {exc}" if isinstance(exc, KeyError) else f"{exc}" or type(exc).__name__
         raise SaveError(f"damaged: the state snapshot is unreadable ({shown(detail)[:100]})") from None
     steps = tuple(Step.from_dict(step.model_dump()) for step in body.decisions)
     start = Start.from_dict(body.start.model_dump())
@@ -919,7 +922,11 @@ def open_record(record: SaveRecord, engine: Engine) -> Loaded:
     verified = verify(engine, record.seed, record.steps, record.start)
     divergence = verified.divergence
     if divergence is None:
-        if not same_state(verified.final, record.state):
+        try:
+            same = same_state(verified.final, record.state)
+        except (TypeError, ValueError):  # (what the snapshot holds cannot even be compared)
+            same = False
+        if not same:
             raise SaveError(FORGED)
         continued = replace(record, steps=verified.steps, state=verified.final, content_hash=content.content_hash,
                             title=scenario.title, rules=rules_hash())
