@@ -153,7 +153,8 @@ def _fsync_folder(folder: Path) -> None:
             raise WriteError(f"written to {folder}, but the disk reported an error ({exc.strerror or exc}); "
                              "it may not survive a crash", exc.errno, str(exc.strerror or exc)) from None
     finally:
-        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _process_gone(pid: int) -> bool:
