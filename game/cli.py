@@ -10,6 +10,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,16 @@ def _seed(text: str) -> int:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return value
+
+
+def _scenario_id(text: str) -> str:
+    """A scenario id as the command line may give it: the name of a folder of the content, no path."""
+    from game.safetext import shown
+
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", text):
+        raise argparse.ArgumentTypeError(f"{shown(repr(text))} is not a scenario id (lower-case letters, digits, "
+                                         "'-' and '_', starting with a letter)")
+    return text
 
 
 def _folder(text: str) -> Path:
@@ -490,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Validate scenario content. Prints each problem as "
                                 "file:line:col: message, or a one-line summary; exit 0 if the content is sound.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="scenario folders (default: the shipped scenario)")
-    check.add_argument("--scenario", help="id of a shipped scenario to check")
+    check.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario to check")
     _content_option(check)
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(func=cmd_check)
@@ -498,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     play = commands.add_parser("play", help="play a game", description="Play a game of a scenario.")
     play.add_argument("--plain", action="store_true",
                       help="plain text over stdin/stdout, choices numbered (for screen readers and pipes)")
-    play.add_argument("--scenario", help="id of the scenario to play (default: the shipped one)")
+    play.add_argument("--scenario", type=_scenario_id, help="id of the scenario to play (default: the shipped one)")
     play.add_argument("--seed", type=_seed, help="the seed of the game (default: random)")
     _content_option(play)
     play.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
@@ -536,7 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
         "how long games are, which events, choices, outcomes and endings are never reached (with file:line "
         "and why), and the range of every stat.")
     simulate.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
-    simulate.add_argument("--scenario", help="id of a shipped scenario to simulate")
+    simulate.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario to simulate")
     simulate.add_argument("--runs", type=_runs, default=1000, metavar="N", help="games to play (default: 1000)")
     simulate.add_argument("--seed", type=_seed, metavar="S",
                           help="seed of the first game; game i uses S+i (default: 1)")
@@ -554,7 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "can use: meters, flags, counters, named dates, seasons, the calendar, functions, "
                                 "advisors, and events with their choices, each with where it is declared.")
     names.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
-    names.add_argument("--scenario", help="id of a shipped scenario")
+    names.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario")
     _content_option(names)
     names.add_argument("--json", action="store_true", help="print the names as JSON")
     names.set_defaults(func=cmd_names)
