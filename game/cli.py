@@ -219,7 +219,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if status.error is not None:
         print(f"\n{status.unsaved_line()}", file=out)
     if status.path is not None:
-        held = "" if status.complete else f" (the first {status.saved} decisions)"
+        held = "" if status.complete else f" (the first {status.saved} decision{'s' if status.saved != 1 else ''})"
         print(f"\nAutosaved to {status.path}{held}; continue with: redline play --plain --load {status.path}", file=out)
     return 0 if status.complete or args.no_autosave else 1
 

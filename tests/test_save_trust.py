@@ -450,7 +450,7 @@ def test_the_plain_game_says_after_each_decision_that_it_was_not_saved_and_close
     assert len(notes) == decisions - 2, "every failed autosave is said where the game is read"
     assert notes[0].startswith("decision 3 is in no save (autosave failed: cannot write autosave-")
     assert notes[0].endswith(": No space left on device); the newest autosave, "
-                             f"{sorted(tmp_path.glob('autosave-*.json'))[-1]}, holds the first 2.")
+                             f"{sorted(tmp_path.glob('autosave-*.json'))[-1]}, holds the first 2 decisions.")
     newest = sorted(tmp_path.glob("autosave-*.json"))[-1]
     assert saves.read_save(newest).decision_count == 2
     tail = out[out.rindex("Decisions taken"):]
