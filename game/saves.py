@@ -352,15 +352,6 @@ def slot_filename(slot: str) -> str:
     return slug + SUFFIX
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace or create the regular file `path` with `data`, whole or not at all (see files.write_file);
-    OSError with a one-line reason when it cannot."""
-    try:
-        write_file(path, data)
-    except WriteError as exc:
-        raise OSError(exc.errno or 0, str(exc)) from None
-
-
 def _check_folder(folder: Path) -> None:
     if not folder.exists():
         raise SaveError(f"the save folder {shown(folder)} does not exist")
