@@ -484,8 +484,8 @@ class SaveStatus:
         """One line for a player: which decisions no save holds, why, and what the newest save holds."""
         first, last = self.saved + 1, self.decisions
         which = f"decision {last} is" if first == last else f"decisions {first}–{last} are"
-        first = "the first decision" if self.saved == 1 else f"the first {self.saved} decisions"
-        held = (f"the newest autosave, {shown(self.path)}, holds {first}" if self.path is not None
+        kept = "the first decision" if self.saved == 1 else f"the first {self.saved} decisions"
+        held = (f"the newest autosave, {shown(self.path)}, holds {kept}" if self.path is not None
                 else "no autosave of this game was written")
         why = f" (autosave failed: {self.error})" if self.error else ""
         return f"Not saved: {which} in no save{why}; {held}."
