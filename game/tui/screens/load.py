@@ -23,6 +23,7 @@ from game.engine import GameState
 from game.safetext import shown
 from game.saves import (
     CHANGED,
+    EDITED,
     NO_CONTENT,
     OK,
     ContentFor,
@@ -58,7 +59,7 @@ Purpose = Literal["load", "replay"]
 ENTER: dict[str, str] = {"load": "Press Enter to play on from here.", "replay": "Press Enter to replay it."}
 
 # Rich styles: DataTable measures Rich text to size its columns (a Textual Content is not measured).
-STATUS_STYLE = {OK: "green", CHANGED: "yellow", NO_CONTENT: "red"}
+STATUS_STYLE = {OK: "green", CHANGED: "yellow", EDITED: "bold yellow", NO_CONTENT: "red"}
 
 
 class LoadScreen(Screen[LoadRequest | None]):
@@ -218,13 +219,14 @@ def describe(item: Listing, purpose: Purpose = "load") -> Text:
                                     ENTER[purpose])
     divergence = loaded.divergence
     where = "the start" if divergence.matched == 0 else f"after decision {divergence.matched}"
+    label = "Edited or damaged since it was saved: " if item.status == EDITED else "Changed since this save: "
     if purpose == "replay":
-        return head + Text.assemble(("Changed since this save: ", "bold $text-warning"),
-                                    f"it goes differently {divergence}.\n",
+        return head + Text.assemble((label, "bold $text-warning"),
+                                    shown(f"it goes differently {divergence}.") + "\n",
                                     "Press Enter to replay it up to that point.")
     return head + Text.assemble(
-        ("Changed since this save: ", "bold $text-warning"),
-        f"it goes differently {divergence}.\n",
+        (label, "bold $text-warning"),
+        shown(f"it goes differently {divergence}.") + "\n",
         (f"Press Enter to continue from {where}", "bold"),
         " (as a new game; this save stays as it is).",
     )
