@@ -50,9 +50,9 @@ def _changed(before: Any, after: Any) -> tuple[Any, list[str]]:
     """The entries of a mapping that a decision set, and the keys it removed."""
     if not isinstance(before, Mapping) or not isinstance(after, Mapping):
         return after, []
-    try:
-        changed = dict(after.items() - before.items())
-    except TypeError:  # values that cannot be hashed
+    try:  # (sorted: a set's order depends on the process's string hashing, a file's must not)
+        changed = dict(sorted(after.items() - before.items()))
+    except TypeError:  # values that cannot be hashed or keys that cannot be ordered
         changed = {key: value for key, value in after.items() if key not in before or before[key] != value}
     removed = sorted(map(str, before.keys() - after.keys())) if len(before) > len(after) - len(changed) else []
     return changed, removed
