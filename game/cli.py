@@ -58,9 +58,9 @@ def _scenario_path(scenario: str | None) -> Path:
     return paths.scenario_folder(scenario)
 
 
-def _print_problems(problems: Sequence[Any], stream: Any = sys.stdout) -> None:
+def _print_problems(problems: Sequence[Any], stream: Any = None) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=stream or sys.stdout)
 
 
 def load_or_report(scenario: str | None, extra: Sequence[Path]) -> Any:
@@ -86,7 +86,7 @@ def checked_or_report(scenario: str | None, extra: Sequence[Path], folder: Path 
     report = check_scenario(folder, extra)
     if report.content is None:
         _print_problems(report.problems, sys.stderr)
-        print(f"redline: {len(report.problems)} problem(s) in the content; nothing was {doing}", file=sys.stderr)
+        print(f"redline: {report.summary()}; nothing was {doing}", file=sys.stderr)
         return None
     return report
 
@@ -127,11 +127,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
         return 1 if failed else 0
-    for folder, report, counts in results:
-        _print_problems(report.notes)
-        _print_problems(report.problems)
+    for _folder, report, counts in results:
+        _print_problems(report.in_order())
         if counts is None:
-            print(f"{display_path(folder)}: {len(report.problems)} problem(s)")
+            print(report.summary())
         else:
             print(
                 f"ok: {counts['events']} events, {counts['choices']} choices, {counts['endings']} endings, "
@@ -460,15 +459,51 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_names(args: argparse.Namespace) -> int:
+    from game.loader import check_scenario
     from game.names import names_of, names_text
 
-    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "listed")
-    if report is None:
+    folder = Path(args.path) if args.path else _scenario_path(args.scenario)
+    report = check_scenario(folder, args.content)
+    content = report.content or report.partial  # with problems, the names of what is sound
+    if report.content is None:
+        _print_problems(report.problems, sys.stderr)
+        listed = "; the names below are those of what loaded" if content is not None else ""
+        print(f"redline: {report.summary()}{listed}", file=sys.stderr)
+    if content is None:
         return 1
     if args.json:
-        print(json.dumps(names_of(report.content), indent=2))
+        print(json.dumps(names_of(content), indent=2))
     else:
-        sys.stdout.write(names_text(report.content))
+        sys.stdout.write(names_text(content))
+    return 0 if report.content is not None else 1
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from game.authoring.graph import dot, mermaid
+
+    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "drawn")
+    if report is None:
+        return 1
+    sys.stdout.write(mermaid(report.content) if args.format == "mermaid" else dot(report.content))
+    return 0
+
+
+def cmd_quicktest(args: argparse.Namespace) -> int:
+    from game.authoring.quicktest import command
+
+    report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "tested")
+    if report is None:
+        return 1
+    return command(report.content, args.seed if args.seed is not None else 1, args.games, args.json)
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from game.authoring.lsp import serve
+    except ImportError:
+        print("redline: the language server needs pygls: pip install 'redline[lsp]'", file=sys.stderr)
+        return 1
+    serve()
     return 0
 
 
@@ -569,6 +604,36 @@ def build_parser() -> argparse.ArgumentParser:
     _content_option(names)
     names.add_argument("--json", action="store_true", help="print the names as JSON")
     names.set_defaults(func=cmd_names)
+
+    graph = commands.add_parser("graph", help="print the story as a graph (Mermaid or Graphviz DOT)",
+                                description="Print the events, their choices, the follow-ups they schedule, the "
+                                "flags that gate events and endings, and the endings, as a graph to render.")
+    graph.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
+    graph.add_argument("--scenario", help="id of a shipped scenario")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="the output format")
+    _content_option(graph)
+    graph.set_defaults(func=cmd_graph)
+
+    quicktest = commands.add_parser(
+        "quicktest", help="force every event, choice and outcome once and report what goes wrong",
+        description="For every event, choice and outcome, find a state where it can happen (by automated play, "
+        "or by placing the event as --jump does), force it, and report effects that always clamp, outcomes "
+        "whose chance is 0 wherever they are reached, texts that name something unknown, and errors, each "
+        "with file:line. Exit 1 when something is reported.")
+    quicktest.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
+    quicktest.add_argument("--scenario", help="id of a shipped scenario")
+    quicktest.add_argument("--seed", type=_seed, metavar="S", help="seed of the first automated game (default: 1)")
+    quicktest.add_argument("--games", type=_runs, default=200, metavar="N",
+                           help="automated games played to find states (default: 200)")
+    _content_option(quicktest)
+    quicktest.add_argument("--json", action="store_true", help="print the findings as JSON")
+    quicktest.set_defaults(func=cmd_quicktest)
+
+    lsp = commands.add_parser("lsp", help="the language server for content files (for editors)",
+                              description="Run the language server of the content format over stdin and stdout: "
+                              "diagnostics as you type, completion, hover, go to definition and references. "
+                              "Needs the 'lsp' extra (pip install 'redline[lsp]').")
+    lsp.set_defaults(func=cmd_lsp)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format",
                                  description="Print the JSON Schema of a content file, generated from the "

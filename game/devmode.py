@@ -260,8 +260,12 @@ def fingerprint(folders: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
 def play_plain(session: DevSession, state: GameState, read: Callable[[], str | None], out: IO[str]) -> GameState:
     """The plain game with --dev: the content is reloaded between decisions whenever a file changed.
 
-    Besides a choice number it accepts `r` (reload now), `j EVENT` (start at an event) and `q`.
+    Besides a choice number it accepts `r` (reload now), `j EVENT` (start at an event), `w EVENT`
+    (why that event is not the one now) and `q`. After a choice with outcomes it says which one
+    happened and at what odds.
     """
+    from game.authoring.why import odds_line, why_not_now
+    from game.expr import suggest
     from game.plain import format_decision, format_ending, format_resolution, pick
 
     stamp = fingerprint(session.watched)
@@ -287,7 +291,8 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
             decision = session.engine.decision(state)
             assert decision is not None
             print(format_decision(session.engine, decision), file=out)
-        print("\nYour choice (number; r reload, j EVENT jump, q stop): ", end="", file=out, flush=True)
+        print("\nYour choice (number; r reload, j EVENT jump, w EVENT why not now, q stop): ", end="", file=out,
+              flush=True)
         answer = read()
         if answer is None or answer.strip().lower() in ("q", "quit", "exit"):
             print("\nStopped." if answer is not None else "\nInput ended; the game stops here.", file=out)
@@ -295,6 +300,13 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
         answer = answer.strip()
         if answer.lower() == "r":
             maybe_reload(force=True)
+            continue
+        if answer.lower().startswith("w "):
+            target = answer[2:].strip()
+            if target not in session.content.events:
+                print(f"[dev] no event '{target}'{suggest(target, session.content.events)}", file=out)
+            else:
+                print("\n".join(f"[dev] {line}" for line in why_not_now(session.engine, state, target)), file=out)
             continue
         if answer.lower().startswith("j "):
             target = answer[2:].strip()
@@ -320,8 +332,11 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
             print(problem, file=out)
             continue
         resolution = session.engine.choose(state, picked.id)
+        odds = odds_line(session.engine, state, picked.id, resolution.outcome)
         state = resolution.state
         print(format_resolution(session.engine, resolution), file=out)
+        if odds is not None:
+            print(f"[dev] {odds}", file=out)
 
 
 def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed: int | None,

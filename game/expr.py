@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import operator
 import re
 import warnings
@@ -411,6 +412,8 @@ class _Compiler:
         f = _ARITH[op]
         if left.const is not _NOCONST and right.const is not _NOCONST:
             value = f(left.const, right.const)
+            if not math.isfinite(value):
+                raise self.fail("this works out to a number too large to hold", node)
             return _Node(result_type, lambda v: value, value)
         special = _specialised_arith(op, left, right)
         if special is not None:

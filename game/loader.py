@@ -9,6 +9,8 @@ list; it never lets a traceback reach an author.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import gc
 import hashlib
 import re
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from functools import cached_property, partial
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from types import ModuleType
 from typing import Any
 
@@ -93,12 +96,15 @@ class _Source:
 
     name: str
     text: str
+    #: the number of entries of each array of tables the file holds (-1 for a table), when known:
+    #: it lets the locator read only the entry a position is asked of
+    entries: dict[str, int] | None = None
     _locator: Locator | None = None
 
     @property
     def locator(self) -> Locator:
         if self._locator is None:
-            self._locator = Locator(self.text)
+            self._locator = Locator(self.text, self.entries)
         return self._locator
 
     def at(self, path: Sequence[str | int], value: bool = False, col_offset: int = 0) -> Location:
@@ -162,20 +168,63 @@ class LoadReport:
     problems: list[Problem]
     #: the notes, each made when first asked for: finding a note's place scans its file's source,
     #: which a game that starts without showing them need not pay for
-    note_makers: list[Callable[[], Problem]] = field(default_factory=list, repr=False)
+    note_makers: list[Callable[[], Problem | list[Problem]]] = field(default_factory=list, repr=False)
+    #: the content folders as shown (the scenario's, then each pack's), and every file in reading order
+    folders: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list, repr=False)
+    #: when the content has problems, what of it is sound: every name and entry that loaded
+    partial: Content | None = field(default=None, repr=False)
 
     @cached_property
     def notes(self) -> list[Problem]:
-        """Notes and warnings: entries replaced by a pack, events and conditions that can never happen."""
-        return [make() for make in self.note_makers]
+        """Notes and warnings: entries replaced by a pack, events and conditions that can never happen,
+        names set and never read, and the other static warnings (game/authoring/lint.py)."""
+        found: list[Problem] = []
+        for make in self.note_makers:
+            made = make()
+            found += made if isinstance(made, list) else [made]
+        return found
+
+    def in_order(self) -> list[Problem]:
+        """The problems and the notes together, file by file in reading order, and by line in each."""
+        return in_reading_order([*self.problems, *self.notes], self.files)
+
+    def summary(self) -> str:
+        """"3 problem(s) in my-pack": how many problems, and in which of the folders."""
+        counts: dict[str, int] = {}
+        for problem in self.problems:
+            folder = self.folder_of(problem.file)
+            counts[folder] = counts.get(folder, 0) + 1
+        if len(counts) == 1:
+            return f"{len(self.problems)} problem(s) in {next(iter(counts))}"
+        return f"{len(self.problems)} problem(s): " + ", ".join(f"{n} in {folder}" for folder, n in counts.items())
+
+    def folder_of(self, file: str) -> str:
+        """The content folder (as shown) a file belongs to."""
+        best = ""
+        for folder in self.folders:
+            if (file == folder or file.startswith(folder.rstrip("/") + "/") or not folder) and len(folder) >= len(best):
+                best = folder
+        return best or (self.folders[0] if self.folders else file) or "."
 
 
 def display_path(path: Path) -> str:
-    """A path as the author would write it: relative to the working directory when possible."""
+    """A path as the author would write it: relative to the working directory when possible, and
+    printable whatever bytes its name holds."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        shown = path.as_posix()
+    return printable(shown)
+
+
+def printable(name: str) -> str:
+    """A file name as text any terminal can show: bytes that are not UTF-8 as \\xNN, control
+    characters escaped (a name may hold any byte but '/' and NUL)."""
+    if name.isprintable():
+        return name
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _from_cache(files: list[_File], cached: Any) -> list[_Entry] | None:
@@ -184,27 +233,59 @@ def _from_cache(files: list[_File], cached: Any) -> list[_Entry] | None:
         return None
     entries = []
     for file, found in zip(files, cached, strict=True):
-        source = _Source(file.name, file.raw.decode("utf-8"))
+        source = _Source(file.name, file.raw.decode("utf-8"), {})
         for kind, model, path in found:
             if not (kind == "scenario" or kind in ENTRY_MODELS) or not is_dataclass(model):
                 return None
             entries.append(_Entry(kind, model, source, tuple(path), file.pack))
+            assert source.entries is not None
+            source.entries[kind] = -1 if kind == "scenario" else source.entries.get(kind, 0) + 1
     return entries
 
 
 def _toml_files(folder: Path) -> list[Path]:
-    return sorted((p for p in folder.rglob("*.toml") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+    """Every path under `folder` whose name ends in .toml (any case), in the order they are read."""
+    return sorted((p for p in folder.rglob("*") if p.suffix.lower() == ".toml"),
+                  key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is not a content file that can be read (None when it is one; "" for a folder).
+
+    A named pipe or a device is never opened: reading one may never end."""
+    if path.suffix != ".toml":
+        return f"content files end in '.toml' in lower case, so this one is not read (rename it to {path.stem}.toml)"
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if path.is_symlink():
+            return "a link to something that does not exist" if not path.exists() else \
+                f"a link that cannot be followed ({exc.strerror or exc})"
+        return f"cannot be read: {exc.strerror or exc}"
+    mode = info.st_mode
+    if S_ISREG(mode):
+        return None
+    if S_ISDIR(mode):
+        return ""
+    what = ("a named pipe (FIFO)" if S_ISFIFO(mode) else "a device" if S_ISCHR(mode) or S_ISBLK(mode)
+            else "a socket" if S_ISSOCK(mode) else "not a regular file")
+    return f"{what}, not a file: content files must be plain files, so it is not read"
 
 
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.note_makers: list[Callable[[], Problem]] = []  # see LoadReport.notes
+        self.note_makers: list[Callable[[], Problem | list[Problem]]] = []  # see LoadReport.notes
         self.hasher = hashlib.sha256()
         # ids of entries that failed validation: still known names, so one mistake is reported once
         self.broken: dict[str, dict[str, Any]] = {kind: {} for kind in ENTRY_KINDS}
         self.broken_scenario = False
         self.unparsed_files = 0
+        # every content file's name in the order read, and the folders (scenario, then packs) as shown
+        self.order: list[str] = []
+        self.folders: list[str] = []
+        # the text of files held unsaved by an editor, by resolved path (see check_scenario)
+        self.overlay: Mapping[Path, str] = {}
         # identical expression texts compile to the same closure (names do not change during a load)
         self._expr_cache: dict[tuple[str, str], tuple[Compiled, Any] | ExprError] = {}
         self._effect_cache: dict[str, Effect | ExprError] = {}
@@ -214,6 +295,11 @@ class _Loader:
         self.to_cache: list[list[tuple[str, Any, tuple[str | int, ...]]]] | None = None
         # names whose values depend only on the turn (set once the scenario's dates are known)
         self.calendar_names: frozenset[str] = frozenset()
+        # the entries in force by kind and id, once merged; the events some follow-up schedules
+        self.chosen: dict[str, dict[str, _Entry]] = {kind: {} for kind in ENTRY_KINDS}
+        self.scheduled: set[str] = set()
+        # what of the content is sound, when the whole is not (for listing names, and for editors)
+        self.partial: Content | None = None
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
@@ -238,7 +324,7 @@ class _Loader:
             self.problem(Location(shown, 0, 0), "no such folder")
             return None
         if not folder.is_dir():
-            if folder.suffix == ".toml":
+            if folder.suffix.lower() == ".toml":
                 paths = [folder]
                 folder = folder.parent
             else:
@@ -247,17 +333,26 @@ class _Loader:
         else:
             paths = _toml_files(folder)
         if not paths:
-            others = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))[:3]
-            found = f" (content files end in .toml; found {', '.join(others)})" if others else ""
+            others = sorted(printable(p.name) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+            found = f" (content files end in .toml; found {', '.join(others[:3])})" if others else ""
             self.problem(Location(shown, 0, 0), f"no .toml files in this folder{found}")
             return None
         files = []
         shown_folder = display_path(folder)
+        self.folders.append(shown_folder if shown_folder != "." else "")
         for path in paths:
-            relative = path.relative_to(folder).as_posix()
+            relative = printable(path.relative_to(folder).as_posix())
             name = relative if shown_folder == "." else f"{shown_folder}/{relative}"
+            self.order.append(name)
+            why_not = _not_a_file(path)
+            if why_not == "":
+                continue  # a folder whose name ends in .toml: its files are read with the others
+            if why_not is not None:
+                self.problem(Location(name, 0, 0), why_not)
+                continue
             try:
-                raw = path.read_bytes()
+                unsaved = self.overlay.get(path.resolve()) if self.overlay else None
+                raw = path.read_bytes() if unsaved is None else unsaved.encode("utf-8", "surrogateescape")
             except OSError as exc:
                 self.problem(Location(name, 0, 0), f"cannot read the file: {exc.strerror or exc}")
                 continue
@@ -284,14 +379,47 @@ class _Loader:
         self.to_cache = [[(e.kind, e.model, e.path) for e in entries] for entries in per_file]
         return [entry for entries in per_file for entry in entries]
 
+    def decode(self, file: _File) -> str | None:
+        """The text of a file; None, with the problem reported, when it is not UTF-8 text."""
+        raw = file.raw
+        for mark, what in ((b"\xef\xbb\xbf", "a UTF-8 byte-order mark (BOM, bytes EF BB BF); save it as UTF-8 "
+                            "without a byte-order mark"),
+                           (b"\xff\xfe", "a UTF-16 byte-order mark: it is UTF-16 text; save it as UTF-8"),
+                           (b"\xfe\xff", "a UTF-16 byte-order mark: it is UTF-16 text; save it as UTF-8")):
+            if raw.startswith(mark):
+                encoding = "utf-8-sig" if len(mark) == 3 else "utf-16"
+                self.unreadable(Location(file.name, 1, 1), f"the file starts with {what}",
+                                raw.decode(encoding, "replace"))
+                return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = raw[: exc.start]
+            line_start = before.rfind(b"\n") + 1
+            line = before.count(b"\n") + 1
+            col = len(before[line_start:].decode("utf-8", "replace")) + 1
+            shown = raw[exc.start : max(exc.end, exc.start + 1)].hex(" ").upper()
+            self.unreadable(Location(file.name, line, col),
+                            f"byte {shown} is not UTF-8 text: save the file as UTF-8", raw.decode("utf-8", "replace"))
+            return None
+
+    def unreadable(self, where: Location, message: str, text: str) -> None:
+        """A file that cannot be read as TOML: its problem, and the names it seems to declare, so that
+        nothing else is reported for lack of them."""
+        self.problem(where, message)
+        self.unparsed_files += 1
+        for kind, ident, choices in _declared_names(text):
+            if kind == "scenario":
+                self.broken_scenario = True
+            elif kind in self.broken:
+                self.broken[kind].setdefault(ident, {"id": ident, "choice": [{"id": c} for c in choices]})
+
     def read_file(self, file: _File, validate: ModuleType) -> list[_Entry]:
         import tomli
 
         name = file.name
-        try:
-            text = file.raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            self.problem(Location(name, 0, 0), f"the file is not UTF-8 text (byte {exc.start})")
+        text = self.decode(file)
+        if text is None:
             return []
         try:
             data = tomli.loads(text)
@@ -303,10 +431,14 @@ class _Loader:
             if opened is not None:  # tomli points at the end of the file; the mistake is where it opens
                 (line, col), delimiter = opened
                 message = f"a string opened with {delimiter} here is never closed"
-            self.problem(Location(name, line, col), f"TOML syntax: {message}{_toml_hint(message, text, line)}")
-            self.unparsed_files += 1
+            self.unreadable(Location(name, line, col), f"TOML syntax: {message}{_toml_hint(message, text, line)}", text)
             return []
-        source = _Source(name, text)
+        except RecursionError:  # tomli's own limit on nesting (or Python's, on a deep stack)
+            (line, col), what = _too_deep(text)
+            self.unreadable(Location(name, line, col), f"TOML syntax: {what}", text)
+            return []
+        source = _Source(name, text, {key: len(value) if isinstance(value, list) else -1
+                                      for key, value in data.items()})
         pack = file.pack
         entries: list[_Entry] = []
         # the common case, a sound file, in one call; otherwise entry by entry for the errors
@@ -330,11 +462,14 @@ class _Loader:
             if key not in ENTRY_MODELS:
                 self.problem(
                     source.at((key,)),
-                    f"unknown table '{key}' (expected one of: {', '.join(allowed)}){suggest(key, allowed)}",
+                    f"unknown table '{key}' (expected one of: {', '.join(allowed)})"
+                    f"{validate.suggest_place(ContentFile, key)}",
                 )
+                self.recover(key, value)
                 continue
             if not isinstance(value, list):
                 self.problem(source.at((key,)), f"'{key}' must be written as [[{key}]] tables")
+                self.recover(key, [value])
                 continue
             for index, item in enumerate(value):
                 model = self.validate(validate, ENTRY_MODELS[key], item, source, (key, index))
@@ -343,6 +478,16 @@ class _Loader:
                 elif isinstance(item, dict) and isinstance(item.get("id"), str) and _ID.match(item["id"]):
                     self.broken[key][item["id"]] = item
         return entries
+
+    def recover(self, key: str, value: Any) -> None:
+        """The ids of entries under a misspelt or misshapen table (`[[stats]]`, `[event]`): known
+        names from now on, so the one mistake is not reported again at every use of them."""
+        close = difflib.get_close_matches(key, ENTRY_KINDS, n=1, cutoff=0.75)
+        if not close or not isinstance(value, list):
+            return
+        for item in value:
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and _ID.match(item["id"]):
+                self.broken[close[0]].setdefault(item["id"], item)
 
     def validate(self, validate: ModuleType, model: type[Any], data: Any, source: _Source,
                  prefix: tuple[str | int, ...]) -> Any:
@@ -354,18 +499,66 @@ class _Loader:
     # --- checking and compiling -------------------------------------------------------------
 
     def build(self, entries: list[_Entry], root_name: str) -> Content | None:
+        """Merge the entries, check the whole, compile it: the content, or None when it has problems."""
+        scenario_entry = self.pick_scenario(entries, root_name)
+        if scenario_entry is None:
+            return None
+        chosen = self.merge(entries)
+        self.chosen = chosen
+        self.check_namespace(scenario_entry, chosen)
+        stats = {i: e.model for i, e in chosen["stat"].items()}
+        self.check_stats(chosen["stat"], stats)
+        self.check_scenario(scenario_entry, chosen)
+        names = self.names(scenario_entry.model, chosen)
+        where = _LazyLocations()
+        events, rules, endings = self.compile_all(scenario_entry.model, chosen, names, where)
+        self.note_unreachable(chosen, root_name)
+        content = Content(
+            scenario=scenario_entry.model,
+            stats=stats,
+            flags={i: e.model for i, e in chosen["flag"].items()},
+            counters={i: e.model for i, e in chosen["counter"].items()},
+            advisors={i: e.model for i, e in chosen["advisor"].items()},
+            events=events,
+            rules=tuple(rules),
+            endings=tuple(endings),
+            names=names,
+            content_hash=self.hasher.hexdigest(),
+            where=where,
+        )
+        if self.problems:
+            self.partial = content
+            return None
+        self.check_calendar(content, chosen)
+        self.note_makers.append(partial(self.static_warnings, content))
+        return content
+
+    def place(self, kind: str, ident: str, *path: str | int) -> Location:
+        """Where an entry, or a value of it, was written."""
+        entry = self.chosen[kind][ident]
+        return entry.at(*path, value=True) if path else entry.at()
+
+    def static_warnings(self, content: Content) -> list[Problem]:
+        """The warnings that need the whole content read (game/authoring/lint.py); made when shown."""
+        from game.authoring.lint import warnings
+
+        return [Problem(at.file, at.line, at.col, message, "warning") for at, message in warnings(content, self.place)]
+
+    def pick_scenario(self, entries: list[_Entry], root_name: str) -> _Entry | None:
+        """The one [scenario] table (a second one, or none at all, is a problem)."""
         scenarios = [e for e in entries if e.kind == "scenario"]
         if not scenarios:
-            if self.broken_scenario or self.unparsed_files:
-                return None
-            self.problem(Location(root_name), "no [scenario] table in any file of this folder")
+            if not (self.broken_scenario or self.unparsed_files):
+                self.problem(Location(root_name), "no [scenario] table in any file of this folder")
             return None
         for extra in scenarios[1:]:
             first = scenarios[0].at()
             self.problem(extra.at(), f"a second [scenario] table (the first is at {first})")
-        scenario_entry = scenarios[0]
-        scenario: Scenario = scenario_entry.model
+        return scenarios[0]
 
+    def merge(self, entries: list[_Entry]) -> dict[str, dict[str, _Entry]]:
+        """The entries by kind and id: a later pack's entry replaces an earlier one; a duplicate within a pack
+        is a problem."""
         chosen: dict[str, dict[str, _Entry]] = {kind: {} for kind in ENTRY_KINDS}
         for entry in entries:
             if entry.kind == "scenario":
@@ -382,13 +575,14 @@ class _Loader:
                     entry.at("id", value=True),
                     f"duplicate {entry.kind} id '{entry.model.id}' (first defined at {old.at()})",
                 )
+        return chosen
 
-        # one namespace for everything an expression can name (positions looked up only on a clash)
+    def check_namespace(self, scenario_entry: _Entry, chosen: dict[str, dict[str, _Entry]]) -> None:
+        """One namespace for everything an expression can name (positions looked up only on a clash)."""
         named: dict[str, Callable[[], Location]] = {}
         for name in BUILTIN_NAMES:
             named[name] = lambda: Location("(built in)")
-        dates = scenario.dates
-        for name in dates:
+        for name in scenario_entry.model.dates:
             for full in (name, f"days_to_{name}"):
                 if full in named:
                     self.problem(scenario_entry.at("dates", name), f"the date name '{full}' is built in")
@@ -401,10 +595,9 @@ class _Loader:
                 else:
                     named[ident] = lambda entry=entry: entry.at("id", value=True)  # type: ignore[misc]
 
-        stats = {i: e.model for i, e in chosen["stat"].items()}
-        self.check_stats(chosen["stat"], stats)
-        self.check_scenario(scenario_entry, chosen)
-
+    def names(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> Names:
+        """What expressions may name, with types; entries that failed validation still count as known."""
+        dates = scenario.dates
         types: dict[str, Type] = {"turn": "num", "date": "date", "season": "str", "calendar_over": "bool"}
         self.calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{name}" for name in dates)})
         constants: dict[str, Any] = {}
@@ -413,26 +606,20 @@ class _Loader:
             constants[name] = day.toordinal()
             types[f"days_to_{name}"] = "num"
         assignable: dict[str, Any] = {}
-        for ident in stats:
-            types[ident] = "num"
-            assignable[ident] = "stat"
-        for ident in chosen["counter"]:
-            types[ident] = "num"
-            assignable[ident] = "counter"
-        for ident in chosen["flag"]:
-            types[ident] = "bool"
-            assignable[ident] = "flag"
+        for kind, type_ in (("stat", "num"), ("counter", "num"), ("flag", "bool")):
+            for ident in chosen[kind]:
+                types[ident] = type_  # type: ignore[assignment]
+                assignable[ident] = kind
         for kind, type_ in (("stat", "num"), ("counter", "num"), ("flag", "bool")):
             for ident in self.broken[kind]:
                 types.setdefault(ident, type_)  # type: ignore[arg-type]
                 assignable.setdefault(ident, kind)
-        broken_events = self.broken["event"]
         event_choices = {i: frozenset(c.id for c in e.model.choice) for i, e in chosen["event"].items()}
-        for ident, raw in broken_events.items():
+        for ident, raw in self.broken["event"].items():
             raw_choices = raw.get("choice")
             ids = [c.get("id") for c in raw_choices if isinstance(c, dict)] if isinstance(raw_choices, list) else []
             event_choices.setdefault(ident, frozenset(i for i in ids if isinstance(i, str)))
-        names = Names(
+        return Names(
             types=types,
             constants=constants,
             string_values={"season": ("", *(s.id for s in scenario.seasons))},
@@ -441,9 +628,12 @@ class _Loader:
             assignable=assignable,
         )
 
+    def compile_all(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]], names: Names,
+                    where: _LazyLocations) -> tuple[dict[str, CompiledEvent], list[CompiledRule], list[CompiledEnding]]:
+        """Every event, rule and ending compiled (those with problems left out), and where each was written."""
         scheduled: set[str] = set()
+        self.scheduled = scheduled
         events: dict[str, CompiledEvent] = {}
-        where = _LazyLocations()
         for ident, entry in chosen["event"].items():
             compiled = self.compile_event(entry, names, chosen, scheduled, where)
             if compiled is not None:
@@ -460,43 +650,30 @@ class _Loader:
         for ident, entry in chosen["ending"].items():
             ending: Ending = entry.model
             where.add(f"ending:{ident}", entry.later())
-            when = None
+            condition = None
             if ending.when is not None:
-                when = self.condition(entry, ("when",), ending.when, names)
-                if when is None:
+                condition = self.condition(entry, ("when",), ending.when, names)
+                if condition is None:
                     continue
             elif ident != scenario.timeout_ending and scenario.timeout_ending in chosen["ending"]:
                 self.problem(entry.at(), f"ending '{ident}' has no 'when' and is not the timeout ending, "
                                          "so it can never be reached")
-            endings.append(CompiledEnding(ending, when))
+            endings.append(CompiledEnding(ending, condition))
         endings.sort(key=lambda e: -e.model.priority)
         for kind in ("stat", "flag", "counter", "advisor"):
             for ident, entry in chosen[kind].items():
                 where.add(f"{kind}:{ident}", entry.later())
+        return events, rules, endings
 
+    def note_unreachable(self, chosen: dict[str, dict[str, _Entry]], root_name: str) -> None:
+        """An event nothing can bring about is a warning; a scenario without events, a problem."""
+        # (with an entry that failed to load, what its follow-ups schedule is not known)
+        complete = not self.unparsed_files and not any(self.broken.values())
         for ident, entry in chosen["event"].items():
-            if entry.model.trigger is None and ident not in scheduled:
+            if entry.model.trigger is None and ident not in self.scheduled and complete:
                 self.note(entry, (), f"event '{ident}' has no trigger and no choice schedules it, so it can never fire")
         if not chosen["event"] and not self.broken["event"] and not self.unparsed_files:
             self.problem(Location(root_name), "the scenario has no events")
-
-        if self.problems:
-            return None
-        content = Content(
-            scenario=scenario,
-            stats=stats,
-            flags={i: e.model for i, e in chosen["flag"].items()},
-            counters={i: e.model for i, e in chosen["counter"].items()},
-            advisors={i: e.model for i, e in chosen["advisor"].items()},
-            events=events,
-            rules=tuple(rules),
-            endings=tuple(endings),
-            names=names,
-            content_hash=self.hasher.hexdigest(),
-            where=where,
-        )
-        self.check_calendar(content, chosen)
-        return content
 
     def check_calendar(self, content: Content, chosen: dict[str, dict[str, _Entry]]) -> None:
         """Warn of a condition whose parts that read only the calendar (`turn > 40`) hold on no turn."""
@@ -525,10 +702,10 @@ class _Loader:
                              f"initial ({stat.initial:g}) is outside {stat.min:g}..{stat.max:g}")
             if stat.hidden is not None:
                 conf = stat.hidden.confidence
-                if conf is not None and conf not in stats:
+                if conf is not None and conf not in stats and conf not in self.broken["stat"]:
                     self.problem(entry.at("hidden", "confidence", value=True),
                                  f"unknown stat '{conf}'{suggest(conf, list(stats))}")
-                elif conf is not None and stats[conf].hidden is not None:
+                elif conf is not None and conf in stats and stats[conf].hidden is not None:
                     self.problem(entry.at("hidden", "confidence", value=True),
                                  f"the confidence stat '{conf}' is itself hidden")
                 if stat.hidden.min_error > stat.hidden.error:
@@ -537,6 +714,13 @@ class _Loader:
 
     def check_scenario(self, entry: _Entry, chosen: dict[str, dict[str, _Entry]]) -> None:
         scenario: Scenario = entry.model
+        # every turn's date, and the day before the first turn, must be a date Python can hold
+        if scenario.start_date.year < 2:
+            self.problem(entry.at("start_date", value=True), "the start date must be in the year 2 or later")
+        elif (dt.date.max - scenario.start_date).days < (scenario.last_turn - 1) * scenario.days_per_turn:
+            self.problem(entry.at("last_turn", value=True),
+                         f"the calendar runs past 9999-12-31: {scenario.last_turn} turns of {scenario.days_per_turn} "
+                         f"days from {scenario.start_date.isoformat()}")
         if scenario.timeout_ending not in chosen["ending"] and scenario.timeout_ending not in self.broken["ending"]:
             options = list(chosen["ending"])
             self.problem(entry.at("timeout_ending", value=True),
@@ -579,6 +763,8 @@ class _Loader:
                 cached = compile_with_constant(text, names, want)
             except ExprError as exc:
                 cached = exc
+            except (ArithmeticError, ValueError) as exc:  # (a safety net: the compiler reports its own)
+                cached = ExprError(f"this expression cannot be worked out: {exc}", 0)
             self._expr_cache[key] = cached
         if isinstance(cached, ExprError):
             where = entry.at(*path, value=True, col_offset=_column_in(entry, path, cached.col))
@@ -614,6 +800,8 @@ class _Loader:
                     cached = compile_effect(text, names)
                 except ExprError as exc:
                     cached = exc
+                except (ArithmeticError, ValueError) as exc:
+                    cached = ExprError(f"this effect cannot be worked out: {exc}", 0)
                 self._effect_cache[text] = cached
             if not isinstance(cached, ExprError):
                 compiled.append(cached)
@@ -713,7 +901,7 @@ class _Loader:
 def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
     """Column offset of position `col` inside a quoted single-line string value."""
     line, start = entry.source.locator.value_position(entry.path + path)
-    text_line = entry.source.text.splitlines()[line - 1] if entry.source.text else ""
+    text_line = entry.source.locator.line(line)
     if start - 1 < len(text_line) and text_line[start - 1 : start] in ("\"", "'") \
             and not text_line[start - 1 :].startswith(('"""', "'''")):
         return col + 1
@@ -721,46 +909,113 @@ def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-def check_scenario(folder: Path, extra: Sequence[Path] = ()) -> LoadReport:
-    """Load a scenario and its extra content folders; report every problem instead of raising."""
+def check_scenario(folder: Path, extra: Sequence[Path] = (), overlay: Mapping[Path, str] | None = None) -> LoadReport:
+    """Load a scenario and its extra content folders; report every problem instead of raising.
+
+    `overlay` gives the text of files as an editor holds them, unsaved, in place of what is on disk
+    (keyed by resolved path); what is loaded with it is not written to the cache."""
     # Loading allocates many long-lived objects and no garbage cycles; without the cyclic
     # collector rescanning the growing heap, a large scenario loads about a third faster.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check(folder, extra)
+        return _check(folder, extra, overlay or {})
     finally:
         if enabled:
             gc.enable()
 
 
-def _check(folder: Path, extra: Sequence[Path]) -> LoadReport:
+def _check(folder: Path, extra: Sequence[Path], overlay: Mapping[Path, str]) -> LoadReport:
     loader = _Loader()
+    loader.overlay = overlay
     files = loader.read_folder(folder, 0)
     for pack, path in enumerate(extra, start=1):
         more = loader.read_folder(path, pack)
         if files is not None and more is not None:
             files.extend(more)
     if files is None:
-        return LoadReport(None, loader.problems, loader.note_makers)
+        return LoadReport(None, in_reading_order(loader.problems, loader.order), loader.note_makers,
+                          loader.folders or [display_path(folder)], loader.order)
     folders = [folder, *extra]
     entries = loader.read_entries(files, folders)
     content = loader.build(entries, display_path(folder))
     if loader.problems:
-        return LoadReport(None, _in_reading_order(loader.problems, files), loader.note_makers)
-    if loader.cache_key is not None and loader.to_cache is not None:
+        return LoadReport(None, in_reading_order(loader.problems, loader.order), loader.note_makers,
+                          loader.folders, loader.order, loader.partial)
+    if loader.cache_key is not None and loader.to_cache is not None and not overlay:
         cache.write(folders, loader.cache_key, loader.to_cache)
-    return LoadReport(content, loader.problems, loader.note_makers)
+    return LoadReport(content, loader.problems, loader.note_makers, loader.folders, loader.order)
 
 
 def _replaces(what: str, old: _Entry) -> str:
     return f"{what} replaces the one at {old.at()}"
 
 
-def _in_reading_order(problems: list[Problem], files: Sequence[_File]) -> list[Problem]:
-    """The problems file by file, in the order the files were read, and by line and column in each."""
-    order = {file.name: index for index, file in enumerate(files)}
+def in_reading_order(problems: list[Problem], files: Sequence[str]) -> list[Problem]:
+    """The problems file by file, in the order the files were read, and by line and column in each
+    (a problem about a whole folder first)."""
+    order = {name: index for index, name in enumerate(files)}
     return sorted(problems, key=lambda p: (order.get(p.file, -1), p.line, p.col))
+
+
+#: what tomli refuses as too deep: inline arrays and tables nested more than this, keys of more parts
+_TOML_NESTING = 400
+_TOML_KEY_PARTS = 1000
+_NESTING_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
+_LONG_KEY = re.compile(r"(?:[A-Za-z0-9_-]+[ \t]*\.[ \t]*){" + str(_TOML_KEY_PARTS) + ",}")
+
+
+def _too_deep(text: str) -> tuple[tuple[int, int], str]:
+    """Where a text that tomli found nested too deeply goes too deep, and how ((line, col), what)."""
+    depth = deepest = 0
+    at = 0
+    for token in _NESTING_TOKENS.finditer(text):
+        kind = token.group()
+        if kind in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, token.start()
+            if depth > _TOML_NESTING:
+                break
+        elif kind in "]}":
+            depth -= 1
+    what = f"arrays or inline tables nested more than {_TOML_NESTING} levels deep"
+    long_key = _LONG_KEY.search(text)
+    if long_key is not None and (deepest <= _TOML_NESTING or long_key.start() < at):
+        at, what = long_key.start(), f"a key of more than {_TOML_KEY_PARTS} dotted parts"
+    line_start = text.rfind("\n", 0, at) + 1
+    return (text.count("\n", 0, at) + 1, at - line_start + 1), what
+
+
+_DECLARATIONS = re.compile(
+    r"^[ \t]*\[(?P<array>\[)?[ \t]*(?P<header>[A-Za-z0-9_. \t-]+?)[ \t]*\]"
+    r"|^[ \t]*id[ \t]*=[ \t]*[\"'](?P<id>[a-z][a-z0-9_]*)",
+    re.MULTILINE,
+)
+
+
+def _declared_names(text: str) -> list[tuple[str, str, list[str]]]:
+    """(kind, id, choice ids) of each entry a text that does not parse seems to declare, read line
+    by line: a table header, then an `id = "..."` line. A misspelt kind (`[[stats]]`) counts as
+    the kind it is closest to."""
+    found: list[tuple[str, str, list[str]]] = []
+    kind = ""
+    level = 0
+    for match in _DECLARATIONS.finditer(text):
+        header = match.group("header")
+        if header is not None:
+            parts = [part.strip() for part in header.split(".")]
+            close = difflib.get_close_matches(parts[0], ["scenario", *ENTRY_KINDS], n=1, cutoff=0.75)
+            kind, level = (close[0] if close else ""), len(parts)
+            if kind == "scenario" and level == 1:
+                found.append(("scenario", "", []))
+            continue
+        ident = match.group("id")
+        if kind in ENTRY_KINDS and level == 1:
+            found.append((kind, ident, []))
+        elif kind == "event" and level == 2 and found and found[-1][0] == "event":
+            found[-1][2].append(ident)
+    return found
 
 
 def _unclosed_multiline(message: str, text: str) -> tuple[tuple[int, int], str] | None:
@@ -775,14 +1030,38 @@ def _unclosed_multiline(message: str, text: str) -> tuple[tuple[int, int], str] 
 
 def _toml_hint(message: str, text: str, line: int) -> str:
     """What an author most likely meant, for the TOML errors that do not say."""
+    if message.startswith("Cannot declare") or message == "Cannot overwrite a value":
+        header = re.match(r"\s*\[(\[)?\s*([A-Za-z0-9_.]+)\s*\]", _line(text, line))
+        if header is not None:
+            name = header.group(2)
+            arrays = {"event", "stat", "flag", "counter", "advisor", "rule", "ending", "event.choice",
+                      "event.choice.outcome", "event.choice.counsel", "scenario.seasons"}
+            if name in arrays and header.group(1) is None:
+                return f": each entry of '{name}' is written [[{name}]] (double brackets), every time"
+            if name in arrays:
+                return (f": a line above already made '{name}' a single table ([{name}] with single brackets, "
+                        f"or a table inside it written before the first [[{name}]])")
+            return f": the table [{name}] is already written above; write it once"
+    if message == "Illegal character '\\n'":
+        return "; text in quotes must end on the line it starts (use \"\"\" for text of several lines)"
     if message == "Invalid value":
         return "; text, expressions and conditions go in quotes (trigger = \"turn >= 3\")"
     if message == "Cannot overwrite a value":
-        lines = text.splitlines()
-        key = lines[line - 1].partition("=")[0].strip() if 0 < line <= len(lines) else ""
+        key = _line(text, line).partition("=")[0].strip()
         if key:
             return f": '{key}' is given twice in the same table"
     return ""
+
+
+def _line(text: str, number: int) -> str:
+    """Line `number` (1-based) of a text, without splitting the whole text into lines."""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def load_scenario(folder: Path, extra: Sequence[Path] = ()) -> Content:

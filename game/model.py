@@ -63,6 +63,7 @@ EXACT = Exact()
 Int = Annotated[int, EXACT]
 Number = Annotated[float, EXACT]
 Bool = Annotated[bool, EXACT]
+Date = Annotated[dt.date, EXACT]
 Expr = Annotated[str, Limits(description="An expression of the content language (docs/AUTHORING.md).")]
 Effect = Annotated[
     str,
@@ -80,9 +81,9 @@ ScenarioId = Annotated[
 ]
 NumberOrExpr = Annotated[Number | str, Limits(description="A number, or an expression giving a number.")]
 
-#: How pydantic validates every entry: unknown fields are errors, not silently ignored, and the
-#: docstring under a field is its description.
-FORMAT_CONFIG: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True}
+#: How pydantic validates every entry: unknown fields are errors, not silently ignored, a number
+#: is finite (TOML's inf and nan are refused), and the docstring under a field is its description.
+FORMAT_CONFIG: dict[str, Any] = {"extra": "forbid", "use_attribute_docstrings": True, "allow_inf_nan": False}
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -93,9 +94,9 @@ class Season:
 
     id: Id
     label: str
-    start: dt.date
+    start: Date
     """First day of the season (inclusive)."""
-    end: dt.date
+    end: Date
     """Last day of the season (inclusive)."""
 
 
@@ -111,16 +112,16 @@ class Scenario:
     """Who the player is, in a sentence."""
     intro: str = ""
     """Text shown when a new game starts (Markdown)."""
-    start_date: dt.date
+    start_date: Date
     days_per_turn: Annotated[int, EXACT, Limits(ge=1, le=366)]
     last_turn: Annotated[int, EXACT, Limits(ge=1, le=1000)]
     """The last turn; after it the calendar has run out."""
     timeout_ending: Id
     """The ending used when the calendar runs out."""
-    dates: dict[Id, dt.date] = field(default_factory=dict)
+    dates: dict[Id, Date] = field(default_factory=dict)
     """Named dates, usable in expressions (e.g. election)."""
     seasons: tuple[Season, ...] = ()
-    hypothetical_from: dt.date | None = None
+    hypothetical_from: Date | None = None
     """Day from which the story leaves the historical record (shown to the player)."""
 
     def departure_note(self) -> str:

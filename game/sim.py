@@ -566,8 +566,12 @@ def simulate(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Play `runs` games and return the report (see build_report)."""
+    from game.authoring.followups import followup_fates
+
     tally = run_games(content, runs, seed=seed, policy=policy, jobs=jobs, source=source, progress=progress)
-    return build_report(content, tally, runs=runs, seed=seed, policy=policy, jobs=jobs)
+    report = build_report(content, tally, runs=runs, seed=seed, policy=policy, jobs=jobs)
+    report["followups"] = {"games": min(runs, CHUNK), "fates": followup_fates(content, min(runs, CHUNK), seed, policy)}
+    return report
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -615,6 +619,11 @@ def format_report(report: dict[str, Any]) -> str:
             f"(of {format_number(stat['min'])}..{format_number(stat['max'])})  "
             f"mean end {format_number(stat['mean_final'])}{note}"
         )
+    if report.get("followups"):
+        from game.authoring.followups import format_fates
+
+        dropped = format_fates(report["followups"]["fates"], report["followups"]["games"])
+        lines += ["", *dropped] if dropped else []
     if report["problems"]:
         lines += ["", "Problems"]
         for problem in report["problems"]:

@@ -8,9 +8,10 @@ it has data it has not validated before: the game runs without pydantic.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import typing
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -82,6 +83,65 @@ def validate(model: type[Any], data: Any) -> tuple[Any, list[FieldError]]:
     return None, problems
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a field of the format is written: in which table, and how (`[[event.choice.outcome]]`)."""
+
+    holder: type[Any]
+    table: tuple[str, ...]  # the keys of the holding table from the top of a file, e.g. ("event", "choice")
+    field: str
+    written: str  # how the field is written: "[[event.choice]]", "followups = [{ ... }]", "'label'"
+
+
+#: fields of tables that are written inline by habit rather than as [[...]] or [...] headers
+_INLINE = ("followups", "hidden", "dates")
+
+
+@functools.cache
+def places() -> tuple[Place, ...]:
+    """Every field of the format with the table it belongs in, from the top of a file down."""
+    found: list[Place] = []
+
+    def walk(model: type[Any], table: tuple[str, ...], header: str) -> None:
+        hints = typing.get_type_hints(model)
+        for item in fields(model):
+            name = item.name
+            inner = _inner_model(hints[name])
+            where = f" in {header}" if header else ""
+            if inner is None or name in _INLINE:
+                shown = "followups = [{ ... }]" if name == "followups" else f"'{name}'"
+                found.append(Place(model, table, name, shown + where))
+                if inner is not None:
+                    walk(inner, (*table, name), shown.replace("...", "") .replace("'", "") + where)
+            else:
+                path = ".".join((*table, name))
+                written = f"[[{path}]]" if typing.get_origin(hints[name]) is tuple else f"[{path}]"
+                found.append(Place(model, table, name, written))
+                walk(inner, (*table, name), written)
+
+    walk(ContentFile, (), "")
+    return tuple(found)
+
+
+def suggest_place(holder: type[Any], name: str) -> str:
+    """"; did you mean [[event.choice.outcome]]?" for a field written in the wrong table, or a
+    misspelt one; "" when nothing is close. Knows the whole format, not only the table at hand."""
+    every = places()
+    here = [p for p in every if p.holder is holder]
+    elsewhere = [p for p in every if p.holder is not holder and p.field == name]
+    if elsewhere and name not in {p.field for p in here}:
+        if len(elsewhere) == 1:
+            return f"; did you mean {elsewhere[0].written}?"
+        return f"; '{name}' belongs in " + ", ".join(p.written.split(" in ")[-1] for p in elsewhere[:4])
+    close = difflib.get_close_matches(name, [p.field for p in here], n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {next(p.written for p in here if p.field == close[0]).split(' in ')[0]}?"
+    close = difflib.get_close_matches(name, [p.field for p in every], n=1, cutoff=0.75)
+    if close:
+        return f"; did you mean {next(p.written for p in every if p.field == close[0])}?"
+    return ""
+
+
 def json_schema(model: type[Any]) -> dict[str, Any]:
     """The JSON Schema of a format class, as validation sees it."""
     schema: dict[str, Any] = adapter(model).json_schema(mode="validation")
@@ -127,22 +187,44 @@ def _inner_model(annotation: Any) -> Any:
 
 _TYPE_WORDS = {
     "int": "a whole number", "float": "a number", "str": "text in quotes", "bool": "true or false",
-    "date": "a date such as 2024-11-05", "list": "a list [...]", "tuple": "a list [...]", "dict": "a table",
+    "string": "text in quotes",
+    "date": "a date such as 2024-11-05 (without quotes)", "list": "a list [...]", "tuple": "a list [...]",
+    "dict": "a table",
     "dataclass": "a table",
 }
 
 
+#: fields written as [[...]] tables: a path in a message starts after the last of them
+_TABLE_ARRAYS = frozenset({"choice", "outcome", "counsel", "seasons"})
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """How a value's place reads within its table: `label`, `followups[0].event`, `tags[1]`, `hidden.error`."""
+    start = 0
+    for index in range(1, len(loc)):
+        if isinstance(loc[index], int) and loc[index - 1] in _TABLE_ARRAYS:
+            start = index + 1
+    text = ""
+    for part in loc[start:]:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
     kind = error["type"]
-    field_name = str(loc[-1]) if loc else model.__name__.lower()
+    field_name = field_path(loc) or model.__name__.lower()
     given = error.get("input")
     if kind == "missing":
-        return f"missing required field '{field_name}'"
+        if len(loc) > 1 and isinstance(loc[-2], int) and loc[-3:-2] and loc[-3] not in _TABLE_ARRAYS:
+            return f"missing required field '{loc[-1]}' in {field_path(loc[:-1])}"
+        return f"missing required field '{loc[-1] if loc else field_name}'"
     if kind in _UNKNOWN:
         holder = _model_at(model, loc)
         options = field_names(holder) if holder else []
         listed = f" (expected one of: {', '.join(options)})" if options else ""
-        return f"unknown field '{field_name}'{listed}{suggest(field_name, options)}"
+        name = str(loc[-1])
+        hint = suggest_place(holder, name) if holder else suggest(name, options)
+        return f"unknown field '{name}'{listed}{hint}"
     if kind == "string_pattern_mismatch":
         return (f"'{given}' is not a valid id (expected lower-case letters, digits and underscores, "
                 "starting with a letter)")
@@ -165,10 +247,23 @@ def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
         shown = shown[:37] + "..."
     if _is_number_or_expr(model, loc) and expected:
         return f"'{field_name}' must be a number or an expression in quotes, not {shown}"
+    if kind in ("dataclass_type", "dataclass_exact_type", "model_type") and not loc:
+        return f"'{field_name}' must be a single table, written [{field_name}] (one pair of brackets)"
+    if kind in ("dataclass_type", "dataclass_exact_type", "model_type") and loc:
+        return f"'{field_name}' must be a table{_table_example(model, loc, given)}, not {shown}"
     if expected and (kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("int_from")):
         return f"'{field_name}' must be {expected}, not {shown}"
     message = str(error.get("msg", "invalid value"))
     return f"'{field_name}': {message[0].lower() + message[1:]} (got {shown})"
+
+
+def _table_example(model: type[Any], loc: tuple[Any, ...], given: Any) -> str:
+    """` such as { event = "reply" }` for a table given as its first field's text, "" otherwise."""
+    inner = _model_at(model, (*loc, "_"))
+    if inner is None or not isinstance(given, str):
+        return ""
+    first = next((f.name for f in fields(inner)), None)
+    return f' such as {{ {first} = "{given}" }}' if first else ""
 
 
 def _is_number_or_expr(model: type[Any], loc: tuple[Any, ...]) -> bool:

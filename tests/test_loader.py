@@ -187,7 +187,7 @@ def test_overlapping_seasons(edit: Edit) -> None:
 def test_unknown_table_suggests_the_right_one(mini_copy: Path) -> None:
     (mini_copy / "extra.toml").write_text('[[events]]\nid = "x"\n', encoding="utf-8")
     problem = only_problem(mini_copy)
-    assert "extra.toml:1:1: unknown table 'events'" in problem and "did you mean 'event'?" in problem
+    assert "extra.toml:1:1: unknown table 'events'" in problem and "did you mean [[event]]?" in problem
 
 
 def test_all_problems_are_reported_at_once(edit: Edit) -> None:
@@ -212,8 +212,8 @@ def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
 
 
 def test_not_utf8_is_reported_not_raised(mini_copy: Path) -> None:
-    (mini_copy / "bad.toml").write_bytes(b'title = "\xff\xfe"\n')
-    assert "the file is not UTF-8 text" in only_problem(mini_copy)
+    (mini_copy / "bad.toml").write_bytes(b'[[flag]]\nid = "x"\ndescription = "caf\xe9"\n')
+    assert "bad.toml:3:19: byte E9 is not UTF-8 text: save the file as UTF-8" in only_problem(mini_copy)
 
 
 def test_no_scenario_table(tmp_path: Path) -> None:

@@ -302,8 +302,11 @@ class RedLineApp(App[int]):
             return None
         from game.tui.screens.outcome import OutcomeScreen
 
+        before = self.state
         resolution = self.engine.choose(self.state, choice_id)
         self.state = resolution.state
+        if self.dev is not None:
+            self.dev.after_choice(before, choice_id, resolution.outcome)
         self.unsaved = True
         self.autosave()
         self.push_screen(OutcomeScreen(self.content, resolution), self._after_outcome)

@@ -35,7 +35,7 @@ class DevMode:
 
     def start(self) -> None:
         """Begin watching; called once the app is running."""
-        self.app.COMMANDS = self.app.COMMANDS | {JumpCommands}  # type: ignore[misc]
+        self.app.COMMANDS = self.app.COMMANDS | {JumpCommands, WhyCommands}  # type: ignore[misc]
         self.app.run_worker(self._watch, thread=True, exclusive=True, group="dev-watch", name="dev-watch")
         self.app.notify("Dev mode: saved content files reload the game; ctrl+p, 'Jump to' starts at an event.",
                         title="Dev mode", timeout=6)
@@ -82,6 +82,26 @@ class DevMode:
         else:
             app.resume(state, content=self.session.content)
 
+    def why_not(self, event_id: str) -> list[str]:
+        """Why `event_id` is not the event now: each part of its trigger with its current value."""
+        from game.authoring.why import why_not_now
+
+        state = self.app.state
+        if state is None:
+            return ["no game yet"]
+        lines = why_not_now(self.session.engine, state, event_id)
+        self.app.notify("\n".join(lines), title=f"Why not now: {event_id}", timeout=20)
+        return lines
+
+    def after_choice(self, before: GameState, choice_id: str, outcome: str | None) -> str | None:
+        """Say which outcome a choice had and at what odds (called by the app after each choice)."""
+        from game.authoring.why import odds_line
+
+        line = odds_line(self.session.engine, before, choice_id, outcome)
+        if line is not None:
+            self.app.notify(line, title="Dev: outcome", timeout=8)
+        return line
+
     def jump_to(self, event_id: str) -> None:
         """Start a game standing at `event_id`."""
         seed = self.app.state.seed if self.app.state is not None else 1
@@ -118,6 +138,21 @@ class JumpCommands(Provider):
             score = matcher.match(f"{title} {help_text}")
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._runner(ident), help=help_text)
+
+
+class WhyCommands(JumpCommands):
+    """'Why not now: <event>' for every event of the content, in dev mode."""
+
+    def _events(self) -> list[tuple[str, str, str]]:
+        return [(f"Why not now: {ident}", help_text, ident) for _title, help_text, ident in super()._events()]
+
+    def _runner(self, ident: str):  # type: ignore[no-untyped-def]
+        def run() -> None:
+            dev: DevMode | None = getattr(self.app, "dev", None)
+            if dev is not None:
+                dev.why_not(ident)
+
+        return run
 
 
 def attach(app: RedLineApp, args: argparse.Namespace) -> DevMode:

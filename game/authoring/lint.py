@@ -1,0 +1,95 @@
+"""Static warnings of `redline check`: what the content declares but can never use, or uses but can
+never make happen. Each warning has the place it is about; none stops the content from loading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from game.authoring.intervals import ANY, BOTH, Abstract, Span, never_holds
+from game.authoring.sites import Site, sites
+from game.content import Content, Location
+from game.expr import ExprError, reads
+
+#: where a piece of content was written: (kind, id, field path within the entry) -> its place
+Place = Callable[..., Location]
+
+_WHAT = {("trigger",): "its trigger", ("when",): "its condition"}
+
+
+def ranges(content: Content) -> dict[str, Abstract]:
+    """What each name can be, as declared: stats within their bounds, flags true or false. The
+    calendar is left out (the loader judges it turn by turn), and counters are unbounded."""
+    found: dict[str, Abstract] = {ident: Span(stat.min, stat.max) for ident, stat in content.stats.items()}
+    found.update({ident: BOTH for ident in content.flags})
+    found.update({ident: ANY for ident in content.counters})
+    for name, value in content.names.constants.items():
+        found[name] = Span(value, value)
+    return found
+
+
+def warnings(content: Content, place: Place) -> list[tuple[Location, str]]:
+    """Every static warning of the content, each with its place."""
+    found: list[tuple[Location, str]] = []
+    every = list(sites(content))
+    found += _never_holds(content, every, place)
+    found += _rescheduling(content, place)
+    found += _unused_names(content, every, place)
+    found += _silent_advisors(content, place)
+    return found
+
+
+def _never_holds(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
+    known = ranges(content)
+    for site in every:
+        if site.role != "condition":
+            continue
+        why = never_holds(site.text, known)
+        if why is not None:
+            field = site.path[-1]
+            yield place(site.kind, site.ident, *site.path), (
+                f"{site.kind} '{site.ident}': its '{field}' can never hold within the declared ranges: {why}")
+
+
+def _rescheduling(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
+    for ident, event in content.events.items():
+        for ci, choice in enumerate(event.model.choice):
+            lists: list[tuple[tuple[str | int, ...], Any]] = [(("choice", ci, "followups"), choice.followups)]
+            lists += [(("choice", ci, "outcome", oi, "followups"), o.followups) for oi, o in enumerate(choice.outcome)]
+            for path, followups in lists:
+                for fi, follow in enumerate(followups):
+                    if follow.event == ident and follow.after == 0 and follow.when is None:
+                        yield place("event", ident, *path, fi, "event"), (
+                            f"event '{ident}' schedules itself again at once (after = 0, no 'when'): "
+                            "taking this choice brings the same event straight back")
+
+
+def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
+    read: set[str] = set()
+    written: set[str] = set()
+    for site in every:
+        target = site.target
+        if target is not None:
+            written.add(target)
+        try:
+            read |= reads(site.value, content.names)
+        except ExprError:
+            continue
+    for kind, names in (("flag", content.flags), ("counter", content.counters)):
+        for ident, declared in names.items():
+            if ident in written and ident not in read:
+                yield place(kind, ident), f"{kind} '{ident}' is set but nothing reads it"
+            elif ident in read and ident not in written:
+                value = str(declared.initial).lower()
+                yield place(kind, ident), (f"{kind} '{ident}' is read but nothing sets it, so it is always "
+                                           f"{value}")
+            elif ident not in read and ident not in written:
+                yield place(kind, ident), f"{kind} '{ident}' is neither set nor read"
+
+
+def _silent_advisors(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
+    speaking = {counsel.advisor for event in content.events.values() for choice in event.model.choice
+                for counsel in choice.counsel}
+    for ident in content.advisors:
+        if ident not in speaking:
+            yield place("advisor", ident), f"advisor '{ident}' never speaks: no choice has their counsel"

@@ -1,0 +1,248 @@
+"""`redline quicktest`: every event, choice and outcome forced once from a state where it can happen,
+and what goes wrong reported with its place (like ChoiceScript's quicktest, for a game of chance).
+
+States come from automated play (the `explore` policy, steering toward what was not reached); an
+event no game reached is placed, as `play --dev --jump` does, where its trigger held or at the first
+decision. From each state every available choice is taken for real through the engine, and each
+of its outcomes is forced by applying its effects in order to the state's values, so that an effect
+that always runs into a stat's bound, an outcome whose chance is 0 wherever its choice is taken, or
+an expression that cannot be worked out is found even when chance never picks it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.content import CompiledChoice, CompiledEvent, Content
+from game.engine import COUNTER_LIMIT, Engine, GameState
+from game.expr import Effect
+
+#: states kept for each event (one a game at most), to try its choices and outcomes in
+STATES_PER_EVENT = 24
+#: `{name}` in a text: a value the text names (the `{{` of a literal brace excepted)
+_NAMED = re.compile(r"(?<!\{)\{([^{}\s]*)\}(?!\})")
+
+
+@dataclass
+class Finding:
+    """One thing quicktest found wrong, where."""
+
+    where: str  # file:line
+    what: str  # "event 'x' choice 'y' outcome 'z'"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}: {self.message}"
+
+
+@dataclass
+class Report:
+    events: int = 0
+    placed: list[str] = field(default_factory=list)  # events no automated game reached
+    choices: int = 0
+    outcomes: int = 0
+    untried: list[str] = field(default_factory=list)  # choices never available in a state tried
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _env(engine: Engine, state: GameState) -> dict[str, Any]:
+    return engine.environment(state)
+
+
+def find_states(engine: Engine, games: int, seed: int) -> tuple[dict[str, list[GameState]], set[str]]:
+    """States in front of each event (up to STATES_PER_EVENT), and the events that had to be placed."""
+    from game.devmode import force_event
+    from game.sim import Explorer
+
+    content = engine.content
+    found: dict[str, list[GameState]] = {ident: [] for ident in content.events}
+    could: dict[str, GameState] = {}
+    first: GameState | None = None
+    policy = Explorer(content)
+    for game in range(games):
+        rng = random.Random(seed + game)
+        state = engine.new_game(seed + game)
+        kept: set[str] = set()
+        while not state.over and state.event is not None:
+            if first is None:
+                first = state.copy()
+            here = found[state.event]
+            if len(here) < STATES_PER_EVENT and state.event not in kept:
+                kept.add(state.event)
+                here.append(state.copy())
+            env = _env(engine, state)
+            for ident, event in content.events.items():
+                if found[ident] or ident in could or event.trigger is None:
+                    continue
+                if (not event.model.once or ident not in state.fired) and _holds(event, env):
+                    could[ident] = state.copy()
+            options = engine.choice_options(state)
+            ids = tuple(cid for cid, _posture, ok in options if ok)
+            if not ids:
+                break
+            state = engine.choose_state(state, policy(state.event, options, ids, rng), in_place=True)
+        policy.reached.update(state.fired)
+    placed: set[str] = set()
+    for ident, states in found.items():
+        if not states:
+            start = could.get(ident) or first
+            if start is not None:
+                states.append(force_event(start, ident))
+                placed.add(ident)
+    return found, placed
+
+
+def _holds(event: CompiledEvent, env: Mapping[str, Any]) -> bool:
+    try:
+        return event.trigger is not None and bool(event.trigger(env))
+    except Exception:
+        return False
+
+
+def quicktest(content: Content, seed: int = 1, games: int = 200) -> Report:
+    """Force every event, choice and outcome of the content; what went wrong, with places."""
+    engine = Engine(content)
+    report = Report()
+    states, placed = find_states(engine, games, seed)
+    report.placed = sorted(placed)
+
+    def where(key: str) -> str:
+        location = content.where.get(key)
+        return f"{location.file}:{location.line}" if location else content.scenario.id
+
+    for ident, event in content.events.items():
+        if not states[ident]:
+            continue
+        report.events += 1
+        for choice in event.choices:
+            report.choices += 1
+            ckey = f"{ident}.{choice.id}"
+            usable = [s for s in states[ident] if (choice.id, choice.posture, True) in engine.choice_options(s)]
+            if usable:
+                try:
+                    engine.choose(usable[0], choice.id)
+                except Exception as exc:
+                    report.findings.append(Finding(where(f"choice:{ckey}"), f"event '{ident}' choice '{choice.id}'",
+                                                   f"taking it fails: {type(exc).__name__}: {exc}"))
+            else:
+                report.untried.append(ckey)
+                usable = states[ident][:1]  # forced all the same: its effects are still worth trying
+            _force_outcomes(content, engine, ident, choice, usable, report, where)
+    _texts(content, report, where)
+    return report
+
+
+def _force_outcomes(content: Content, engine: Engine, ident: str, choice: CompiledChoice,
+                    states: list[GameState], report: Report, where: Any) -> None:
+    ckey = f"{ident}.{choice.id}"
+    clamps: dict[str, list[bool]] = {}
+    shares: dict[str, list[float]] = {o.id: [] for o in choice.outcomes}
+    failed: set[str] = set()
+
+    def apply(effects: tuple[Effect, ...], env: dict[str, Any], owner: str) -> None:
+        for effect in effects:
+            try:
+                value = effect.value(env)
+                old = env[effect.target]
+                raw = value if effect.op == "=" else old + value if effect.op == "+=" else old - value
+                if effect.target in content.stats:
+                    stat = content.stats[effect.target]
+                    low, high = stat.min, stat.max
+                elif effect.target in content.counters:
+                    raw = round(raw)
+                    low, high = -COUNTER_LIMIT, COUNTER_LIMIT
+                else:
+                    env[effect.target] = value
+                    continue
+                changes = effect.op == "=" or value != 0
+                clamps.setdefault(f"{owner}|{effect.text}", []).append(changes and not low <= raw <= high)
+                env[effect.target] = min(high, max(low, raw))
+            except Exception as exc:
+                if owner not in failed:
+                    failed.add(owner)
+                    report.findings.append(Finding(where(owner), f"event '{ident}' choice '{choice.id}'",
+                                                   f"effect '{effect.text}' fails: {type(exc).__name__}: {exc}"))
+
+    for state in states:
+        env = _env(engine, state)
+        apply(choice.effects, env, f"choice:{ckey}")
+        weights = {}
+        for outcome in choice.outcomes:
+            try:
+                weights[outcome.id] = max(0.0, float(outcome.chance(env)))
+            except Exception as exc:
+                weights[outcome.id] = 0.0
+                report.findings.append(Finding(where(f"outcome:{ckey}.{outcome.id}"),
+                                               f"event '{ident}' choice '{choice.id}' outcome '{outcome.id}'",
+                                               f"its chance fails: {type(exc).__name__}: {exc}"))
+        total = sum(weights.values())
+        for outcome in choice.outcomes:
+            shares[outcome.id].append(weights[outcome.id] / total if total > 0 else 0.0)
+            apply(outcome.effects, dict(env), f"outcome:{ckey}.{outcome.id}")
+    for outcome in choice.outcomes:
+        report.outcomes += 1
+        seen = shares[outcome.id]
+        if seen and max(seen) == 0:
+            report.findings.append(Finding(
+                where(f"outcome:{ckey}.{outcome.id}"), f"event '{ident}' choice '{choice.id}' outcome '{outcome.id}'",
+                f"its chance is 0 in every state the choice was tried in ({len(seen)})"))
+    for key, clamped in clamps.items():
+        owner, text = key.split("|", 1)
+        if clamped and all(clamped):
+            report.findings.append(Finding(where(owner), _what(owner), f"effect '{text}' runs into its stat's bound in "
+                                           f"every state it was tried in ({len(clamped)}), so it is always cut short"))
+
+
+def _texts(content: Content, report: Report, where: Any) -> None:
+    """Texts that name a value (`{name}`) the content does not have: it would be shown as written."""
+    known = set(content.names.types)
+    for ident, event in content.events.items():
+        model = event.model
+        texts = [(f"event:{ident}", "brief", model.brief), (f"event:{ident}", "title", model.title)]
+        for choice in model.choice:
+            key = f"choice:{ident}.{choice.id}"
+            texts += [(key, "label", choice.label), (key, "text", choice.text),
+                      (key, "unavailable_reason", choice.unavailable_reason)]
+            texts += [(key, "counsel", counsel.says) for counsel in choice.counsel]
+            texts += [(f"outcome:{ident}.{choice.id}.{o.id}", "text", o.text) for o in choice.outcome]
+        for key, name, text in texts:
+            for match in _NAMED.finditer(text):
+                if match.group(1) not in known:
+                    report.findings.append(Finding(where(key), _what(key),
+                                                   f"its {name} names '{{{match.group(1)}}}', which is no value "
+                                                   "of the content: the player would see it as written"))
+
+
+def _what(key: str) -> str:
+    """"event 'e' choice 'c' outcome 'o'" for a key of Content.where ("outcome:e.c.o")."""
+    _kind, _, ident = key.partition(":")
+    return " ".join(f"{word} '{part}'" for word, part in zip(("event", "choice", "outcome"), ident.split("."),
+                                                               strict=False))
+
+
+def command(content: Content, seed: int, games: int, as_json: bool) -> int:
+    """`redline quicktest`: print the findings; exit 1 when there are any."""
+    report = quicktest(content, seed, games)
+    if as_json:
+        print(json.dumps({
+            "events": report.events, "choices": report.choices, "outcomes": report.outcomes,
+            "placed": report.placed, "untried": report.untried,
+            "findings": [{"where": f.where, "what": f.what, "message": f.message} for f in report.findings],
+        }, indent=2))
+    else:
+        for finding in report.findings:
+            print(finding)
+        if report.placed:
+            print(f"note: no automated game reached {len(report.placed)} event(s); each was placed where its "
+                  f"trigger held, or at the first decision: {', '.join(report.placed)}")
+        if report.untried:
+            print(f"note: {len(report.untried)} choice(s) were never available in the states tried; their effects "
+                  f"were tried all the same: {', '.join(report.untried)}")
+        print(f"quicktest: {report.events} events, {report.choices} choices and {report.outcomes} outcomes forced; "
+              f"{len(report.findings)} problem(s)")
+    return 1 if report.findings else 0

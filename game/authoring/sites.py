@@ -1,0 +1,78 @@
+"""Every expression of a content, with the entry and the field path it was written at: the one walk
+that the static warnings, the graph and the language server share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from game.content import Content
+
+Role = Literal["condition", "number", "effect"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One expression: in which entry (`kind`, `ident`), at which field path, its text and its role."""
+
+    kind: str  # "event", "rule" or "ending"
+    ident: str
+    path: tuple[str | int, ...]  # within the entry, e.g. ("choice", 0, "effects", 1)
+    text: str
+    role: Role
+
+    @property
+    def value(self) -> str:
+        """The expression itself: for an effect, the text after its operator."""
+        if self.role != "effect":
+            return self.text
+        for op in ("+=", "-=", "="):
+            target, found, value = self.text.partition(op)
+            if found and target.strip().isidentifier():
+                return value
+        return self.text
+
+    @property
+    def target(self) -> str | None:
+        """The name an effect changes (None for other expressions)."""
+        if self.role != "effect":
+            return None
+        return self.text.split("=", 1)[0].rstrip("+-").strip()
+
+
+def sites(content: Content) -> Iterator[Site]:
+    """Every expression of the content, entry by entry in the order of the content."""
+    for ident, event in content.events.items():
+        model = event.model
+        if model.trigger is not None:
+            yield Site("event", ident, ("trigger",), model.trigger, "condition")
+        if isinstance(model.weight, str):
+            yield Site("event", ident, ("weight",), model.weight, "number")
+        for ci, choice in enumerate(model.choice):
+            at: tuple[str | int, ...] = ("choice", ci)
+            for name in ("visible_if", "available_if"):
+                text = getattr(choice, name)
+                if text is not None:
+                    yield Site("event", ident, (*at, name), text, "condition")
+            for ei, effect in enumerate(choice.effects):
+                yield Site("event", ident, (*at, "effects", ei), effect, "effect")
+            for fi, follow in enumerate(choice.followups):
+                if follow.when is not None:
+                    yield Site("event", ident, (*at, "followups", fi, "when"), follow.when, "condition")
+            for oi, outcome in enumerate(choice.outcome):
+                opath = (*at, "outcome", oi)
+                if isinstance(outcome.chance, str):
+                    yield Site("event", ident, (*opath, "chance"), outcome.chance, "number")
+                for ei, effect in enumerate(outcome.effects):
+                    yield Site("event", ident, (*opath, "effects", ei), effect, "effect")
+                for fi, follow in enumerate(outcome.followups):
+                    if follow.when is not None:
+                        yield Site("event", ident, (*opath, "followups", fi, "when"), follow.when, "condition")
+    for rule in content.rules:
+        yield Site("rule", rule.model.id, ("when",), rule.model.when, "condition")
+        for ei, effect in enumerate(rule.model.effects):
+            yield Site("rule", rule.model.id, ("effects", ei), effect, "effect")
+    for ending in content.endings:
+        if ending.model.when is not None:
+            yield Site("ending", ending.model.id, ("when",), ending.model.when, "condition")
