@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from game import paths
+from game import __version__, paths
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,10 +48,16 @@ def _print_problems(problems: Sequence[Any], stream: Any = sys.stdout) -> None:
         print(problem, file=stream)
 
 
-def load_or_report(scenario: str | None, extra: Sequence[Path]) -> Any:
-    """Load a scenario for playing; on problems, print them and return None."""
-    report = checked_or_report(scenario, extra)
+def load_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None) -> Any:
+    """Load a scenario for playing (a shipped one, or the one in `folder`); on problems, print them and return None."""
+    report = checked_or_report(scenario, extra, folder)
     return None if report is None else report.content
+
+
+def scenario_given(args: argparse.Namespace) -> Path | None:
+    """The scenario folder given as PATH, or None for a shipped scenario (by --scenario, or the default one)."""
+    path = getattr(args, "path", None)
+    return Path(path) if path else None
 
 
 def checked_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None,
@@ -132,15 +138,20 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.jump is not None and not args.dev:
         print("redline: error: --jump needs --dev", file=sys.stderr)
         return 2
+    if args.path and args.scenario:
+        print("redline: error: give a scenario folder or --scenario, not both", file=sys.stderr)
+        return 2
     if not args.plain:
         return cmd_tui(args)
+    folder = scenario_given(args)
     if args.dev:
         from game import devmode
 
-        report = checked_or_report(args.scenario, args.content)
+        report = checked_or_report(args.scenario, args.content, folder)
         if report is None:
             return 1
-        return devmode.plain_command(report, _scenario_path(args.scenario), args.content, args.seed, args.jump)
+        return devmode.plain_command(report, folder or _scenario_path(args.scenario), args.content, args.seed,
+                                     args.jump)
     from game.engine import Engine
     from game.plain import format_intro, play
     from game.saves import Autosaver, GameInfo, SaveError
@@ -161,7 +172,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             return resumed
         engine, state, info = resumed
     else:
-        content = load_or_report(args.scenario, args.content)
+        content = load_or_report(args.scenario, args.content, folder)
         if content is None:
             return 1
         engine = Engine(content)
@@ -195,13 +206,13 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def _saves_dir(chosen: Path | None) -> Path | None:
-    """The save folder: one named with --saves must exist; the default one is made when missing."""
-    if chosen is not None:
-        if not chosen.is_dir():
-            print(f"redline: error: no save folder {chosen}", file=sys.stderr)
-            return None
-        return chosen
-    return paths.SAVES
+    """The save folder to play with (--saves, $REDLINE_SAVES or the default), made when it does not exist yet;
+    None, with the reason printed, when it cannot be."""
+    try:
+        return paths.make_folder(paths.saves_folder(chosen))
+    except paths.FolderError as error:
+        print(f"redline: error: save folder: {error}", file=sys.stderr)
+        return None
 
 
 def _resume_plain(args: argparse.Namespace, read: Any) -> Any:
@@ -211,7 +222,13 @@ def _resume_plain(args: argparse.Namespace, read: Any) -> Any:
 
     try:
         record = read_save(args.load)
-        content = _content_for(args.content)(args.scenario or record.scenario)
+        folder = scenario_given(args)
+        if folder is not None:
+            content = load_or_report(None, args.content, folder)
+            if content is None:
+                return 1
+        else:
+            content = _content_for(args.content)(args.scenario or record.scenario)
         loaded = going_on(args.load, open_record(record, Engine(content)))
     except SaveError as exc:
         print(f"redline: error: {args.load}: {exc}", file=sys.stderr)
@@ -259,7 +276,7 @@ def _content_for(extra: Sequence[Path]) -> Any:
 def cmd_saves(args: argparse.Namespace) -> int:
     from game.saves import SaveError, list_saves, local_time, progress
 
-    folder = args.saves if args.saves is not None else paths.SAVES
+    folder = paths.saves_folder(args.saves)
     if args.saves is None and not folder.exists():
         listings = []
     else:
@@ -285,6 +302,7 @@ def cmd_saves(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+    print(f"{len(listings)} file{'s' if len(listings) != 1 else ''} in {folder}")
     return 0
 
 
@@ -311,9 +329,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return 2
     if out is not None and not out.parent.is_dir():
         print(f"redline: error: no folder {out.parent} to write the transcript in", file=sys.stderr)
-        return 2
-    if args.saves is not None and not args.saves.is_dir():
-        print(f"redline: error: no save folder {args.saves}", file=sys.stderr)
         return 2
     try:
         record = read_save(source)
@@ -347,7 +362,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> int:
-    saves_dir = args.saves if args.saves is not None else args.file.parent
+    if not has_terminal():
+        return 2
+    try:
+        saves_dir = paths.make_folder(args.saves if args.saves is not None else args.file.parent)
+    except paths.FolderError as error:
+        print(f"redline: error: save folder: {error}", file=sys.stderr)
+        return 2
     try:
         from game.tui import app as tui_app
     except ImportError:
@@ -361,6 +382,16 @@ def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> i
         print("redline: the terminal interface is not installed; use --verify or --transcript", file=sys.stderr)
         return 1
     return run_viewer(engine, record, saves_dir)
+
+
+def has_terminal() -> bool:
+    """Whether the terminal interface can start: a terminal on stdin and stdout, or a driver of its own (the
+    browser's, under `redline serve`); if not, say what to use instead."""
+    if os.environ.get("TEXTUAL_DRIVER") or (sys.stdin.isatty() and sys.stdout.isatty()):
+        return True
+    print("redline: the game needs a terminal; for pipes and files use 'redline play --plain' "
+          "(or 'redline serve' for a browser)", file=sys.stderr)
+    return False
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -437,6 +468,9 @@ def _content_option(parser: argparse.ArgumentParser, what: str = "that adds or r
                         help=f"an extra content folder {what} (repeatable)")
 
 
+SAVES_HELP = f"the save folder (default: ${paths.SAVES_VARIABLE}, else the one 'redline saves' names)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="redline",
@@ -444,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, the game opens in the terminal.",
     )
     parser.set_defaults(func=cmd_tui, scenario=None, content=[], seed=None)
+    parser.add_argument("--version", action="version", version=f"redline {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser("check", help="validate scenario content and report every problem",
@@ -455,13 +490,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(func=cmd_check)
 
-    play = commands.add_parser("play", help="play a game", description="Play a game of a scenario.")
+    play = commands.add_parser("play", help="play a game", description="Play a game of a scenario: a shipped one, "
+                               "or the one in a folder given as PATH.")
+    play.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
     play.add_argument("--plain", action="store_true",
                       help="plain text over stdin/stdout, choices numbered (for screen readers and pipes)")
     play.add_argument("--scenario", help="id of the scenario to play (default: the shipped one)")
     play.add_argument("--seed", type=_seed, help="the seed of the game (default: random)")
     _content_option(play)
-    play.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
+    play.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP + "; made if missing")
     play.add_argument("--load", type=_folder, metavar="FILE", help="play on from a save file (--plain)")
     play.add_argument("--no-autosave", action="store_true", help="do not autosave after every decision (--plain)")
     play.add_argument("--dev", action="store_true",
@@ -473,7 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     saves = commands.add_parser("saves", help="list saved games and whether each can be loaded",
                                 description="List every save in the save folder with its scenario, progress, "
                                 "when it was saved, and its status: ok, content changed, or unreadable (and why).")
-    saves.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
+    saves.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP)
     _content_option(saves, "the games were played with")
     saves.add_argument("--json", action="store_true", help="print the list as JSON")
     saves.set_defaults(func=cmd_saves)
