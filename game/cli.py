@@ -452,6 +452,22 @@ def cmd_names(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the port must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("the port must be between 1 and 65535")
+    return value
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from game.serve import serve
+
+    return serve(args.host, args.port, args.saves, args.public_url)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from game.schema import schema_text
 
@@ -555,6 +571,18 @@ def build_parser() -> argparse.ArgumentParser:
     _content_option(names)
     names.add_argument("--json", action="store_true", help="print the names as JSON")
     names.set_defaults(func=cmd_names)
+
+    serve = commands.add_parser(
+        "serve", help="play in a web browser (needs the web extra: pip install 'redline[web]')",
+        description="Serve the game to web browsers: each tab that opens the page plays its own game, with the "
+        "title screen. There is no login, so by default only this machine can connect; a --host other than "
+        "127.0.0.1 or localhost lets others on the network play too, and read and overwrite the saves.")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="the port to listen on (default: 8000)")
+    serve.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP + "; made if missing")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers reach the server by, when not http://HOST:PORT (behind a proxy)")
+    serve.set_defaults(func=cmd_serve)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format",
                                  description="Print the JSON Schema of a content file, generated from the "
