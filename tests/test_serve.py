@@ -64,7 +64,7 @@ def browser() -> tuple[str, str] | str:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     driver = shutil.which("chromedriver")
     if chromium is None or driver is None:
-        return "no headless browser: install chromium and chromedriver (Debian: apt-get install chromium chromium-driver)"
+        return "no headless browser: install chromium and chromedriver (Debian: chromium chromium-driver)"
     return chromium, driver
 
 
@@ -152,7 +152,8 @@ def test_a_game_in_a_headless_browser_reaches_the_first_decision_by_keys(
         engine = Engine(load_scenario(scenario_folder(None)))
         decision = engine.decision(engine.new_game(SEED))
         assert decision is not None
-        shown = wait_for(screen, lambda text: decision.event.title in text, f"the first decision ({decision.event.title})")
+        title_shown = decision.event.title
+        shown = wait_for(screen, lambda text: title_shown in text, f"the first decision ({title_shown})")
         first_choice = decision.choices[0].label
         assert first_choice[:30] in shown, shown
         driver.save_screenshot(str(tmp_path / "first-decision.png"))
