@@ -573,7 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
     names.set_defaults(func=cmd_names)
 
     serve = commands.add_parser(
-        "serve", help="play in a web browser (needs the web extra: pip install 'redline[web]')",
+        "serve", help="play in a web browser (needs the web extra, with textual-serve)",
         description="Serve the game to web browsers: each tab that opens the page plays its own game, with the "
         "title screen. There is no login, so by default only this machine can connect; a --host other than "
         "127.0.0.1 or localhost lets others on the network play too, and read and overwrite the saves.")

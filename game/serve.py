@@ -17,7 +17,8 @@ from game import paths
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-INSTALL_HINT = "install Red Line with its web extra: pipx install 'redline[web]', or pip install 'redline[web]'"
+INSTALL_HINT = ("install Red Line with its web extra ('.[web]' where you installed '.'), or add it to the "
+                "installed game: pipx inject redline textual-serve, or pip install textual-serve")
 
 
 def is_local(host: str) -> bool:

@@ -205,4 +205,4 @@ def test_without_textual_serve_the_command_says_how_to_get_it(monkeypatch: pytes
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pip install 'redline[web]'" in err
+    assert err.count("\n") == 1 and "web extra" in err and "pipx inject redline textual-serve" in err
