@@ -67,7 +67,7 @@ async def test_a_key_changed_on_the_keys_screen_works_and_is_remembered(mini_con
         await pilot.pause()
         await pilot.press("f1")
         await settle(app, pilot)
-        assert str(table.get_row("help")[0]) == "f1"
+        assert str(table.get_row("help")[0]) == "f1" and str(table.get_row("quit")[0]) == "^q"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)

@@ -143,7 +143,9 @@ class KeysScreen(ModalScreen[None]):
         keymap = self.game.keymap_in_force
         for item in self.bindings_list:
             keys = keymap.get(item.id, item.default)
-            shown = RichText(keys, style="bold" if item.id in keymap else "")
+            # as the footer shows keys ("?", "^q"), the ones changed from their default in bold
+            display = ", ".join(self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
+            shown = RichText(display, style="bold" if item.id in keymap else "")
             table.add_row(shown, item.description, item.where, item.id, key=item.id)
         table.move_cursor(row=min(row, len(self.bindings_list) - 1))
 
@@ -181,7 +183,7 @@ class KeysScreen(ModalScreen[None]):
             return
         self.game.set_binding_keys(item.id, None)
         self._fill()
-        self._say(f"'{item.description}' is back to {item.default}.")
+        self._say(f"'{item.description}' is back to its default, {item.default}.")
 
     def action_close(self) -> None:
         if self.capturing is None:
