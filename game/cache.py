@@ -80,18 +80,11 @@ def write(folders: Sequence[Path], key: str, payload: Any) -> None:
     slot = _slot(folders)
     if slot is None:
         return
-    import tempfile
+    from game.files import WriteError, write_file
 
     try:
         slot.parent.mkdir(parents=True, exist_ok=True)
         data = MAGIC + key.encode() + b"\n" + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(dir=slot.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, slot)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except (OSError, pickle.PicklingError):
+        write_file(slot, data, durable=False)  # (a cache lost in a crash is only checked again)
+    except (OSError, WriteError, pickle.PicklingError):
         return

@@ -10,10 +10,11 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 from game import __version__, paths
 
@@ -26,13 +27,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _seed(text: str) -> int:
+    from game.safetext import shown
+    from game.seeds import seed_problem
+
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"the seed must be a whole number, not {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError("the seed must be between 0 and 2**63-1")
+        raise argparse.ArgumentTypeError(f"the seed must be a whole number, not {shown(repr(text))}") from None
+    problem = seed_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return value
+
+
+def _scenario_id(text: str) -> str:
+    """A scenario id as the command line may give it: the name of a folder of the content, no path."""
+    from game.safetext import shown
+
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", text):
+        raise argparse.ArgumentTypeError(f"{shown(repr(text))} is not a scenario id (lower-case letters, digits, "
+                                         "'-' and '_', starting with a letter)")
+    return text
 
 
 def _folder(text: str) -> Path:
@@ -154,23 +169,27 @@ def cmd_play(args: argparse.Namespace) -> int:
                                      args.jump)
     from game.engine import Engine
     from game.plain import format_intro, play
+    from game.safetext import SafeStream
     from game.saves import Autosaver, GameInfo, SaveError
 
     def read() -> str | None:
         line = sys.stdin.readline()
         return line if line else None
 
+    # the game's text comes from files: no control character of theirs reaches the terminal
+    out = cast(IO[str], SafeStream(sys.stdout))
     saves_dir = _saves_dir(args.saves)
     if saves_dir is None:
         return 2
+    record = None
     if args.load is not None:
         if args.seed is not None:
             print("redline: error: --seed and --load do not go together: a save keeps its own seed", file=sys.stderr)
             return 2
-        resumed = _resume_plain(args, read)
+        resumed = _resume_plain(args, read, out)
         if isinstance(resumed, int):
             return resumed
-        engine, state, info = resumed
+        engine, state, info, record = resumed
     else:
         content = load_or_report(args.scenario, args.content, folder)
         if content is None:
@@ -179,30 +198,41 @@ def cmd_play(args: argparse.Namespace) -> int:
         seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
         state = engine.new_game(seed)
         info = GameInfo.new()
-        print(f"{content.scenario.title}: seed {seed}")
-        print(format_intro(content.scenario))
+        print(f"{content.scenario.title}: seed {seed}", file=out)
+        print(format_intro(content.scenario), file=out)
 
-    autosaver = Autosaver(saves_dir, engine, info)
-    failed: list[str] = []
+    autosaver = Autosaver(saves_dir, engine, info, record=record)
     if not args.no_autosave:
         from game.loader import display_path
 
-        print(f"(The game is autosaved in {display_path(saves_dir)} after every decision.)")
+        print(f"(The game is autosaved in {display_path(saves_dir)} after every decision.)", file=out)
 
     def after_decision(now: Any) -> None:
         if args.no_autosave:
             return
+        failing = autosaver.status(now).error is not None
         try:
             autosaver(now)
-        except SaveError as exc:
-            if not failed:  # say it once, not after every decision
-                print(f"redline: warning: autosave failed: {exc}", file=sys.stderr)
-            failed.append(str(exc))
+        except SaveError:
+            print(f"\n[{autosaver.status(now).unsaved_line()}]", file=out)
+            return
+        if autosaver.notice:
+            print(f"\n[{autosaver.notice}]", file=out)
+            autosaver.notice = None
+        if failing:
+            print(f"\n[Saved again: {autosaver.path} holds all {len(now.decisions)} decisions.]", file=out)
 
-    play(engine, state, read, sys.stdout, after_decision=after_decision)
-    if autosaver.path is not None:
-        print(f"\nAutosaved to {autosaver.path}; continue with: redline play --plain --load {autosaver.path}")
-    return 0
+    try:
+        state = play(engine, state, read, out, after_decision=after_decision)
+    finally:
+        autosaver.close()
+    status = autosaver.status(state)
+    if status.error is not None:
+        print(f"\n{status.unsaved_line()}", file=out)
+    if status.path is not None:
+        held = "" if status.complete else f" (the first {status.saved} decision{'s' if status.saved != 1 else ''})"
+        print(f"\nAutosaved to {status.path}{held}; continue with: redline play --plain --load {status.path}", file=out)
+    return 0 if status.complete or args.no_autosave else 1
 
 
 def _saves_dir(chosen: Path | None) -> Path | None:
@@ -215,9 +245,10 @@ def _saves_dir(chosen: Path | None) -> Path | None:
         return None
 
 
-def _resume_plain(args: argparse.Namespace, read: Any) -> Any:
-    """(engine, state, game info) of a save to play on, or an exit code."""
+def _resume_plain(args: argparse.Namespace, read: Any, out: Any) -> Any:
+    """(engine, state, game info, the record to go on from) of a save to play on, or an exit code."""
     from game.engine import Engine
+    from game.safetext import shown
     from game.saves import SaveError, going_on, open_record, progress, read_save
 
     try:
@@ -231,18 +262,18 @@ def _resume_plain(args: argparse.Namespace, read: Any) -> Any:
             content = _content_for(args.content)(args.scenario or record.scenario)
         loaded = going_on(args.load, open_record(record, Engine(content)))
     except SaveError as exc:
-        print(f"redline: error: {args.load}: {exc}", file=sys.stderr)
+        print(f"redline: error: {shown(args.load)}: {exc}", file=sys.stderr)
         return 2
-    print(f"{record.title}: {record.slot}, {progress(record)} (seed {record.seed})")
+    print(f"{record.title}: {record.slot}, {progress(record)} (seed {record.seed})", file=out)
     if loaded.status != "ok":
-        print(loaded.summary)
+        print(loaded.summary, file=out)
     if loaded.divergence is not None:
-        print("Continue from there? [y/N] ", end="", flush=True)
+        print("Continue from there? [y/N] ", end="", flush=True, file=out)
         answer = read()
         if answer is None or answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was changed.")
+            print("Nothing was changed.", file=out)
             return 0
-    return Engine(content), loaded.state, loaded.info
+    return Engine(content), loaded.state, loaded.info, loaded.continued
 
 
 # --- saves and replays ------------------------------------------------------------------------
@@ -274,6 +305,7 @@ def _content_for(extra: Sequence[Path]) -> Any:
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
+    from game.safetext import shown
     from game.saves import SaveError, list_saves, local_time, progress
 
     folder = paths.saves_folder(args.saves)
@@ -283,26 +315,28 @@ def cmd_saves(args: argparse.Namespace) -> int:
         try:
             listings = list_saves(folder, _content_for(args.content))
         except SaveError as exc:
-            print(f"redline: error: {exc}", file=sys.stderr)
+            print(f"redline: error: {shown(exc)}", file=sys.stderr)
             return 2
     if args.json:
-        print(json.dumps([_listing_json(item) for item in listings], indent=2, ensure_ascii=False))
+        # (escaped as \uXXXX beyond ASCII, so no control character of a file reaches a terminal)
+        print(json.dumps([_listing_json(item) for item in listings], indent=2))
         return 0
     if not listings:
-        print(f"no saves in {folder}")
+        print(f"no saves in {shown(folder)}")
         return 0
     rows = [("FILE", "NAME", "SCENARIO", "PROGRESS", "SAVED", "STATUS")]
     for item in listings:
-        status = f"{item.status}: {item.reason}" if item.reason else item.status
+        status = shown(f"{item.status}: {item.reason}" if item.reason else item.status)
         saved = item.record
         if saved is None:
-            rows.append((item.path.name, "-", "-", "-", "-", status))
+            rows.append((item.name, "-", "-", "-", "-", status))
         else:
-            rows.append((item.path.name, saved.slot, saved.scenario, progress(saved), local_time(saved.saved), status))
+            rows.append((item.name, shown(saved.slot), saved.scenario, progress(saved), local_time(saved.saved),
+                         status))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
-    print(f"{len(listings)} file{'s' if len(listings) != 1 else ''} in {folder}")
+    print(f"{len(listings)} file{'s' if len(listings) != 1 else ''} in {shown(folder)}")
     return 0
 
 
@@ -318,23 +352,30 @@ def _listing_json(item: Any) -> dict[str, Any]:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from game.engine import Engine
-    from game.replay import check, replay, transcript
-    from game.saves import SaveError, progress, read_save, write_atomic
+    from game.files import WriteError, check_target, write_file
+    from game.replay import replay, transcript
+    from game.safetext import shown
+    from game.saves import EDITED, SaveError, open_record, progress, read_save
 
     source: Path = args.file
     out: Path | None = args.transcript
-    if out is not None and (out.is_dir() or (out.exists() and source.exists() and out.samefile(source))):
-        print(f"redline: error: --transcript {out} would overwrite {'a folder' if out.is_dir() else 'the save'}",
-              file=sys.stderr)
-        return 2
-    if out is not None and not out.parent.is_dir():
-        print(f"redline: error: no folder {out.parent} to write the transcript in", file=sys.stderr)
-        return 2
+    if out is not None:
+        try:
+            check_target(out)
+        except WriteError as exc:
+            print(f"redline: error: --transcript: {shown(exc)}", file=sys.stderr)
+            return 2
+        if os.path.lexists(out) and source.exists() and out.samefile(source):
+            print(f"redline: error: --transcript {shown(out)} would overwrite the save", file=sys.stderr)
+            return 2
+        if not out.parent.is_dir():
+            print(f"redline: error: no folder {shown(out.parent)} to write the transcript in", file=sys.stderr)
+            return 2
     try:
         record = read_save(source)
         content = _content_for(args.content)(record.scenario)
     except SaveError as exc:
-        print(f"redline: error: {source}: {exc}", file=sys.stderr)
+        print(f"redline: error: {shown(source)}: {exc}", file=sys.stderr)
         return 2
     engine = Engine(content)
     changed = " (the content changed since this save)" if record.content_hash != content.content_hash else ""
@@ -344,17 +385,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         meta = {"seed": record.seed, "saved": record.saved, "progress": progress(record)}
         text = transcript(engine, type(run)(run.frames, run.final, run.divergence, run.total, meta), heading)
         try:
-            write_atomic(out, text.encode())
-        except OSError as exc:
-            print(f"redline: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            write_file(out, text.encode())
+        except WriteError as exc:
+            print(f"redline: error: {shown(exc)}", file=sys.stderr)
             return 2
-        print(f"wrote {out}: {len(run.frames)} of {run.total} decisions")
+        print(f"wrote {shown(out)}: {len(run.frames)} of {run.total} decisions")
     if args.verify:
-        divergence = check(engine, record.seed, record.steps, record.start)
-        if divergence is None:
+        try:
+            loaded = open_record(record, engine)  # every decision re-run, and the snapshot compared
+        except SaveError as exc:
+            print(shown(exc))
+            return 1
+        if loaded.divergence is None:
             print(f"identical: {record.decision_count} decisions re-run; every state matches the record{changed}")
             return 0
-        print(f"diverges {divergence}{changed}")
+        edited = " (the record was edited or damaged: the content and the game are as they were)"
+        print(shown(f"diverges {loaded.divergence}{edited if loaded.status == EDITED else changed}"))
         return 1
     if out is not None:
         return 0
@@ -430,7 +476,12 @@ def _jobs(text: str) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game import sim
+    from game.seeds import MAX_SEED, RANGE
 
+    if args.seed is not None and args.seed + args.runs - 1 > MAX_SEED:
+        print(f"redline: error: --seed {args.seed} with --runs {args.runs} would use seeds past 2**63-1 "
+              f"(every seed is {RANGE})", file=sys.stderr)
+        return 2
     folder = Path(args.path) if args.path else _scenario_path(args.scenario)
     report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "simulated")
     if report is None:
@@ -501,7 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Validate scenario content. Prints each problem as "
                                 "file:line:col: message, or a one-line summary; exit 0 if the content is sound.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="scenario folders (default: the shipped scenario)")
-    check.add_argument("--scenario", help="id of a shipped scenario to check")
+    check.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario to check")
     _content_option(check)
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(func=cmd_check)
@@ -511,7 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
     play.add_argument("--plain", action="store_true",
                       help="plain text over stdin/stdout, choices numbered (for screen readers and pipes)")
-    play.add_argument("--scenario", help="id of the scenario to play (default: the shipped one)")
+    play.add_argument("--scenario", type=_scenario_id, help="id of the scenario to play (default: the shipped one)")
     play.add_argument("--seed", type=_seed, help="the seed of the game (default: random)")
     _content_option(play)
     play.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP + "; made if missing")
@@ -549,7 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
         "how long games are, which events, choices, outcomes and endings are never reached (with file:line "
         "and why), and the range of every stat.")
     simulate.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
-    simulate.add_argument("--scenario", help="id of a shipped scenario to simulate")
+    simulate.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario to simulate")
     simulate.add_argument("--runs", type=_runs, default=1000, metavar="N", help="games to play (default: 1000)")
     simulate.add_argument("--seed", type=_seed, metavar="S",
                           help="seed of the first game; game i uses S+i (default: 1)")
@@ -567,7 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "can use: meters, flags, counters, named dates, seasons, the calendar, functions, "
                                 "advisors, and events with their choices, each with where it is declared.")
     names.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
-    names.add_argument("--scenario", help="id of a shipped scenario")
+    names.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario")
     _content_option(names)
     names.add_argument("--json", action="store_true", help="print the names as JSON")
     names.set_defaults(func=cmd_names)

@@ -14,6 +14,8 @@ from pathlib import Path
 import platformdirs
 import tomli
 
+from game.safetext import shown
+
 APP = "redline"
 ROOT = Path(__file__).resolve().parent.parent
 SAVES_VARIABLE = "REDLINE_SAVES"
@@ -94,9 +96,9 @@ def make_folder(folder: Path) -> Path:
     if folder.is_dir():
         return folder
     if folder.exists():
-        raise FolderError(f"{folder} is a file, not a folder")
+        raise FolderError(f"{shown(folder)} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise FolderError(f"cannot make the folder {folder}: {error.strerror or error}") from None
+        raise FolderError(f"cannot make the folder {shown(folder)}: {error.strerror or error}") from None
     return folder

@@ -1,16 +1,20 @@
 """Re-run a decision log: record the steps of a game, verify them against new runs, find the first
 divergence, and tell the game again as frames (for the viewer) or as a Markdown transcript.
 
-Pure: no files, no clock. The digest of a state is a hash of its canonical JSON, so it is the same
-in any process and on any machine.
+Pure: no files, no clock. Digests are hashes of canonical JSON, the same in any process and on any
+machine. The digest of a step chains the digest of the step before with what the decision changed,
+so recording or verifying a decision costs the same on the first decision and on the 300th.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from game.debrief import format_number as _fmt
@@ -18,22 +22,102 @@ from game.debrief import with_unit
 from game.engine import Decision, Engine, GameState, InvalidChoice, Resolution, Value
 
 DIGEST_BYTES = 12
+#: A step's digest is longer than a state's: a step digest as long as a state's is one of the first
+#: save format, a fingerprint of the whole state after the step, log and history included.
+STEP_DIGEST_BYTES = 16
 #: How many differing values a divergence names before it says "and N more".
 MAX_NAMED = 4
+#: The fields of a state that only grow, by entries added at their end: a step's digest covers
+#: what the decision added to them (and how long they were before it), not all of them again.
+GROWING = ("log", "history", "chose")
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def state_digest(state: GameState) -> str:
     """A short fingerprint of everything in a state; equal states give equal digests."""
-    text = json.dumps(state.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.blake2b(text.encode(), digest_size=DIGEST_BYTES).hexdigest()
+    return hashlib.blake2b(_canonical(state.to_dict()).encode(), digest_size=DIGEST_BYTES).hexdigest()
+
+
+def same_state(a: GameState, b: GameState) -> bool:
+    """Whether two states are the same to the last bit (1, 1.0 and true differ, unlike with ==)."""
+    return _canonical(a.to_dict()) == _canonical(b.to_dict())
+
+
+def _changed(before: Any, after: Any) -> tuple[Any, list[str]]:
+    """The entries of a mapping that a decision set, and the keys it removed."""
+    if not isinstance(before, Mapping) or not isinstance(after, Mapping):
+        return after, []
+    try:  # (sorted: a set's order depends on the process's string hashing, a file's must not)
+        changed = dict(sorted(after.items() - before.items()))
+    except TypeError:  # values that cannot be hashed or keys that cannot be ordered
+        changed = {key: value for key, value in after.items() if key not in before or before[key] != value}
+    removed = sorted(map(str, before.keys() - after.keys())) if len(before) > len(after) - len(changed) else []
+    return changed, removed
+
+
+def change_of(before: GameState, after: GameState) -> tuple[GameState, dict[str, Any]]:
+    """What a decision changed, as a state of its own (serialised as the engine serialises states):
+    the values, counts and other entries it set, the entries it added to the growing fields, and in
+    full what is always small (the turn, the pending follow-ups, ...). And what that leaves out: the
+    keys it removed and the lengths the growing fields had before it."""
+    parts: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for item in dataclasses.fields(after):
+        name = item.name
+        now, then = getattr(after, name), getattr(before, name)
+        if name in GROWING and isinstance(now, list) and isinstance(then, list):
+            parts[name] = now[len(then):]
+            extra[f"{name}_before"] = len(then)
+        elif isinstance(now, dict):
+            parts[name], removed = _changed(then, now)
+            if removed:
+                extra[f"{name}_removed"] = removed
+    return dataclasses.replace(after, **parts), extra
+
+
+def step_digest(previous: str, before: GameState, after: GameState) -> str:
+    """The digest of a decision: the digest of the one before it, chained with what it changed."""
+    change, extra = change_of(before, after)
+    return _chain(previous, change, extra)
+
+
+def _chain(previous: str, change: GameState, extra: dict[str, Any]) -> str:
+    text = previous + "|" + _canonical([change.to_dict(), extra])
+    return hashlib.blake2b(text.encode(), digest_size=STEP_DIGEST_BYTES).hexdigest()
+
+
+def whole_state_digest(step: Step) -> bool:
+    """Whether a step's digest is of the first save format: of the whole state after it."""
+    return len(step.digest) == 2 * DIGEST_BYTES
+
+
+@cache
+def rules_hash() -> str:
+    """A fingerprint of the code that plays a game (the package's modules, not the interface), so a
+    save can tell a record edited by hand from one made by another version of the game."""
+    digest = hashlib.blake2b(digest_size=DIGEST_BYTES)
+    try:
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def entry_field(entry: Any, name: str) -> Any:
+    """A field of a log entry, whether the entry is a mapping or a record with attributes."""
+    return entry[name] if isinstance(entry, Mapping) else getattr(entry, name)
 
 
 @dataclass(frozen=True)
 class Step:
     """One decision of a recorded game and what the game was right after it.
 
-    `values`, `next`, `ending` and `scheduled` say what the state was in words a divergence report
-    can name; `digest` covers everything else.
+    `values` are the values the decision set (older saves hold them all), and `next`, `ending` and
+    `scheduled` what came after it: what a divergence report can name. `digest` covers everything.
     """
 
     turn: int
@@ -99,26 +183,38 @@ def start_of(state: GameState) -> Start:
     return Start(event=state.event, values=dict(state.values), digest=state_digest(state))
 
 
-def step_of(resolution: Resolution, turn: int, date: str) -> Step:
-    """The record of one decision, from the engine's resolution of it."""
-    after = resolution.state
+def _scheduled(state: GameState) -> tuple[tuple[str, int], ...]:
+    return tuple((str(item[2]), int(item[0])) for item in state.scheduled)
+
+
+def step_between(before: GameState, after: GameState, previous: str, date: str) -> Step:
+    """The record of the one decision that led from `before` to `after` (`previous` is the digest of
+    the step before it, or of the start), worked out from the two states: nothing is replayed."""
+    change, extra = change_of(before, after)
+    entry = after.decisions[-1]
     return Step(
-        turn=turn,
+        turn=before.turn,
         date=date,
-        event=resolution.event,
-        choice=resolution.choice,
-        outcome=resolution.outcome,
-        values=dict(after.values),
+        event=str(entry_field(entry, "event")),
+        choice=str(entry_field(entry, "choice")),
+        outcome=entry_field(entry, "outcome"),
+        values=dict(change.values),
         next=after.event,
         ending=after.ending,
-        scheduled=tuple((str(item[2]), int(item[0])) for item in after.scheduled),
-        digest=state_digest(after),
+        scheduled=_scheduled(after),
+        digest=_chain(previous, change, extra),
     )
+
+
+def step_of(resolution: Resolution, before: GameState, date: str, previous: str) -> Step:
+    """The record of one decision, from the engine's resolution of it."""
+    return dataclasses.replace(step_between(before, resolution.state, previous, date),
+                               event=resolution.event, choice=resolution.choice, outcome=resolution.outcome)
 
 
 def choices_of(state: GameState) -> list[tuple[str, str]]:
     """The (event, choice) ids a game's decision log holds, in order."""
-    return [(str(entry["event"]), str(entry["choice"])) for entry in state.decisions]
+    return [(str(entry_field(entry, "event")), str(entry_field(entry, "choice"))) for entry in state.decisions]
 
 
 def record(engine: Engine, seed: int, choices: Iterable[tuple[str, str]]) -> tuple[Start, list[Step], GameState]:
@@ -127,21 +223,26 @@ def record(engine: Engine, seed: int, choices: Iterable[tuple[str, str]]) -> tup
     Raises InvalidChoice if a choice cannot be taken; use `check` to find out why in words.
     """
     state = engine.new_game(seed)
+    start = start_of(state)
     steps: list[Step] = []
-    return start_of(state), steps, play_on(engine, state, choices, steps)
+    return start, steps, play_on(engine, state, choices, steps, start.digest)
 
 
-def play_on(engine: Engine, state: GameState, choices: Iterable[tuple[str, str]], steps: list[Step]) -> GameState:
-    """Take the choices from `state`, appending each step to `steps`; the state reached.
+def play_on(engine: Engine, state: GameState, choices: Iterable[tuple[str, str]], steps: list[Step],
+            previous: str) -> GameState:
+    """Take the choices from `state`, appending each step to `steps` (`previous` is the digest of the
+    last step, or of the start, before them); the state reached.
 
     Raises InvalidChoice if a choice cannot be taken.
     """
     for event, choice in choices:
         if state.event != event:
             raise InvalidChoice(f"the event is '{state.event}', not '{event}'")
-        turn, date = state.turn, engine.date(state.turn).isoformat()
+        date = engine.date(state.turn).isoformat()
         resolution = engine.choose(state, choice)
-        steps.append(step_of(resolution, turn, date))
+        step = step_of(resolution, state, date, previous)
+        steps.append(step)
+        previous = step.digest
         state = resolution.state
     return state
 
@@ -195,7 +296,7 @@ def _label(engine: Engine, ident: str) -> str:
     return stat.label if stat is not None else ident
 
 
-def value_changes(engine: Engine, recorded: dict[str, Value], now: dict[str, Value]) -> list[str]:
+def value_changes(engine: Engine, recorded: Mapping[str, Value], now: Mapping[str, Value]) -> list[str]:
     """What differs between two sets of values, in words: 'Tension 52 → 47'."""
     phrases: list[str] = []
     for ident in sorted(set(recorded) | set(now), key=lambda k: (k not in engine.content.stats, k)):
@@ -210,7 +311,9 @@ def value_changes(engine: Engine, recorded: dict[str, Value], now: dict[str, Val
     return phrases
 
 
-def _step_differences(engine: Engine, step: Step, resolution: Resolution) -> list[str]:
+def _step_differences(engine: Engine, step: Step, resolution: Resolution, recorded: Mapping[str, Value]) -> list[str]:
+    """How a replayed decision differs from its record; `recorded` are the values the record says
+    the game had after it."""
     after = resolution.state
     what: list[str] = []
     if resolution.outcome != step.outcome:
@@ -221,8 +324,8 @@ def _step_differences(engine: Engine, step: Step, resolution: Resolution) -> lis
         else:
             what.append(f"the game now ends with '{after.ending}'" +
                         (f", not '{step.ending}'" if step.ending else " here"))
-    what += value_changes(engine, step.values, after.values)
-    scheduled = tuple((str(item[2]), int(item[0])) for item in after.scheduled)
+    what += value_changes(engine, recorded, after.values)
+    scheduled = _scheduled(after)
     if scheduled != step.scheduled:
         lost = sorted({e for e, _ in step.scheduled} - {e for e, _ in scheduled})
         new = sorted({e for e, _ in scheduled} - {e for e, _ in step.scheduled})
@@ -255,10 +358,33 @@ def _before_choice(engine: Engine, state: GameState, step: Step) -> list[str]:
     return []
 
 
-def check(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None = None) -> Divergence | None:
-    """Re-run a recorded game on this engine; None if every step matches, else the first divergence."""
+def _edited_fields(step: Step, mine: Step, after: GameState) -> list[str]:
+    """The fields of a recorded step (beyond its digest) that differ from the replayed step."""
+    values = after.values if whole_state_digest(step) else mine.values
+    fields = [name for name in ("turn", "date", "outcome", "next", "ending", "scheduled")
+              if getattr(step, name) != getattr(mine, name)]
+    if step.values.keys() != values.keys() or any(type(v) is not type(values[k]) or v != values[k]
+                                                   for k, v in step.values.items()):
+        fields.append("values")
+    return fields
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A record re-run on this engine: the first divergence (or None), the state after the last
+    decision that matched, and those decisions as this version records them."""
+
+    divergence: Divergence | None
+    final: GameState
+    steps: tuple[Step, ...]
+
+
+def verify(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None = None) -> Verified:
+    """Re-run a recorded game on this engine, comparing every step with the record (a step of the
+    first save format by the digest of the whole state after it)."""
     state = engine.new_game(seed)
-    if start is not None and state_digest(state) != start.digest:
+    first = start_of(state)
+    if start is not None and first.digest != start.digest:
         what = value_changes(engine, start.values, state.values)
         if not what and state.event == start.event:
             what = ["the starting state differs from the record"]
@@ -267,29 +393,54 @@ def check(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None 
             what = [f"the first event is now {now}, not '{start.event}'"]
         # (when only the first event differs, the first step reports it below)
         if what:
-            return Divergence(0, None, tuple(what), state, at_start=True)
+            return Verified(Divergence(0, None, tuple(what), state, at_start=True), state, ())
+    recorded: dict[str, Value] = dict(start.values) if start is not None else dict(state.values)
+    previous = first.digest
+    done: list[Step] = []
     for index, step in enumerate(steps):
-        reasons = _before_choice(engine, state, step)
-        if reasons:
-            return Divergence(index, step, tuple(reasons), state)
-        resolution = engine.choose(state, step.choice)
+        if state.over or state.event != step.event:
+            return Verified(Divergence(index, step, tuple(_before_choice(engine, state, step)), state), state,
+                            tuple(done))
+        date = engine.date(state.turn).isoformat()
+        try:
+            resolution = engine.choose(state, step.choice)
+        except InvalidChoice as exc:
+            reasons = _before_choice(engine, state, step) or [str(exc)]
+            return Verified(Divergence(index, step, tuple(reasons), state), state, tuple(done))
         after = resolution.state
-        if state_digest(after) == step.digest:
+        mine = step_of(resolution, state, date, previous)
+        recorded.update(step.values)
+        if (state_digest(after) if whole_state_digest(step) else mine.digest) == step.digest:
+            edited = _edited_fields(step, mine, after)
+            if edited:
+                said = (f"its record says {', '.join(edited)} other than the game gives",)
+                return Verified(Divergence(index, step, said, state), state, tuple(done))
+            done.append(mine)
+            previous = mine.digest
             state = after
             continue
-        what = _step_differences(engine, step, resolution)
+        what = _step_differences(engine, step, resolution, recorded)
         if what:
-            return Divergence(index, step, tuple(what), state)
+            return Verified(Divergence(index, step, tuple(what), state), state, tuple(done))
         if after.event != step.next:
             # The decision itself went the same way; what differs is the event that comes next,
             # which the next step reports (or, after the last step, the end of the log).
             if index + 1 == len(steps):
                 now = f"'{after.event}'" if after.event else "no event"
-                return Divergence(index + 1, None, (f"the next event is now {now}, not '{step.next}'",), after)
+                divergence = Divergence(index + 1, None, (f"the next event is now {now}, not '{step.next}'",), after)
+                return Verified(divergence, after, (*done, mine))
+            done.append(mine)
+            previous = mine.digest
             state = after
             continue
-        return Divergence(index, step, ("the state after it differs from the record",), state)
-    return None
+        return Verified(Divergence(index, step, ("the state after it differs from the record",), state), state,
+                        tuple(done))
+    return Verified(None, state, tuple(done))
+
+
+def check(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None = None) -> Divergence | None:
+    """Re-run a recorded game on this engine; None if every step matches, else the first divergence."""
+    return verify(engine, seed, steps, start).divergence
 
 
 # --- frames and transcript --------------------------------------------------------------------

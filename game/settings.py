@@ -3,9 +3,7 @@ read when the game starts and written when the player changes a setting in the g
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +11,9 @@ from types import MappingProxyType
 
 import tomli
 import tomli_w
+
+from game.files import write_file
+from game.safetext import shown
 
 HEADER = (
     "# Red Line's settings. The game writes this file when you change a setting in it; you may edit it too.\n"
@@ -83,13 +84,16 @@ def read_settings(path: Path, themes: Collection[str] | None = None) -> tuple[Se
     except FileNotFoundError:
         return Settings(), None
     except OSError as error:
-        return Settings(), f"{path}: cannot be read ({error.strerror or error}); using the default settings"
-    try:
-        return parse_settings(raw.decode("utf-8"), themes), None
-    except UnicodeDecodeError:
-        return Settings(), f"{path}: not UTF-8 text; using the default settings"
-    except SettingsError as error:
-        return Settings(), f"{path}: {error}; using the default settings"
+        problem = f"cannot be read ({error.strerror or error})"
+    else:
+        try:
+            return parse_settings(raw.decode("utf-8"), themes), None
+        except UnicodeDecodeError:
+            problem = "not UTF-8 text"
+        except SettingsError as error:
+            problem = str(error)
+    # the problem may quote the file: shown safely, on one line
+    return Settings(), shown(f"{path}: {problem}; using the default settings")
 
 
 def settings_text(settings: Settings) -> str:
@@ -103,13 +107,7 @@ def settings_text(settings: Settings) -> str:
 
 
 def write_settings(path: Path, settings: Settings) -> None:
-    """Write the settings file whole or not at all (a new file moved into place); OSError when it cannot be."""
+    """Write the settings file whole or not at all, making its folder if need be; WriteError or OSError when
+    it cannot be."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(settings_text(settings))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_file(path, settings_text(settings).encode("utf-8"))

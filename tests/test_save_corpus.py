@@ -156,17 +156,18 @@ def test_invalid_utf8_in_the_middle(good: bytes, tmp_path: Path) -> None:
     ("change", "expected"),
     [
         (lambda d: d.pop("seed"), "damaged: seed: field required"),
-        (lambda d: d.update(seed="seven"), "damaged: seed: input should be a valid integer"),
+        (lambda d: d.update(seed="seven"), "damaged: seed: the seed must be a whole number between 0 and 2**63-1"),
         (lambda d: d["decisions"][1].update(choice=3), "damaged: decisions[1].choice: input should be a valid string"),
         (lambda d: d.update(scenario="../../etc"), "damaged: scenario: string should match pattern"),
-        (lambda d: d["state"].pop("turn"), "damaged: the state snapshot is unreadable (missing 'turn')"),
+        (lambda d: d["state"].pop("turn"), "damaged: state.turn: field required"),
+        (lambda d: d["state"].update(format=99), "damaged: the state snapshot is unreadable (unknown state format 99)"),
         (lambda d: d["decisions"][0].update(choice="wait"),
-         "damaged: the state snapshot does not match the decision log"),
+         "edited or damaged: the state snapshot does not match the decision log"),
         (lambda d: d["decisions"][-1].update(digest="0" * 24),
-         "damaged: the state snapshot does not match the digest of the last decision"),
+         "edited or damaged: the state snapshot does not match the digest of the last decision"),
     ],
     ids=["missing-field", "wrong-type", "wrong-type-in-log", "scenario-path", "broken-snapshot",
-         "log-vs-snapshot", "digest-vs-snapshot"],
+         "unknown-snapshot-format", "log-vs-snapshot", "digest-vs-snapshot"],
 )
 def test_resealed_but_inconsistent(good: bytes, tmp_path: Path, change: Callable[[dict[str, Any]], None],
                                    expected: str) -> None:

@@ -62,7 +62,8 @@ def test_save_file_is_readable_json_naming_everything_by_id(engine: Engine, tmp_
     assert [(d["event"], d["choice"]) for d in data["decisions"]] == [
         (e["event"], e["choice"]) for e in state.decisions
     ]
-    assert GameState.from_dict(data["state"]).to_dict() == state.to_dict()
+    assert GameState.from_dict(saves.unpack_history(data["state"])).to_dict() == state.to_dict()
+    assert data["state"]["history"]["columns"] == list(engine.content.stats), "stat values as rows, their names once"
 
 
 def test_slot_name_becomes_a_safe_file_name(tmp_path: Path) -> None:
@@ -323,3 +324,38 @@ def test_save_folder_that_cannot_be_written_is_a_clear_error(engine: Engine, tmp
             saves.save_as(folder, "x", engine, engine.new_game(1))
     finally:
         folder.chmod(0o700)
+
+
+# --- saves of the first format ------------------------------------------------------------------
+
+V1 = sorted((Path(__file__).parent / "fixtures" / "saves" / "v1").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", V1, ids=[p.stem for p in V1])
+def test_a_save_of_the_first_format_loads_verifies_and_goes_on_in_the_new_one(
+    engine: Engine, tmp_path: Path, path: Path,
+) -> None:
+    assert json.loads(path.read_bytes())["version"] == 1
+    loaded = saves.load_save(path, engine)
+    assert loaded.status == saves.OK and loaded.divergence is None
+    assert loaded.continued is not None and loaded.continued.decision_count == loaded.record.decision_count
+    assert loaded.state.to_dict() == loaded.record.state.to_dict()
+    autosaver = saves.Autosaver(tmp_path, engine, loaded.info, record=loaded.continued)
+    state = play(engine, loaded.state, [0])
+    if state.over and loaded.state.over:
+        return
+    written = autosaver(state)
+    data = json.loads(written.read_bytes())
+    assert data["version"] == saves.VERSION and data["game"] == loaded.record.game
+    again = saves.load_save(written, engine)
+    assert again.status == saves.OK and again.state.to_dict() == state.to_dict()
+    assert [s.digest for s in again.record.steps[:-1]] == [s.digest for s in loaded.continued.steps]
+
+
+def test_a_first_format_save_edited_in_the_middle_is_found(engine: Engine) -> None:
+    data = json.loads((Path(__file__).parent / "fixtures" / "saves" / "v1" / "finished.json").read_bytes())
+    data["decisions"][1]["digest"] = "0" * 24
+    data["checksum"] = saves.checksum(data)
+    loaded = saves.open_record(saves.parse_save(json.dumps(data).encode()), engine)
+    assert loaded.divergence is not None and loaded.divergence.matched == 1
+    assert loaded.status == saves.CHANGED, "a first-format save names no code, so the rules may have changed"

@@ -86,3 +86,10 @@ def test_writing_makes_the_folder_and_leaves_no_temporary_file(tmp_path: Path) -
 def test_a_binding_goes_back_to_its_default() -> None:
     settings = Settings().with_keys("quit", "ctrl+x").with_keys("help", "f1")
     assert dict(settings.with_keys("quit", None).keys) == {"help": "f1"}
+
+
+def test_what_the_file_says_is_shown_with_its_control_characters_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('theme = "\\u001b[31mred"\n', encoding="utf-8")
+    problem = read_settings(path, THEMES)[1]
+    assert problem is not None and "\x1b" not in problem and "'\\x1b[31mred'" in problem

@@ -25,6 +25,7 @@ from game import paths
 from game.content import Content
 from game.debrief import debrief_markdown
 from game.engine import Decision, Engine, GameState, Resolution
+from game.safetext import shown
 from game.settings import Settings
 from game.tui.commands import GameCommands
 from game.tui.screens.situation import SituationRoom
@@ -35,7 +36,7 @@ from game.tui.theme import DEFAULT_THEME, THEMES
 if TYPE_CHECKING:
     import argparse
 
-    from game.saves import Autosaver, GameInfo, Listing, Loaded, SaveRecord
+    from game.saves import Autosaver, GameInfo, Listing, Loaded, Recorder, SaveRecord, SaveStatus
     from game.tui.dev import DevMode
     from game.tui.screens.dialogs import NewGameRequest
     from game.tui.screens.load import LoadRequest
@@ -66,32 +67,61 @@ def parse_keymap(text: str) -> dict[str, str]:
 
 class GameRecord:
     """The saves of one game: its GameInfo and autosaver, made on first use (from a worker thread,
-    so that loading the save code never holds up the interface)."""
+    so that loading the save code never holds up the interface). `record` is the record of the
+    game as loaded, which the autosaves extend."""
 
-    def __init__(self, saves_dir: Path, engine: Engine, info: GameInfo | None = None) -> None:
+    def __init__(self, saves_dir: Path, engine: Engine, info: GameInfo | None = None,
+                 record: SaveRecord | None = None) -> None:
         self.saves_dir = saves_dir
         self.engine = engine
         self._info = info
+        self._record = record
         self._autosaver: Autosaver | None = None
         self._lock = threading.Lock()
 
     def info(self) -> GameInfo:
         with self._lock:
+            if self._autosaver is not None:
+                return self._autosaver.info  # (it may have gone on under a new id)
             if self._info is None:
                 from game.saves import GameInfo
 
                 self._info = GameInfo.new()
             return self._info
 
-    def autosave(self, state: GameState) -> Path:
+    def autosaver(self) -> Autosaver:
         info = self.info()
         with self._lock:
             if self._autosaver is None:
                 from game.saves import Autosaver
 
-                self._autosaver = Autosaver(self.saves_dir, self.engine, info)
-            autosaver = self._autosaver
-        return autosaver(state)
+                self._autosaver = Autosaver(self.saves_dir, self.engine, info, record=self._record)
+            return self._autosaver
+
+    def autosave(self, state: GameState) -> Path:
+        return self.autosaver()(state)
+
+    def recorder(self) -> Recorder:
+        """The record of the game kept between saves, so that a save never replays the game."""
+        return self.autosaver().recorder
+
+    def status(self, state: GameState) -> SaveStatus | None:
+        """What of the game the autosaves hold, once it has been autosaved (or tried to be)."""
+        autosaver = self._autosaver
+        return autosaver.status(state) if autosaver is not None else None
+
+    def take_notice(self) -> str | None:
+        """What the autosaver has to say once (that the game went on under a new id), if anything."""
+        autosaver = self._autosaver
+        if autosaver is None or not autosaver.notice:
+            return None
+        notice, autosaver.notice = autosaver.notice, None
+        return notice
+
+    def close(self) -> None:
+        """The game is put down: let go of its claim on its saves."""
+        if self._autosaver is not None:
+            self._autosaver.close()
 
     @property
     def last_autosave(self) -> Path | None:
@@ -183,7 +213,7 @@ class RedLineApp(App[int]):
         # from here on, a theme the player picks is remembered
         self.theme_changed_signal.subscribe(self, lambda theme: self._remember(self.settings.with_theme(theme.name)))
         if self.settings_problem is not None:
-            self.notify(self.settings_problem, title="Settings", severity="warning", timeout=12)
+            self.notify(self.settings_problem, title="Settings", severity="warning", timeout=12, markup=False)
         if self.first_screen is not None:
             self.first_screen()
         elif self.start != "title":
@@ -241,17 +271,20 @@ class RedLineApp(App[int]):
         else:
             self._enter_game()
 
-    def resume(self, state: GameState, content: Content | None = None, info: GameInfo | None = None) -> None:
-        """Play on from a state (a loaded save, a replay taken over), with its scenario's content."""
+    def resume(self, state: GameState, content: Content | None = None, info: GameInfo | None = None,
+               record: SaveRecord | None = None) -> None:
+        """Play on from a state (a loaded save, a replay taken over), with its scenario's content;
+        `record` is the record of the game up to that state, when there is one."""
         if content is not None and content is not self.content:
             self.engine = Engine(content)
             self._contents[content.scenario.id] = content
         self.state = state
-        self._set_game(info)
+        self._set_game(info, record)
         self._enter_game()
 
-    def _set_game(self, info: GameInfo | None) -> None:
-        self._game = GameRecord(self.saves_dir, self.engine, info)
+    def _set_game(self, info: GameInfo | None, record: SaveRecord | None = None) -> None:
+        self._game.close()
+        self._game = GameRecord(self.saves_dir, self.engine, info, record)
         self.unsaved = False
 
     def _pop_to_base(self) -> None:
@@ -320,10 +353,16 @@ class RedLineApp(App[int]):
             if worker.name in ("autosave", "quicksave"):
                 self.unsaved = True
             if event.state == WorkerState.ERROR:
-                self.notify(f"{_what(worker.name)} failed: {worker.error}", severity="error", timeout=10)
+                status = self._game.status(saved) if worker.name == "autosave" and saved is not None else None
+                message = status.unsaved_line() if status is not None and status.error else \
+                    f"{_what(worker.name)} failed: {worker.error}"
+                self.notify(shown(message), severity="error", timeout=20, markup=False)
             return
         if saved is not None and saved is self.state:
             self.unsaved = False
+        notice = self._game.take_notice() if worker.name == "autosave" else None
+        if notice:
+            self.notify(notice, title="A new game", severity="warning", timeout=15)
         if done is not None:
             done(worker.result)
 
@@ -349,9 +388,10 @@ class RedLineApp(App[int]):
         if self.state is None:
             self.notify("There is no game to save.", severity="warning")
             return
-        state, engine, game, folder = self.state, self.engine, self._game, self.saves_dir
-        self._saving_worker("quicksave", state, lambda: quicksave(folder, engine, state, game.info()),
-                            lambda path: self.notify(f"Saved to {path.name}.", title="Quicksave", timeout=4))
+        state, game, folder = self.state, self._game, self.saves_dir
+        self._saving_worker("quicksave", state, lambda: quicksave(folder, game.recorder(), state),
+                            lambda path: self.notify(f"Saved to {shown(path.name)}.", title="Quicksave", timeout=4,
+                                                     markup=False))
 
     def action_quickload(self) -> None:
         from game.saves import quickload
@@ -361,8 +401,9 @@ class RedLineApp(App[int]):
 
     def _play_loaded(self, loaded: Loaded) -> None:
         if loaded.status != "ok":
-            self.notify(loaded.summary, title="Content changed", severity="warning", timeout=10)
-        self.resume(loaded.state, info=loaded.info)
+            self.notify(loaded.summary, title="Content changed", severity="warning", timeout=10,
+                        markup=False)
+        self.resume(loaded.state, info=loaded.info, record=loaded.continued)
 
     def find_latest_autosave(self, done: Callable[[Listing | None], None]) -> None:
         """Look for the newest autosave in a worker; `done(listing or None)` on the interface thread."""
@@ -394,8 +435,9 @@ class RedLineApp(App[int]):
         def open_it(result: tuple[Content, Loaded]) -> None:
             content, loaded = result
             if loaded.status != "ok":
-                self.notify(loaded.summary, title="Content changed", severity="warning", timeout=10)
-            self.resume(loaded.state, content, loaded.info)
+                self.notify(loaded.summary, title="Content changed", severity="warning", timeout=10,
+                        markup=False)
+            self.resume(loaded.state, content, loaded.info, loaded.continued)
 
         self._in_worker("open-save", check, open_it)
 
@@ -427,8 +469,9 @@ class RedLineApp(App[int]):
             if request is None:
                 return
             if request.loaded.status != "ok":
-                self.notify(request.loaded.summary, title="Content changed", severity="warning", timeout=10)
-            self.resume(request.state, request.content, request.info)
+                self.notify(request.loaded.summary, title="Content changed", severity="warning", timeout=10,
+                        markup=False)
+            self.resume(request.state, request.content, request.info, request.loaded.continued)
 
         self.push_screen(LoadScreen(self.saves_dir, self.content_for), chosen)
 
@@ -455,7 +498,7 @@ class RedLineApp(App[int]):
         try:
             record = read_save(path)
         except SaveError as error:
-            self.notify(f"Cannot replay: {error}", severity="error")
+            self.notify(f"Cannot replay: {error}", severity="error", markup=False)
             return
         self.open_replay(engine, record)
 
@@ -465,7 +508,8 @@ class RedLineApp(App[int]):
 
         def taken(take: TakeOver | None) -> None:
             if take is not None:
-                self.notify(f"New game from decision {take.kept + 1}, saved as {take.path.name}.", timeout=6)
+                self.notify(f"New game from decision {take.kept + 1}, saved as {shown(take.path.name)}.", timeout=6,
+                            markup=False)
                 self.resume(take.state, engine.content, take.info)
             elif exit_on_close:
                 self.exit(0)
@@ -510,17 +554,20 @@ class RedLineApp(App[int]):
         folder = self.saves_dir
 
         def write() -> Path:
+            from game.files import write_file
+
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{stem}.md"
             number = 2
-            while path.exists():
+            while os.path.lexists(path):
                 path = folder / f"{stem}-{number}.md"
                 number += 1
-            path.write_text(text, encoding="utf-8")
+            write_file(path, text.encode())
             return path
 
         self._in_worker("export-debrief", write,
-                        lambda path: self.notify(f"Written to {path}", title="Debrief exported", timeout=10))
+                        lambda path: self.notify(f"Written to {shown(path)}", title="Debrief exported", timeout=10,
+                                                     markup=False))
 
     # --- settings -------------------------------------------------------------------------
 
@@ -550,8 +597,8 @@ class RedLineApp(App[int]):
         if path is None:
             return
         if self.settings_problem is not None:
-            self.notify(f"Not remembered: {path} could not be read when the game started; fix or remove it.",
-                        title="Settings", severity="warning", timeout=10)
+            self.notify(f"Not remembered: {shown(path)} could not be read when the game started; fix or remove it.",
+                        title="Settings", severity="warning", timeout=10, markup=False)
             self.settings_path = None
             return
         from game.settings import write_settings
@@ -586,11 +633,29 @@ class RedLineApp(App[int]):
             return
         if self.in_game and self.unsaved:
             self.push_screen(
-                ConfirmDialog("Quit the game?", "Your last decision has not been saved yet.", "Quit", "Stay"),
+                ConfirmDialog("Quit the game?", self.unsaved_line(), "Quit", "Stay"),
                 lambda yes: self.exit(0) if yes else None,
             )
         else:
             self.exit(0)
+
+    def put_down(self) -> None:
+        """The app has closed: let go of the game's claim on its saves."""
+        self._game.close()
+
+    def unsaved_line(self) -> str:
+        """What of the game in progress no save holds, in one line (when `unsaved`)."""
+        status = self._game.status(self.state) if self.state is not None else None
+        if status is not None and status.error:
+            return shown(status.unsaved_line())
+        return "Your last decision has not been saved yet."
+
+    def closing_message(self) -> str | None:
+        """Said on the terminal once the game has closed, when decisions of it were not saved."""
+        status = self._game.status(self.state) if self.state is not None else None
+        if status is None or status.error is None:
+            return None
+        return status.unsaved_line()
 
     def can_run(self, action: str) -> bool:
         """Whether a command palette entry makes sense now."""
@@ -656,7 +721,7 @@ def _player_settings() -> tuple[Settings, Path, str | None]:
     from game.settings import read_settings
 
     path = paths.settings_file()
-    settings, problem = read_settings(path, {*BUILTIN_THEMES, *GAME_THEMES})
+    settings, problem = read_settings(path, {*BUILTIN_THEMES, *GAME_THEMES})  # the problem is shown safely
     if problem is not None:
         print(f"redline: warning: {problem}", file=sys.stderr)
     return settings, path, problem
@@ -725,8 +790,9 @@ def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, ex
 
     def play_loaded() -> None:
         if loaded.status != "ok":
-            app.notify(loaded.summary, title="Content changed", severity="warning", timeout=10)
-        app.resume(loaded.state, content, loaded.info)
+            app.notify(loaded.summary, title="Content changed", severity="warning", timeout=10,
+                        markup=False)
+        app.resume(loaded.state, content, loaded.info, loaded.continued)
 
     app.first_screen = play_loaded
     return app
@@ -753,8 +819,14 @@ def run(args: argparse.Namespace) -> int:
         from game.tui.dev import attach
 
         attach(app, args)
-    app.run()
-    return app.return_code or 0
+    try:
+        app.run()
+    finally:
+        app.put_down()
+    closing = app.closing_message()
+    if closing:
+        print(f"redline: {shown(closing)}", file=sys.stderr)
+    return app.return_code or (1 if closing else 0)
 
 
 def run_replay(args: argparse.Namespace, engine: Engine, record: SaveRecord, saves_dir: Path) -> int:

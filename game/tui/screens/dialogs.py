@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, ScreenResultType
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-SEED_LIMIT = 2**63
+from game.seeds import seed_problem
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ def parse_seed(text: str) -> int | None:
         value = int(text)
     except ValueError:
         raise ValueError("the seed must be a whole number, or blank for a random one") from None
-    if not 0 <= value < SEED_LIMIT:
-        raise ValueError("the seed must be between 0 and 2**63-1")
+    problem = seed_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

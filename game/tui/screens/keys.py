@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from game.safetext import shown
 from game.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class KeysScreen(ModalScreen[None]):
         self._fill()
         table.focus()
         self._say("Enter, then press a key, to change the keys of a line; Delete puts its default back. "
-                  f"Remembered in {self.game.settings_path or 'this game only'}.")
+                  f"Remembered in {shown(self.game.settings_path or 'this game only')}.")
 
     def _fill(self) -> None:
         table = self.query_one("#keys-table", DataTable)

@@ -20,8 +20,10 @@ from textual.worker import Worker, WorkerState
 
 from game.content import Content
 from game.engine import GameState
+from game.safetext import shown
 from game.saves import (
     CHANGED,
+    EDITED,
     NO_CONTENT,
     OK,
     ContentFor,
@@ -57,7 +59,7 @@ Purpose = Literal["load", "replay"]
 ENTER: dict[str, str] = {"load": "Press Enter to play on from here.", "replay": "Press Enter to replay it."}
 
 # Rich styles: DataTable measures Rich text to size its columns (a Textual Content is not measured).
-STATUS_STYLE = {OK: "green", CHANGED: "yellow", NO_CONTENT: "red"}
+STATUS_STYLE = {OK: "green", CHANGED: "yellow", EDITED: "bold yellow", NO_CONTENT: "red"}
 
 
 class LoadScreen(Screen[LoadRequest | None]):
@@ -100,7 +102,7 @@ class LoadScreen(Screen[LoadRequest | None]):
 
     def compose(self) -> ComposeResult:
         verb = "Replay a saved game" if self.purpose == "replay" else "Saved games"
-        yield Static(f"{verb} from {self.folder}", id="load-heading")
+        yield Static(Text(f"{verb} from {shown(self.folder)}"), id="load-heading")
         table: DataTable[Any] = DataTable(id="load-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Scenario", "Progress", "Saved", "Status", "Game")
         yield table
@@ -130,7 +132,7 @@ class LoadScreen(Screen[LoadRequest | None]):
             self._show(event.worker.result or [])
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
-            reason = str(error) if isinstance(error, SaveError) else f"{type(error).__name__}: {error}"
+            reason = shown(error) if isinstance(error, SaveError) else shown(f"{type(error).__name__}: {error}")
             self._show([])
             self.query_one("#load-detail", Static).update(Text.styled(f"Cannot list the saves: {reason}",
                                                                       "$text-error"))
@@ -142,11 +144,12 @@ class LoadScreen(Screen[LoadRequest | None]):
         for index, item in enumerate(listings):
             saved = item.record
             status = RichText(item.status, style=STATUS_STYLE.get(item.status, "bold red"))
+            # Rich text, not markup: names from files are shown as they are, control characters escaped
             if saved is None:
-                table.add_row(item.path.name, "—", "—", "—", status, "—", key=str(index))
+                table.add_row(RichText(item.name), "—", "—", "—", status, "—", key=str(index))
             else:
-                table.add_row(saved.slot, saved.title, progress(saved), local_time(saved.saved), status,
-                              game_label(saved.info), key=str(index))
+                table.add_row(RichText(shown(saved.slot)), RichText(shown(saved.title)), RichText(progress(saved)),
+                              RichText(local_time(saved.saved)), status, game_label(saved.info), key=str(index))
         detail = self.query_one("#load-detail", Static)
         if not listings:
             detail.update(Text.styled("No saved games yet.", "dim"))
@@ -176,11 +179,13 @@ class LoadScreen(Screen[LoadRequest | None]):
             return
         item = self.listings[row]
         if item.loaded is None or item.record is None:
-            self.notify(f"{item.path.name} cannot be loaded: {item.reason}", severity="error", timeout=8)
+            self.notify(f"{item.name} cannot be loaded: {shown(item.reason)}", severity="error", timeout=8,
+                        markup=False)
             return
         content = self._contents.get(item.record.scenario)
         if content is None:
-            self.notify(f"{item.path.name}: scenario '{item.record.scenario}' is not available", severity="error")
+            self.notify(f"{item.name}: scenario '{item.record.scenario}' is not available", severity="error",
+                        markup=False)
             return
         self.dismiss(LoadRequest(item.path, item.loaded, content))
 
@@ -197,16 +202,16 @@ def describe(item: Listing, purpose: Purpose = "load") -> Text:
     """What loading (or replaying) this save means, in a few lines."""
     saved = item.record
     if saved is None:
-        return Text.assemble((f"{item.path.name}\n", "bold"), ("Unreadable: ", "bold $text-error"), item.reason)
-    head = Text.assemble((f"{saved.slot}", "bold"), (f"  {item.path.name}\n", "dim"),
-                         f"{saved.title} · seed {saved.seed} · {progress(saved)} · game {game_label(saved.info)}, "
-                         f"begun {local_time(saved.info.created)}\n")
+        return Text.assemble((f"{item.name}\n", "bold"), ("Unreadable: ", "bold $text-error"), shown(item.reason))
+    head = Text.assemble((shown(saved.slot), "bold"), (f"  {item.name}\n", "dim"),
+                         f"{shown(saved.title)} · seed {saved.seed} · {progress(saved)} · "
+                         f"game {game_label(saved.info)}, begun {local_time(saved.info.created)}\n")
     if item.status == OK:
         if purpose == "load" and saved.state.over:
             return head + Text.styled("This game is over. Press Enter to read its debrief.", "$text-success")
         return head + Text.styled(ENTER[purpose], "$text-success")
     if item.status == NO_CONTENT:
-        return head + Text.assemble(("Cannot be loaded: ", "bold $text-error"), item.reason)
+        return head + Text.assemble(("Cannot be loaded: ", "bold $text-error"), shown(item.reason))
     assert item.loaded is not None
     loaded = item.loaded
     if loaded.divergence is None:
@@ -214,13 +219,14 @@ def describe(item: Listing, purpose: Purpose = "load") -> Text:
                                     ENTER[purpose])
     divergence = loaded.divergence
     where = "the start" if divergence.matched == 0 else f"after decision {divergence.matched}"
+    label = "Edited or damaged since it was saved: " if item.status == EDITED else "Changed since this save: "
     if purpose == "replay":
-        return head + Text.assemble(("Changed since this save: ", "bold $text-warning"),
-                                    f"it goes differently {divergence}.\n",
+        return head + Text.assemble((label, "bold $text-warning"),
+                                    shown(f"it goes differently {divergence}.") + "\n",
                                     "Press Enter to replay it up to that point.")
     return head + Text.assemble(
-        ("Changed since this save: ", "bold $text-warning"),
-        f"it goes differently {divergence}.\n",
+        (label, "bold $text-warning"),
+        shown(f"it goes differently {divergence}.") + "\n",
         (f"Press Enter to continue from {where}", "bold"),
         " (as a new game; this save stays as it is).",
     )

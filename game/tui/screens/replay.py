@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from game.debrief import format_number, with_unit
 from game.engine import Engine, GameState
 from game.replay import Frame, Replay, replay
+from game.safetext import shown
 from game.saves import GameInfo, SaveError, SaveRecord, branch_record, unused_slot, write_save
 from game.tui.widgets.footer import KeyFooter
 
@@ -113,7 +114,7 @@ class ReplayScreen(Screen[TakeOver | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#replay-steps").border_title = f"{self.record.slot}: {self.last} decisions"
+        self.query_one("#replay-steps").border_title = Text(f"{shown(self.record.slot)}: {self.last} decisions")
         steps = self.query_one("#replay-steps", OptionList)
         steps.highlighted = 0
         steps.focus()
@@ -276,7 +277,7 @@ class ReplayScreen(Screen[TakeOver | None]):
             branched = branch_record(self.engine, self.record, state, position, slot)
             path = write_save(self.saves_dir, branched)
         except SaveError as exc:
-            self.notify(f"Cannot take over: {exc}", severity="error", timeout=8)
+            self.notify(f"Cannot take over: {exc}", severity="error", timeout=8, markup=False)
             return
         self.dismiss(TakeOver(path, state, branched.info, position))
 
