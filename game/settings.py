@@ -10,9 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import tomli
-import tomli_w
 
-from game.files import write_file
 from game.safetext import shown
 
 HEADER = (
@@ -98,6 +96,8 @@ def read_settings(path: Path, themes: Collection[str] | None = None) -> tuple[Se
 
 def settings_text(settings: Settings) -> str:
     """The settings file for these settings."""
+    import tomli_w  # only when the player changes a setting, not at every start
+
     data: dict[str, object] = {}
     if settings.theme is not None:
         data["theme"] = settings.theme
@@ -109,5 +109,7 @@ def settings_text(settings: Settings) -> str:
 def write_settings(path: Path, settings: Settings) -> None:
     """Write the settings file whole or not at all, making its folder if need be; WriteError or OSError when
     it cannot be."""
+    from game.files import write_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file(path, settings_text(settings).encode("utf-8"))
