@@ -185,17 +185,20 @@ def test_the_server_listens_on_this_machine_only_unless_told() -> None:
     assert (args.host, args.port) == ("127.0.0.1", 8000)
 
 
-def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path, host: str) -> None:
+    """(Beyond this machine, the warning comes first; the port taken here keeps the server from listening.)"""
     pytest.importorskip("textual_serve")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "game", "serve", "--port", str(port)], capture_output=True,
-                              text=True, cwd=tmp_path, timeout=60)
+        done = subprocess.run([sys.executable, "-m", "game", "serve", "--host", host, "--port", str(port)],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.returncode == 2, done.stdout + done.stderr
-    assert f"redline: error: cannot listen on 127.0.0.1:{port}: " in done.stderr
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[-1].startswith(f"redline: error: cannot listen on {host}:{port}: ") and "Traceback" not in done.stderr
+    assert lines[:-1] == ([] if host == "127.0.0.1" else [exposure_warning(host, port)])
 
 
 def test_without_textual_serve_the_command_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch,
