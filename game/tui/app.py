@@ -172,6 +172,7 @@ class RedLineApp(App[int]):
         self.settings_path = settings_path
         #: one line saying why the settings file could not be used, shown once the game is up
         self.settings_problem: str | None = None
+        self._settings_lock = threading.Lock()
         self.extra = tuple(extra)
         self.start = start
         self.start_seed = seed
@@ -603,7 +604,13 @@ class RedLineApp(App[int]):
             return
         from game.settings import write_settings
 
-        self._in_worker("settings", lambda: write_settings(path, settings))
+        def write_the_latest() -> None:
+            # changes made in quick succession start a writer each; whichever takes the lock last
+            # writes what is in force by then, so the file never ends up with an older setting
+            with self._settings_lock:
+                write_settings(path, self.settings)
+
+        self._in_worker("settings", write_the_latest)
 
     def action_keys(self) -> None:
         from game.tui.screens.keys import KeysScreen

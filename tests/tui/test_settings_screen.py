@@ -51,6 +51,19 @@ async def test_a_theme_picked_in_the_game_is_used_at_the_next_start(mini_content
         assert again.theme == "situation-day"
 
 
+async def test_changes_in_quick_succession_leave_the_last_one_in_the_file(mini_content: Content, tmp_path: Path,
+                                                                          settings_file: Path) -> None:
+    app = game(mini_content, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        for _ in range(7):
+            app.action_toggle_theme()
+            await pilot.pause(0)
+        await settle(app, pilot)
+        assert app.theme == "situation-day"
+    assert parse_settings(settings_file.read_text(encoding="utf-8")).theme == "situation-day"
+
+
 async def test_a_key_changed_on_the_keys_screen_works_and_is_remembered(mini_content: Content, tmp_path: Path,
                                                                        settings_file: Path) -> None:
     app = game(mini_content, tmp_path)
