@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
-from game import paths
+from game import __version__, paths
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,10 +63,16 @@ def _print_problems(problems: Sequence[Any], stream: Any = None) -> None:
         print(problem, file=stream or sys.stdout)
 
 
-def load_or_report(scenario: str | None, extra: Sequence[Path]) -> Any:
-    """Load a scenario for playing; on problems, print them and return None."""
-    report = checked_or_report(scenario, extra)
+def load_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None) -> Any:
+    """Load a scenario for playing (a shipped one, or the one in `folder`); on problems, print them and return None."""
+    report = checked_or_report(scenario, extra, folder)
     return None if report is None else report.content
+
+
+def scenario_given(args: argparse.Namespace) -> Path | None:
+    """The scenario folder given as PATH, or None for a shipped scenario (by --scenario, or the default one)."""
+    path = getattr(args, "path", None)
+    return Path(path) if path else None
 
 
 def checked_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None,
@@ -146,15 +152,20 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.jump is not None and not args.dev:
         print("redline: error: --jump needs --dev", file=sys.stderr)
         return 2
+    if args.path and args.scenario:
+        print("redline: error: give a scenario folder or --scenario, not both", file=sys.stderr)
+        return 2
     if not args.plain:
         return cmd_tui(args)
+    folder = scenario_given(args)
     if args.dev:
         from game import devmode
 
-        report = checked_or_report(args.scenario, args.content)
+        report = checked_or_report(args.scenario, args.content, folder)
         if report is None:
             return 1
-        return devmode.plain_command(report, _scenario_path(args.scenario), args.content, args.seed, args.jump)
+        return devmode.plain_command(report, folder or _scenario_path(args.scenario), args.content, args.seed,
+                                     args.jump)
     from game.engine import Engine
     from game.plain import format_intro, play
     from game.safetext import SafeStream
@@ -179,7 +190,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             return resumed
         engine, state, info, record = resumed
     else:
-        content = load_or_report(args.scenario, args.content)
+        content = load_or_report(args.scenario, args.content, folder)
         if content is None:
             return 1
         engine = Engine(content)
@@ -224,13 +235,13 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def _saves_dir(chosen: Path | None) -> Path | None:
-    """The save folder: one named with --saves must exist; the default one is made when missing."""
-    if chosen is not None:
-        if not chosen.is_dir():
-            print(f"redline: error: no save folder {chosen}", file=sys.stderr)
-            return None
-        return chosen
-    return paths.SAVES
+    """The save folder to play with (--saves, $REDLINE_SAVES or the default), made when it does not exist yet;
+    None, with the reason printed, when it cannot be."""
+    try:
+        return paths.make_folder(paths.saves_folder(chosen))
+    except paths.FolderError as error:
+        print(f"redline: error: save folder: {error}", file=sys.stderr)
+        return None
 
 
 def _resume_plain(args: argparse.Namespace, read: Any, out: Any) -> Any:
@@ -241,7 +252,13 @@ def _resume_plain(args: argparse.Namespace, read: Any, out: Any) -> Any:
 
     try:
         record = read_save(args.load)
-        content = _content_for(args.content)(args.scenario or record.scenario)
+        folder = scenario_given(args)
+        if folder is not None:
+            content = load_or_report(None, args.content, folder)
+            if content is None:
+                return 1
+        else:
+            content = _content_for(args.content)(args.scenario or record.scenario)
         loaded = going_on(args.load, open_record(record, Engine(content)))
     except SaveError as exc:
         print(f"redline: error: {shown(args.load)}: {exc}", file=sys.stderr)
@@ -290,7 +307,7 @@ def cmd_saves(args: argparse.Namespace) -> int:
     from game.safetext import shown
     from game.saves import SaveError, list_saves, local_time, progress
 
-    folder = args.saves if args.saves is not None else paths.SAVES
+    folder = paths.saves_folder(args.saves)
     if args.saves is None and not folder.exists():
         listings = []
     else:
@@ -318,6 +335,7 @@ def cmd_saves(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+    print(f"{len(listings)} file{'s' if len(listings) != 1 else ''} in {shown(folder)}")
     return 0
 
 
@@ -352,9 +370,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if not out.parent.is_dir():
             print(f"redline: error: no folder {shown(out.parent)} to write the transcript in", file=sys.stderr)
             return 2
-    if args.saves is not None and not args.saves.is_dir():
-        print(f"redline: error: no save folder {shown(args.saves)}", file=sys.stderr)
-        return 2
     try:
         record = read_save(source)
         content = _content_for(args.content)(record.scenario)
@@ -392,7 +407,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> int:
-    saves_dir = args.saves if args.saves is not None else args.file.parent
+    if not has_terminal():
+        return 2
+    try:
+        saves_dir = paths.make_folder(args.saves if args.saves is not None else args.file.parent)
+    except paths.FolderError as error:
+        print(f"redline: error: save folder: {error}", file=sys.stderr)
+        return 2
     try:
         from game.tui import app as tui_app
     except ImportError:
@@ -406,6 +427,16 @@ def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> i
         print("redline: the terminal interface is not installed; use --verify or --transcript", file=sys.stderr)
         return 1
     return run_viewer(engine, record, saves_dir)
+
+
+def has_terminal() -> bool:
+    """Whether the terminal interface can start: a terminal on stdin and stdout, or a driver of its own (the
+    browser's, under `redline serve`); if not, say what to use instead."""
+    if os.environ.get("TEXTUAL_DRIVER") or (sys.stdin.isatty() and sys.stdout.isatty()):
+        return True
+    print("redline: the game needs a terminal; for pipes and files use 'redline play --plain' "
+          "(or 'redline serve' for a browser)", file=sys.stderr)
+    return False
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -507,6 +538,22 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the port must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("the port must be between 1 and 65535")
+    return value
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from game.serve import serve
+
+    return serve(args.host, args.port, args.saves, args.public_url)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from game.schema import schema_text
 
@@ -523,6 +570,9 @@ def _content_option(parser: argparse.ArgumentParser, what: str = "that adds or r
                         help=f"an extra content folder {what} (repeatable)")
 
 
+SAVES_HELP = f"the save folder (default: ${paths.SAVES_VARIABLE}, else the one 'redline saves' names)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="redline",
@@ -530,6 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, the game opens in the terminal.",
     )
     parser.set_defaults(func=cmd_tui, scenario=None, content=[], seed=None)
+    parser.add_argument("--version", action="version", version=f"redline {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser("check", help="validate scenario content and report every problem",
@@ -541,13 +592,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(func=cmd_check)
 
-    play = commands.add_parser("play", help="play a game", description="Play a game of a scenario.")
+    play = commands.add_parser("play", help="play a game", description="Play a game of a scenario: a shipped one, "
+                               "or the one in a folder given as PATH.")
+    play.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
     play.add_argument("--plain", action="store_true",
                       help="plain text over stdin/stdout, choices numbered (for screen readers and pipes)")
     play.add_argument("--scenario", type=_scenario_id, help="id of the scenario to play (default: the shipped one)")
     play.add_argument("--seed", type=_seed, help="the seed of the game (default: random)")
     _content_option(play)
-    play.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
+    play.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP + "; made if missing")
     play.add_argument("--load", type=_folder, metavar="FILE", help="play on from a save file (--plain)")
     play.add_argument("--no-autosave", action="store_true", help="do not autosave after every decision (--plain)")
     play.add_argument("--dev", action="store_true",
@@ -559,7 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     saves = commands.add_parser("saves", help="list saved games and whether each can be loaded",
                                 description="List every save in the save folder with its scenario, progress, "
                                 "when it was saved, and its status: ok, content changed, or unreadable (and why).")
-    saves.add_argument("--saves", type=_folder, metavar="DIR", help="the save folder (default: saves/)")
+    saves.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP)
     _content_option(saves, "the games were played with")
     saves.add_argument("--json", action="store_true", help="print the list as JSON")
     saves.set_defaults(func=cmd_saves)
@@ -609,7 +662,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Print the events, their choices, the follow-ups they schedule, the "
                                 "flags that gate events and endings, and the endings, as a graph to render.")
     graph.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
-    graph.add_argument("--scenario", help="id of a shipped scenario")
+    graph.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="the output format")
     _content_option(graph)
     graph.set_defaults(func=cmd_graph)
@@ -621,7 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
         "whose chance is 0 wherever they are reached, texts that name something unknown, and errors, each "
         "with file:line. Exit 1 when something is reported.")
     quicktest.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
-    quicktest.add_argument("--scenario", help="id of a shipped scenario")
+    quicktest.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario")
     quicktest.add_argument("--seed", type=_seed, metavar="S", help="seed of the first automated game (default: 1)")
     quicktest.add_argument("--games", type=_runs, default=200, metavar="N",
                            help="automated games played to find states (default: 200)")
@@ -634,6 +687,18 @@ def build_parser() -> argparse.ArgumentParser:
                               "diagnostics as you type, completion, hover, go to definition and references. "
                               "Needs the 'lsp' extra (pip install 'redline[lsp]').")
     lsp.set_defaults(func=cmd_lsp)
+
+    serve = commands.add_parser(
+        "serve", help="play in a web browser (needs the web extra, with textual-serve)",
+        description="Serve the game to web browsers: each tab that opens the page plays its own game, with the "
+        "title screen. There is no login, so by default only this machine can connect; a --host other than "
+        "127.0.0.1 or localhost lets others on the network play too, and read and overwrite the saves.")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="the port to listen on (default: 8000)")
+    serve.add_argument("--saves", type=_folder, metavar="DIR", help=SAVES_HELP + "; made if missing")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers reach the server by, when not http://HOST:PORT (behind a proxy)")
+    serve.set_defaults(func=cmd_serve)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format",
                                  description="Print the JSON Schema of a content file, generated from the "

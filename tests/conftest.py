@@ -27,6 +27,25 @@ def private_content_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         os.environ["REDLINE_CACHE"] = before
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Config and data folders of the tests' own, so no test reads or writes the player's settings or saves."""
+    folder = tmp_path_factory.mktemp("user")
+    chosen = {"XDG_CONFIG_HOME": str(folder / "config"), "XDG_DATA_HOME": str(folder / "data"), "REDLINE_SAVES": None}
+    before = {name: os.environ.get(name) for name in chosen}
+    for name, value in chosen.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    yield folder
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture
 def mini_copy(tmp_path: Path) -> Path:
     """A private copy of tests/fixtures/mini."""

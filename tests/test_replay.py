@@ -330,12 +330,10 @@ def test_plain_game_quit_midway_and_continued_is_the_same_game(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["play", "--plain", "--saves", "{tmp}/nowhere"], "no save folder"),
         (["play", "--plain", "--load", "{tmp}/nothing.json"], "no such file"),
         (["play", "--plain", "--load", "{tmp}/x.json", "--seed", "3"], "do not go together"),
         (["saves", "--saves", "{tmp}/nowhere"], "does not exist"),
         (["replay", "{tmp}/nothing.json", "--verify"], "no such file"),
-        (["replay", "{tmp}/nothing.json", "--saves", "{tmp}/nowhere"], "no save folder"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(

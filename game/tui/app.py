@@ -26,6 +26,7 @@ from game.content import Content
 from game.debrief import debrief_markdown
 from game.engine import Decision, Engine, GameState, Resolution
 from game.safetext import shown
+from game.settings import Settings
 from game.tui.commands import GameCommands
 from game.tui.screens.situation import SituationRoom
 from game.tui.screens.too_small import TooSmallScreen
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
-#: Remaps keys by binding id, e.g. REDLINE_KEYS="quit=ctrl+x;help=f1,question_mark"
+#: Remaps keys by binding id, e.g. REDLINE_KEYS="quit=ctrl+x;help=f1,question_mark"; over the settings file
 KEYMAP_VARIABLE = "REDLINE_KEYS"
 GAME_THEMES = {theme.name: theme for theme in THEMES}
 
@@ -152,17 +153,26 @@ class RedLineApp(App[int]):
         self,
         content: Content,
         *,
-        saves_dir: Path = paths.SAVES,
+        saves_dir: Path | None = None,
         seed: int | None = None,
         start: Start = "title",
         extra: Sequence[Path] = (),
         autosave: bool = True,
+        settings: Settings | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
         self.engine = Engine(content)
+        saves_dir = paths.saves_folder(saves_dir)
         self.saves_dir = saves_dir
+        #: the player's settings, and the file they are remembered in (None: not remembered, as in tests)
+        self.settings = settings if settings is not None else Settings()
+        self.settings_path = settings_path
+        #: one line saying why the settings file could not be used, shown once the game is up
+        self.settings_problem: str | None = None
+        self._settings_lock = threading.Lock()
         self.extra = tuple(extra)
         self.start = start
         self.start_seed = seed
@@ -197,9 +207,14 @@ class RedLineApp(App[int]):
         return Screen()
 
     def on_mount(self) -> None:
-        keymap = parse_keymap(os.environ.get(KEYMAP_VARIABLE, ""))
-        if keymap:
-            self.set_keymap(keymap)
+        if self.keymap_in_force:
+            self.set_keymap(self.keymap_in_force)
+        if self.settings.theme is not None and self.settings.theme != self.theme:
+            self.theme = self.settings.theme
+        # from here on, a theme the player picks is remembered
+        self.theme_changed_signal.subscribe(self, lambda theme: self._remember(self.settings.with_theme(theme.name)))
+        if self.settings_problem is not None:
+            self.notify(self.settings_problem, title="Settings", severity="warning", timeout=12, markup=False)
         if self.first_screen is not None:
             self.first_screen()
         elif self.start != "title":
@@ -510,8 +525,9 @@ class RedLineApp(App[int]):
     def action_new_game(self) -> None:
         from game.tui.screens.dialogs import NewGameDialog
 
+        # the shipped scenarios, and first the one being played when it was opened from elsewhere
         current = self.content.scenario.id
-        scenarios = [(ident, self.content.scenario.title if ident == current else ident)
+        scenarios = [(ident, self.content.scenario.title if ident == current else paths.scenario_title(ident))
                      for ident in paths.scenario_ids()]
         if current not in [ident for ident, _ in scenarios]:
             scenarios.insert(0, (current, self.content.scenario.title))
@@ -556,6 +572,54 @@ class RedLineApp(App[int]):
         self._in_worker("export-debrief", write,
                         lambda path: self.notify(f"Written to {shown(path)}", title="Debrief exported", timeout=10,
                                                      markup=False))
+
+    # --- settings -------------------------------------------------------------------------
+
+    @property
+    def keymap_in_force(self) -> dict[str, str]:
+        """The keys changed from their defaults: the settings file's, then $REDLINE_KEYS over them."""
+        return {**self.settings.keys, **parse_keymap(os.environ.get(KEYMAP_VARIABLE, ""))}
+
+    def set_binding_keys(self, binding: str, keys: str | None) -> None:
+        """Give a binding other keys (None: its default ones), now and in the settings file."""
+        self._remember(self.settings.with_keys(binding, keys))
+        keymap = self.keymap_in_force
+        if keys is None and binding not in keymap:
+            # a keymap only ever replaces keys, so the default comes back by naming it
+            from game.tui.screens.keys import game_bindings
+
+            keymap[binding] = next(b.default for b in game_bindings() if b.id == binding)
+        self.set_keymap(keymap)
+
+    def _remember(self, settings: Settings) -> None:
+        """Use these settings and write them to the settings file (in a worker), unless that file could not
+        be read: then it is left as it is, and the player is told once."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        path = self.settings_path
+        if path is None:
+            return
+        if self.settings_problem is not None:
+            self.notify(f"Not remembered: {shown(path)} could not be read when the game started; fix or remove it.",
+                        title="Settings", severity="warning", timeout=10, markup=False)
+            self.settings_path = None
+            return
+        from game.settings import write_settings
+
+        def write_the_latest() -> None:
+            # changes made in quick succession start a writer each; whichever takes the lock last
+            # writes what is in force by then, so the file never ends up with an older setting
+            with self._settings_lock:
+                write_settings(path, self.settings)
+
+        self._in_worker("settings", write_the_latest)
+
+    def action_keys(self) -> None:
+        from game.tui.screens.keys import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen())
 
     def action_toggle_theme(self) -> None:
         dark = self.current_theme.dark
@@ -626,18 +690,20 @@ def _what(name: str | None) -> str:
         "open-save": "Opening the save",
         "load-scenario": "Loading the scenario",
         "export-debrief": "Exporting the debrief",
+        "settings": "Saving the settings",
     }.get(name or "", "A background task")
 
 
 def build_app(
     content: Content,
     *,
-    saves_dir: Path = paths.SAVES,
+    saves_dir: Path | None = None,
     seed: int | None = None,
     start: Start = "title",
     extra: Sequence[Path] = (),
     autosave: bool = True,
     settle_heap: bool = False,
+    remember_settings: bool = False,
 ) -> RedLineApp:
     """The app for content that has already been loaded and checked.
 
@@ -649,9 +715,26 @@ def build_app(
     """
     if settle_heap:
         gc.freeze()
-    app = RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave)
+    settings, settings_path, problem = _player_settings() if remember_settings else (None, None, None)
+    app = RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave,
+                     settings=settings, settings_path=settings_path)
+    app.settings_problem = problem
     app.collect_once_drawn = settle_heap
     return app
+
+
+def _player_settings() -> tuple[Settings, Path, str | None]:
+    """The settings file's settings, where it is, and one line on what is wrong with it (printed at once too,
+    so that it stays in the terminal after the game)."""
+    from textual.theme import BUILTIN_THEMES
+
+    from game.settings import read_settings
+
+    path = paths.settings_file()
+    settings, problem = read_settings(path, {*BUILTIN_THEMES, *GAME_THEMES})  # the problem is shown safely
+    if problem is not None:
+        print(f"redline: warning: {problem}", file=sys.stderr)
+    return settings, path, problem
 
 
 def _resume_collection() -> None:
@@ -670,29 +753,31 @@ class StartError(Exception):
 def load_app(args: argparse.Namespace) -> RedLineApp:
     """Load and check what the arguments name, then build the app. Raises StartError (already reported
     when it is about the content) on problems."""
-    from game.cli import load_or_report
+    from game.cli import load_or_report, scenario_given
 
     saves = getattr(args, "saves", None)
-    if saves is not None and not Path(saves).is_dir():
-        raise StartError(f"no save folder {saves}")
-    saves_dir = Path(saves) if saves is not None else paths.SAVES
+    saves_dir = paths.saves_folder(Path(saves) if saves is not None else None)
+    if saves_dir.exists() and not saves_dir.is_dir():
+        raise StartError(f"save folder: {saves_dir} is a file, not a folder")
     scenario = getattr(args, "scenario", None)
+    folder = scenario_given(args)
     extra = list(getattr(args, "content", None) or [])
     autosave = not getattr(args, "no_autosave", False)
     load = getattr(args, "load", None)
     if load is not None:
-        return _load_app_for_save(Path(load), scenario, extra, saves_dir, autosave, getattr(args, "seed", None))
-    content = load_or_report(scenario, extra)
+        return _load_app_for_save(Path(load), scenario, folder, extra, saves_dir, autosave,
+                                  getattr(args, "seed", None))
+    content = load_or_report(scenario, extra, folder)
     if content is None:
         raise StartError("", code=1)
     # `redline play` starts a game at once; `redline` alone opens the title screen
     start: Start = "intro" if getattr(args, "plain", None) is not None else "title"
     return build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
-                     autosave=autosave, settle_heap=True)
+                     autosave=autosave, settle_heap=True, remember_settings=True)
 
 
-def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], saves_dir: Path, autosave: bool,
-                       seed: int | None) -> RedLineApp:
+def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, extra: list[Path], saves_dir: Path,
+                       autosave: bool, seed: int | None) -> RedLineApp:
     """`redline play --load FILE`: check the save against its scenario first, then open the game."""
     from game.cli import load_or_report
     from game.saves import SaveError, open_record, read_save
@@ -703,14 +788,15 @@ def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], save
         record = read_save(path)
     except SaveError as error:
         raise StartError(f"{path}: {error}") from None
-    content = load_or_report(scenario or record.scenario, extra)
+    content = load_or_report(scenario or record.scenario, extra, folder)
     if content is None:
         raise StartError("", code=1)
     try:
         loaded = open_record(record, Engine(content))
     except SaveError as error:
         raise StartError(f"{path}: {error}") from None
-    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave, settle_heap=True)
+    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave, settle_heap=True,
+                    remember_settings=True)
 
     def play_loaded() -> None:
         if loaded.status != "ok":
@@ -724,12 +810,21 @@ def _load_app_for_save(path: Path, scenario: str | None, extra: list[Path], save
 
 def run(args: argparse.Namespace) -> int:
     """Run the game in the terminal; the exit code of the `redline` command."""
+    from game.cli import has_terminal
+
     try:
         app = load_app(args)
+        if not has_terminal():
+            return 2
+        # a save folder asked for that does not exist yet is made, now that the game is about to start
+        paths.make_folder(app.saves_dir)
     except StartError as error:
         if str(error):
             print(f"redline: error: {error}", file=sys.stderr)
         return error.code
+    except paths.FolderError as error:
+        print(f"redline: error: save folder: {error}", file=sys.stderr)
+        return 2
     if getattr(args, "dev", False):
         from game.tui.dev import attach
 
@@ -746,7 +841,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace, engine: Engine, record: SaveRecord, saves_dir: Path) -> int:
     """`redline replay FILE`: the replay viewer inside the game, so taking over plays on at once."""
-    app = build_app(engine.content, saves_dir=saves_dir, extra=list(getattr(args, "content", None) or []))
+    app = build_app(engine.content, saves_dir=saves_dir, extra=list(getattr(args, "content", None) or []),
+                    remember_settings=True)
     app.first_screen = lambda: app.open_replay(engine, record, exit_on_close=True)
     app.run()
     return app.return_code or 0

@@ -19,6 +19,7 @@ GAME_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Replay", "Watch a finished or saved game again, step by step", "replay"),
     ("Export debrief", "Write the debrief of this game to a Markdown file", "export_debrief"),
     ("Switch light/dark theme", "Between the dark crisis room and the light daytime office", "toggle_theme"),
+    ("Keys", "See and change the keys of every command", "keys"),
     ("Help", "How to play and the keys", "help"),
     ("Title screen", "Leave the game for the title screen (the game is kept in its autosave)", "to_title"),
 )

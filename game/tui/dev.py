@@ -158,9 +158,11 @@ class WhyCommands(JumpCommands):
 def attach(app: RedLineApp, args: argparse.Namespace) -> DevMode:
     """Give an app built by `load_app` dev mode, as `redline play --dev` asks; it starts with the app."""
     from game import paths
+    from game.cli import scenario_given
 
     extra = list(getattr(args, "content", None) or [])
-    dev = DevMode(app, paths.scenario_folder(getattr(args, "scenario", None)), extra, getattr(args, "jump", None))
+    folder = scenario_given(args) or paths.scenario_folder(getattr(args, "scenario", None))
+    dev = DevMode(app, folder, extra, getattr(args, "jump", None))
     app.dev = dev
     opening = app.first_screen
 

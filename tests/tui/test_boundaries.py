@@ -39,12 +39,14 @@ def test_checking_content_from_the_command_line_never_imports_textual() -> None:
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, False]
 
 
-def test_missing_save_folder_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    missing = tmp_path / "nowhere"
-    assert main(["play", "--saves", str(missing)]) == 2
+def test_a_save_folder_that_is_a_file_is_one_line_and_exit_2(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
+    assert main(["play", "--saves", str(taken)]) == 2
     err = capsys.readouterr().err
-    assert err.strip().splitlines() == [f"redline: error: no save folder {missing}"]
-    assert not missing.exists()
+    assert err.strip().splitlines() == [f"redline: error: save folder: {taken} is a file, not a folder"]
+    assert taken.read_text(encoding="utf-8") == "not a folder"
 
 
 def test_unreadable_save_to_load_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -71,7 +71,7 @@ class Dialog(ModalScreen[ScreenResultType]):
 
 
 class NewGameDialog(Dialog[NewGameRequest | None]):
-    """Choose the scenario (when there are several) and, optionally, a seed."""
+    """Choose the scenario (the shipped ones, and the one being played) and, optionally, a seed."""
 
     DEFAULT_CSS = """
     #scenario-list {
@@ -94,7 +94,7 @@ class NewGameDialog(Dialog[NewGameRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="new-game-panel", classes="dialog"):
-            if len(self.scenarios) > 1:
+            if self.scenarios:
                 yield Label("Scenario")
                 yield OptionList(*(Option(title, id=ident) for ident, title in self.scenarios), id="scenario-list")
             yield Label("Seed (blank for a random one)")
@@ -106,7 +106,7 @@ class NewGameDialog(Dialog[NewGameRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#new-game-panel").border_title = "New game"
-        if len(self.scenarios) > 1:
+        if self.scenarios:
             options = self.query_one("#scenario-list", OptionList)
             ids = [ident for ident, _ in self.scenarios]
             options.highlighted = ids.index(self.current) if self.current in ids else 0
@@ -134,7 +134,7 @@ class NewGameDialog(Dialog[NewGameRequest | None]):
             self.query_one("#seed-error", Static).update(Content.styled(str(error), "$text-error"))
             return
         scenario = None
-        if len(self.scenarios) > 1:
+        if self.scenarios:
             options = self.query_one("#scenario-list", OptionList)
             if options.highlighted is not None:
                 scenario = self.scenarios[options.highlighted][0]

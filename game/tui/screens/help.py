@@ -42,8 +42,9 @@ KEYS: tuple[tuple[str, str], ...] = (
 )
 
 REMAP = (
-    "Keys can be changed by their binding ids, e.g. "
-    "REDLINE_KEYS='quit=ctrl+x;help=f1;choose_1=1,a' in the environment before starting the game."
+    "Keys can be changed on the Keys screen (k on the title screen, or Ctrl+P then Keys); the game remembers "
+    "them, and the theme, in its settings file. REDLINE_KEYS='quit=ctrl+x;help=f1;choose_1=1,a' in the "
+    "environment changes them for one run."
 )
 
 

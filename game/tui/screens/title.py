@@ -1,4 +1,4 @@
-"""The title screen: new game, continue, load, replay, help, quit."""
+"""The title screen: new game, continue, load, replay, keys, help, quit."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ MENU = (
     ("continue_game", "c", "Continue"),
     ("load", "l", "Load a saved game"),
     ("replay", "r", "Watch a replay"),
+    ("keys", "k", "Keys"),
     ("help", "?", "How to play"),
     ("request_quit", "q", "Quit"),
 )
@@ -76,6 +77,7 @@ class TitleScreen(Screen[None]):
         Binding("c", "app.continue_game", "Continue", id="title_continue"),
         Binding("l", "app.load", "Load", id="title_load"),
         Binding("r", "app.replay", "Replay", id="title_replay"),
+        Binding("k", "app.keys", "Keys", show=False, id="title_keys"),
         Binding("q", "app.request_quit", "Quit", show=False, id="title_quit"),
     ]
 
