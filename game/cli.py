@@ -473,6 +473,11 @@ def _jobs(text: str) -> int:
     return value
 
 
+#: the policies of automated play (game.sim.POLICIES describes them; kept here so that building the
+#: parser does not import the simulator)
+POLICY_NAMES = ("random", "explore", "cautious", "forceful", "counsel", "lookahead")
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game import sim
     from game.seeds import MAX_SEED, RANGE
@@ -639,9 +644,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--runs", type=_runs, default=1000, metavar="N", help="games to play (default: 1000)")
     simulate.add_argument("--seed", type=_seed, metavar="S",
                           help="seed of the first game; game i uses S+i (default: 1)")
-    simulate.add_argument("--policy", default="random", choices=["random", "explore", "cautious", "forceful"],
+    simulate.add_argument("--policy", default="random", choices=POLICY_NAMES,
                           help="how choices are made: random (uniform), explore (steers toward what has not "
-                          "been reached), cautious (lowest posture), forceful (highest posture)")
+                          "been reached), cautious (lowest posture), forceful (highest posture), counsel (the "
+                          "advisors' majority), lookahead (one decision ahead on the meters the endings favour)")
     simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
                           help="processes to use; --jobs alone uses every core (default: 1)")
     _content_option(simulate)

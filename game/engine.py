@@ -473,6 +473,18 @@ class Engine:
         tested after it.
         """
         state, env = self._start(seed)
+        return self._play_on(state, env, decide, max_decisions)
+
+    def play_on(self, state: GameState, decide: Decide, max_decisions: int = 10_000,
+                ) -> tuple[GameState, int, str | None]:
+        """`autoplay` from a game in progress: the given state is not changed; a copy plays on."""
+        state = state.copy()
+        if state.ending is not None:
+            return state, 0, None
+        return self._play_on(state, self._env(state), decide, max_decisions)
+
+    def _play_on(self, state: GameState, env: dict[str, Any], decide: Decide, max_decisions: int,
+                 ) -> tuple[GameState, int, str | None]:
         events = self.content.events
         choices = self._choices
         decisions = 0
