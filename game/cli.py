@@ -482,16 +482,22 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from game import sim
     from game.seeds import MAX_SEED, RANGE
 
-    if args.seed is not None and args.seed + args.runs - 1 > MAX_SEED:
-        print(f"redline: error: --seed {args.seed} with --runs {args.runs} would use seeds past 2**63-1 "
+    runs = args.runs if args.runs is not None else (300 if args.compare else 1000)
+    if args.seed is not None and args.seed + runs - 1 > MAX_SEED:
+        print(f"redline: error: --seed {args.seed} with --runs {runs} would use seeds past 2**63-1 "
               f"(every seed is {RANGE})", file=sys.stderr)
         return 2
     folder = Path(args.path) if args.path else _scenario_path(args.scenario)
     report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "simulated")
     if report is None:
         return 1
-    return sim.command(report.content, (folder, tuple(args.content)), args.runs,
-                       args.seed if args.seed is not None else 1, args.policy, args.jobs, args.json)
+    seed = args.seed if args.seed is not None else 1
+    if args.compare:
+        from game.analyst.compare import command as compare
+
+        return compare(report.content, (folder, tuple(args.content)), args.compare, runs, seed, args.policy,
+                       args.jobs, args.json)
+    return sim.command(report.content, (folder, tuple(args.content)), runs, seed, args.policy, args.jobs, args.json)
 
 
 def cmd_names(args: argparse.Namespace) -> int:
@@ -641,7 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and why), and the range of every stat.")
     simulate.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
     simulate.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario to simulate")
-    simulate.add_argument("--runs", type=_runs, default=1000, metavar="N", help="games to play (default: 1000)")
+    simulate.add_argument("--runs", type=_runs, metavar="N",
+                          help="games to play (default: 1000; 300 with --compare)")
     simulate.add_argument("--seed", type=_seed, metavar="S",
                           help="seed of the first game; game i uses S+i (default: 1)")
     simulate.add_argument("--policy", default="random", choices=POLICY_NAMES,
@@ -650,6 +657,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "advisors' majority), lookahead (one decision ahead on the meters the endings favour)")
     simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
                           help="processes to use; --jobs alone uses every core (default: 1)")
+    simulate.add_argument("--compare", metavar="EVENT",
+                          help="force each option of EVENT's decision in turn on the same games (everything else "
+                          "played by the policy) and report the endings per option, dominated options and inert "
+                          "decisions; 'all' does it for every decision and ranks them by impact")
     _content_option(simulate)
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
     simulate.set_defaults(func=cmd_simulate)

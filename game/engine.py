@@ -483,6 +483,13 @@ class Engine:
             return state, 0, None
         return self._play_on(state, self._env(state), decide, max_decisions)
 
+    def snapshot(self, state: GameState, env: Mapping[str, Any]) -> GameState:
+        """A copy of a game being played by `autoplay` as it stands at a decision (`decide` is given the
+        state and its environment; the state's values are brought up to date only when play stops)."""
+        copy = state.copy()
+        self._store(copy, env)
+        return copy
+
     def _play_on(self, state: GameState, env: dict[str, Any], decide: Decide, max_decisions: int,
                  ) -> tuple[GameState, int, str | None]:
         events = self.content.events
@@ -848,7 +855,7 @@ class Engine:
                 env[WRITTEN_KEY].add(target)
         return apply
 
-    def _store(self, state: GameState, env: dict[str, Any]) -> None:
+    def _store(self, state: GameState, env: Mapping[str, Any]) -> None:
         state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))
 
     def _iso_date(self, turn: int) -> str:
