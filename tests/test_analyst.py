@@ -174,3 +174,63 @@ def test_simulate_offers_the_new_policies(policy: str) -> None:
     content = load_scenario(SHIPPED)
     tally = run_games(content, 30, policy=policy)
     assert tally.games == 30 and sum(tally.endings.values()) == 30
+
+
+def test_compare_finds_the_option_that_is_better_at_every_grade(edit: Callable[[str, str, str], Path]) -> None:
+    from game.analyst.compare import compare_games, format_report, report
+
+    folder = edit("scenario.toml", 'hypothetical_from = 2024-10-30\n',
+                  'hypothetical_from = 2024-10-30\ngrades = ["catastrophic", "mixed", "good"]\n')
+    # waiting calms things; warning now starts a war at once
+    edit("events/main.toml", 'effects = ["tension += 10", "warned = true"]', 'effects = ["tension += 60", "warned = true"]')
+    content = load_scenario(folder)
+    tally = compare_games(content, ["opening"], "random", runs=60)
+    found = report(content, tally, policy="random", runs=60, seed=1)
+    (opening,) = found["decisions"]
+    assert opening["reached"] == 60
+    scores = {row["option"]: row["score"] for row in opening["options"]}
+    assert scores["wait"] > scores["warn"]
+    assert {"better": "wait", "worse": "warn"} in [{k: d[k] for k in ("better", "worse")} for d in opening["dominant"]]
+    assert not opening["inert"]
+    text = format_report(found, one=True)
+    assert "dominant: 'wait' is at least as good as 'warn'" in text
+
+
+def test_compare_calls_a_decision_inert_when_its_options_change_nothing(edit: Callable[[str, str, str], Path]) -> None:
+    from game.analyst.compare import compare_games, report
+
+    folder = edit("events/main.toml", 'effects = ["intel += 10", "tension -= 1"]', 'effects = ["tension += 0"]')
+    edit("events/main.toml", 'effects = ["tension += 3"]', 'effects = ["tension += 0"]')
+    content = load_scenario(folder)
+    found = report(content, compare_games(content, ["routine"], "random", runs=60), policy="random", runs=60, seed=1)
+    (routine,) = found["decisions"]
+    assert routine["inert"] and routine["spread"] < 0.05 and not routine["dominant"]
+
+
+def test_compare_all_ranks_decisions_and_is_the_same_on_two_processes() -> None:
+    from game.analyst.compare import compare_games
+
+    content = load_scenario(SHIPPED)
+    one = compare_games(content, None, "random", runs=50)
+    two = compare_games(content, None, "random", runs=50, jobs=2, source=(SHIPPED, ()))
+    assert one.endings == two.endings and one.reached == two.reached
+    assert len(one.endings) > 20
+
+
+def test_simulate_compare_on_the_command_line(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "game", "simulate", *args], capture_output=True, text=True,
+                              cwd=tmp_path, check=False)
+
+    found = run("--compare", "going_public", "--runs", "40", "--json")
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert [d["event"] for d in data["decisions"]] == ["going_public"]
+    assert {row["option"] for row in data["decisions"][0]["options"]} >= {"keep_classified", "declassify_targets"}
+    wrong = run("--compare", "going_publik", "--runs", "5")
+    assert wrong.returncode == 2 and "no event 'going_publik'" in wrong.stderr and "going_public" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

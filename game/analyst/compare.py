@@ -18,8 +18,8 @@ from typing import Any
 
 from game.analyst.stats import Z95, distance, paired_interval, wilson
 from game.content import Content
-from game.engine import Engine, GameState
-from game.policies import grade_rank
+from game.engine import Decide, Engine, GameState
+from game.policies import Policy, grade_rank
 
 #: Games per task (fixed, so the report does not depend on the number of processes).
 CHUNK = 25
@@ -55,47 +55,51 @@ class Comparer:
         self.content = content
         self.engine = Engine(content, history_rows=True)
         self.policy_name = policy
-        self.make_policy = lambda: make_policy(policy, content)
+        self.make_policy: Callable[[], Policy] = lambda: make_policy(policy, content)
         self.events = None if events is None else frozenset(events)
 
     def play(self, seeds: Sequence[int]) -> Tally:
         tally = Tally()
-        engine = self.engine
         for seed in seeds:
             tally.games += 1
-            policy = self.make_policy()
-            rng = random.Random(seed)
-            forks: list[GameState] = []
-            met: set[str] = set()
-
-            def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
-                       env: dict[str, Any]) -> str | None:
-                ids = tuple(choice for choice, _posture, ok in options if ok)
-                if not ids:
-                    return None
-                if event not in met and (self.events is None or event in self.events) and len(ids) > 1:
-                    met.add(event)
-                    forks.append(engine.snapshot(state, env))
-                return policy(event, options, ids, rng, env)
-
-            engine.autoplay(seed, decide, MAX_DECISIONS)
-            for fork in forks:
-                event = fork.event
-                assert event is not None
-                tally.reached[event] = tally.reached.get(event, 0) + 1
-                found = tally.endings.setdefault(event, {})
-                for option, _posture, ok in engine.choice_options(fork):
-                    if not ok:
-                        continue
-                    after = self.make_policy()
-                    luck = random.Random(f"{seed}|{event}")
-                    final, _count, stopped = engine.play_on(fork, _forcing(option, after, luck), MAX_DECISIONS)
-                    ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
-                    found.setdefault(option, {})[seed] = ending
+            self._game(seed, tally)
         return tally
 
+    def _game(self, seed: int, tally: Tally) -> None:
+        """One game by the policy, continued under every option at each decision it meets first."""
+        engine = self.engine
+        policy = self.make_policy()
+        rng = random.Random(seed)
+        forks: list[GameState] = []
+        met: set[str] = set()
 
-def _forcing(option: str, policy: Callable[..., str], rng: random.Random) -> Callable[..., str | None]:
+        def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
+                   env: dict[str, Any]) -> str | None:
+            ids = tuple(choice for choice, _posture, ok in options if ok)
+            if not ids:
+                return None
+            if event not in met and (self.events is None or event in self.events) and len(ids) > 1:
+                met.add(event)
+                forks.append(engine.snapshot(state, env))
+            return policy(event, options, ids, rng, env)
+
+        engine.autoplay(seed, decide, MAX_DECISIONS)
+        for fork in forks:
+            event = fork.event
+            assert event is not None
+            tally.reached[event] = tally.reached.get(event, 0) + 1
+            found = tally.endings.setdefault(event, {})
+            for option, _posture, ok in engine.choice_options(fork):
+                if not ok:
+                    continue
+                luck = random.Random(f"{seed}|{event}")
+                final, _count, stopped = engine.play_on(fork, _forcing(option, self.make_policy(), luck),
+                                                        MAX_DECISIONS)
+                ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
+                found.setdefault(option, {})[seed] = ending
+
+
+def _forcing(option: str, policy: Policy, rng: random.Random) -> Decide:
     forced = [option]
 
     def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
@@ -181,11 +185,11 @@ def _cumulative_better(content: Content, a: dict[str, int], b: dict[str, int]) -
 def report(content: Content, tally: Tally, *, policy: str, runs: int, seed: int) -> dict[str, Any]:
     rank = grade_rank(content)
     grade_of = {e.model.id: e.model.grade for e in content.endings}
-    decisions = []
+    decisions: list[dict[str, Any]] = []
     for event, options in tally.endings.items():
         labels = {c.id: c.label for c in content.events[event].choices}
         counts = {option: _counts(found) for option, found in options.items()}
-        rows = []
+        rows: list[dict[str, Any]] = []
         for option, found in options.items():
             total = len(found)
             score = sum(rank.get(e, 0.0) for e in found.values()) / total if total else 0.0
@@ -198,22 +202,21 @@ def report(content: Content, tally: Tally, *, policy: str, runs: int, seed: int)
                 "grades": _grades(counts[option], grade_of, total),
             })
         rows.sort(key=lambda row: -row["score"])
-        ids = [row["option"] for row in rows]
+        ids: list[str] = [row["option"] for row in rows]
         # (pairs compared on the games where both could be chosen, and only on enough of them)
         spread = 0.0
         for a in ids:
             for b in ids:
-                shared = sorted(options[a].keys() & options[b].keys())
-                if a < b and len(shared) >= MIN_SHARED:
-                    spread = max(spread, distance(_counts({s: options[a][s] for s in shared}),
-                                                  _counts({s: options[b][s] for s in shared})))
+                pair = _shared(options, a, b)
+                if a < b and pair is not None:
+                    spread = max(spread, distance(*pair))
         dominant = []
         for a in ids:
             for b in ids:
-                shared = options[a].keys() & options[b].keys()
-                if a == b or len(shared) < MIN_SHARED or not _cumulative_better(
-                        content, _counts({s: options[a][s] for s in shared}), _counts({s: options[b][s] for s in shared})):
+                pair = _shared(options, a, b)
+                if a == b or pair is None or not _cumulative_better(content, *pair):
                     continue
+                shared = options[a].keys() & options[b].keys()
                 diffs = [rank.get(options[a][s], 0.0) - rank.get(options[b][s], 0.0) for s in shared]
                 mean, low, _high = paired_interval(sum(diffs), sum(d * d for d in diffs), len(diffs), Z95)
                 if low > 0:
@@ -233,6 +236,14 @@ def report(content: Content, tally: Tally, *, policy: str, runs: int, seed: int)
     decisions.sort(key=lambda d: (-d["impact"], d["event"]))
     return {"scenario": content.scenario.id, "policy": policy, "runs": runs, "seed": seed, "games": tally.games,
             "grades": list(content.scenario.grades), "decisions": decisions}
+
+
+def _shared(options: dict[str, dict[int, str]], a: str, b: str) -> tuple[dict[str, int], dict[str, int]] | None:
+    """The ending counts of two options over the games where both could be chosen (None: too few)."""
+    shared = options[a].keys() & options[b].keys()
+    if len(shared) < MIN_SHARED:
+        return None
+    return _counts({s: options[a][s] for s in shared}), _counts({s: options[b][s] for s in shared})
 
 
 def _counts(found: dict[int, str]) -> dict[str, int]:
