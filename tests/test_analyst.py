@@ -182,7 +182,8 @@ def test_compare_finds_the_option_that_is_better_at_every_grade(edit: Callable[[
     folder = edit("scenario.toml", 'hypothetical_from = 2024-10-30\n',
                   'hypothetical_from = 2024-10-30\ngrades = ["catastrophic", "mixed", "good"]\n')
     # waiting calms things; warning now starts a war at once
-    edit("events/main.toml", 'effects = ["tension += 10", "warned = true"]', 'effects = ["tension += 60", "warned = true"]')
+    edit("events/main.toml", 'effects = ["tension += 10", "warned = true"]',
+         'effects = ["tension += 60", "warned = true"]')
     content = load_scenario(folder)
     tally = compare_games(content, ["opening"], "random", runs=60)
     found = report(content, tally, policy="random", runs=60, seed=1)
