@@ -221,8 +221,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         if failing:
             print(f"\n[Saved again: {autosaver.path} holds all {len(now.decisions)} decisions.]", file=out)
 
+    consult = _plain_analyst(engine, out)
     try:
-        state = play(engine, state, read, out, after_decision=after_decision)
+        state = play(engine, state, read, out, after_decision=after_decision, consult=consult)
     finally:
         autosaver.close()
     status = autosaver.status(state)
@@ -230,8 +231,39 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(f"\n{status.unsaved_line()}", file=out)
     if status.path is not None:
         held = "" if status.complete else f" (the first {status.saved} decision{'s' if status.saved != 1 else ''})"
-        print(f"\nAutosaved to {status.path}{held}; continue with: redline play --plain --load {status.path}", file=out)
+        if state.over:
+            print(f"\nAutosaved to {status.path}{held}. The decisions that shaped this ending: "
+                  f"redline analyze {status.path}", file=out)
+        else:
+            print(f"\nAutosaved to {status.path}{held}; continue with: redline play --plain --load {status.path}",
+                  file=out)
     return 0 if status.complete or args.no_autosave else 1
+
+
+def _plain_analyst(engine: Any, out: IO[str]) -> Any:
+    """The plain game's `o`: the analyst's odds at the decision, within the scenario's allowance."""
+    settings = engine.content.scenario.analyst
+    if not settings.available:
+        return None
+    consulted: set[int] = set()
+
+    def consult(state: Any, decision: Any) -> list[str]:
+        from game.analyst.rollouts import Analyst
+        from game.analyst.view import FUTURES, text_lines
+
+        key = len(state.chose)
+        if settings.uses and key not in consulted and len(consulted) >= settings.uses:
+            return [f"The analyst has been consulted at {settings.uses} decisions already; this scenario allows "
+                    "no more in one game."]
+        consulted.add(key)
+        print("(The analyst is playing futures of each option...)", file=out, flush=True)
+        analyst = Analyst(engine.content, "counsel")
+        futures = analyst.futures(state, FUTURES // 2)
+        numbers = {choice.id: number for number, choice in enumerate(decision.choices, start=1)}
+        left = "" if not settings.uses else f" ({settings.uses - len(consulted)} consultation(s) left this game)"
+        return ["", *text_lines(engine.content, futures, numbers), *([left] if left else [])]
+
+    return consult
 
 
 def _saves_dir(chosen: Path | None) -> Path | None:
@@ -301,6 +333,58 @@ def _content_for(extra: Sequence[Path]) -> Any:
         return result
 
     return content_for
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from game.analyst.rollouts import Analyst
+    from game.analyst.shaping import shape, summary, table
+    from game.engine import Engine
+    from game.replay import choices_of
+    from game.safetext import shown
+    from game.saves import SaveError, open_record, read_save
+    from game.sim import default_jobs
+
+    source: Path = args.file
+    try:
+        record = read_save(source)
+        content = _content_for(args.content)(record.scenario)
+        loaded = open_record(record, Engine(content))
+    except SaveError as exc:
+        print(f"redline: error: {shown(source)}: {exc}", file=sys.stderr)
+        return 2
+    state = loaded.state
+    if state.ending is None:
+        print(f"redline: error: {shown(source)}: the game is not over yet (turn {state.turn}); the analysis "
+              "weighs the decisions of a finished game", file=sys.stderr)
+        return 2
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    analyst = Analyst(content, args.policy, jobs=jobs, source=(_scenario_path(record.scenario), tuple(args.content)))
+    try:
+        progress = None
+        if sys.stderr.isatty() and not args.json:
+            def progress(done: int, total: int) -> None:
+                print(f"\rweighing decision {min(done + 1, total)} of {total}", end="", file=sys.stderr, flush=True)
+        found = shape(content, record.seed, choices_of(state), state.ending, futures=args.futures,
+                      analyst=analyst, progress=progress)
+    finally:
+        analyst.close()
+        if sys.stderr.isatty() and not args.json:
+            print("\r\033[K", end="", file=sys.stderr)
+    assert found is not None
+    if args.json:
+        print(json.dumps({**found.to_dict(), "summary": summary(content, found)}, indent=2))
+        return 0
+    ending = content.ending(state.ending)
+    print(f"{content.scenario.title}: {shown(record.slot)} — ended “{ending.title}” ({ending.grade})")
+    print()
+    print("The decisions that shaped this ending:")
+    for line in summary(content, found):
+        print(f"  {line}" if line else "")
+    print()
+    print("Every decision, by impact (the share of futures whose ending the best other option changes):")
+    for line in table(content, found):
+        print(f"  {line}")
+    return 0
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
@@ -639,6 +723,22 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where 'take over here' writes its new save (default: the save's folder)")
     _content_option(replay, "the game was played with")
     replay.set_defaults(func=cmd_replay)
+
+    analyze = commands.add_parser(
+        "analyze", help="the decisions that shaped a finished game's ending",
+        description="Weigh every decision of a finished saved game: futures of each option at each decision "
+        "(the rest played by a policy, with the true hidden values) show how the ending would have moved; print "
+        "the decisions that mattered most, each in a sentence, and what the better endings needed.")
+    analyze.add_argument("file", type=_folder, metavar="SAVE", help="a save of a finished game")
+    analyze.add_argument("--futures", type=_runs, default=100, metavar="N",
+                         help="futures of each option at each decision (default: 100)")
+    analyze.add_argument("--policy", default="counsel", choices=POLICY_NAMES,
+                         help="how the rest of each future is played (default: counsel)")
+    analyze.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=None, metavar="J",
+                         help="processes to use (default: every core)")
+    _content_option(analyze, "the game was played with")
+    analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    analyze.set_defaults(func=cmd_analyze)
 
     simulate = commands.add_parser(
         "simulate", help="play many automated games; report endings, coverage and stat ranges",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,61 @@ def test_simulate_compare_on_the_command_line(tmp_path: Path) -> None:
     wrong = run("--compare", "going_publik", "--runs", "5")
     assert wrong.returncode == 2 and "no event 'going_publik'" in wrong.stderr and "going_public" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+def _redline(*args: str, cwd: Path, stdin: str = "") -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=cwd,
+                          input=stdin, check=False)
+
+
+def test_the_plain_game_offers_the_analysts_odds(tmp_path: Path) -> None:
+    played = _redline("play", "--plain", "--seed", "3", "--no-autosave", cwd=tmp_path, stdin="o\nq\n")
+    assert played.returncode == 0, played.stderr
+    assert "o for the analyst's odds" in played.stdout
+    assert "futures of each option" in played.stdout and "drawn from your estimates" in played.stdout
+    assert played.stdout.count("likeliest:") == 4  # the four options of the first decision
+
+
+def test_analyze_names_the_decisions_that_shaped_a_finished_game(tmp_path: Path) -> None:
+    import json
+
+    saves = tmp_path / "saves"
+    played = _redline("play", "--plain", "--seed", "5", "--saves", str(saves), cwd=tmp_path, stdin="1\n" * 400)
+    assert "redline analyze" in played.stdout
+    final = sorted(saves.glob("autosave-*.json"))[-1]
+    found = _redline("analyze", str(final), "--futures", "8", "--jobs", "1", "--json", cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert data["moments"] and data["futures"] == 8
+    assert any(line.startswith("Had you chosen") for line in data["summary"])
+    text = _redline("analyze", str(final), "--futures", "8", "--jobs", "1", cwd=tmp_path)
+    assert "The decisions that shaped this ending:" in text.stdout and "Every decision, by impact" in text.stdout
+    unfinished = _redline("play", "--plain", "--seed", "5", "--saves", str(tmp_path / "other"), cwd=tmp_path,
+                          stdin="1\nq\n")
+    assert unfinished.returncode == 0
+    early = sorted((tmp_path / "other").glob("autosave-*.json"))[-1]
+    refused = _redline("analyze", str(early), cwd=tmp_path)
+    assert refused.returncode == 2 and "not over yet" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_player_can_switch_the_analyst_off_in_the_settings() -> None:
+    from game.settings import Settings, SettingsError, parse_settings, settings_text
+
+    assert parse_settings("analyst = false\n").analyst is False
+    assert parse_settings("").analyst is True
+    assert parse_settings(settings_text(Settings(analyst=False))).analyst is False
+    with pytest.raises(SettingsError, match="analyst must be true or false"):
+        parse_settings('analyst = "no"\n')
+
+
+def test_a_grade_the_scenario_does_not_list_is_a_located_error(edit: Callable[[str, str, str], Path]) -> None:
+    from game.loader import check_scenario
+
+    folder = edit("scenario.toml", 'hypothetical_from = 2024-10-30\n',
+                  'hypothetical_from = 2024-10-30\ngrades = ["catastrophic", "mixed"]\n')
+    report = check_scenario(folder)
+    messages = [str(p) for p in report.problems]
+    assert any("grade 'good'" in m and "scenario.toml:" in m for m in messages), messages

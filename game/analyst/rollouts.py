@@ -17,7 +17,7 @@ import multiprocessing
 import random
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -238,9 +238,26 @@ class Analyst:
                 method = "fork" if single and "fork" in methods else "spawn"
                 if method == "fork":
                     _WORKER.update(key=args, roller=self.roller)
-                self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method),
-                                                 initializer=_worker_init, initargs=args)
+                try:
+                    self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method),
+                                                     initializer=_worker_init, initargs=args)
+                except (OSError, ValueError, RuntimeError):
+                    # (e.g. inside a terminal interface that has taken over standard error, which
+                    # multiprocessing's helper process needs): this analyst plays alone
+                    self.jobs = 1
+                    return None
             return self._pool
+
+    def _submit(self, pool: Executor, tasks: list[tuple[dict[str, Any], tuple[str, ...], tuple[int, ...], bool]],
+                ) -> list[Future[Batch]] | None:
+        """The tasks handed to the processes, or None (and this analyst plays alone from now on) when
+        processes cannot be started here."""
+        try:
+            return [pool.submit(_worker_play, task) for task in tasks]
+        except (OSError, ValueError, RuntimeError):
+            self.close()
+            self.jobs = 1
+            return None
 
     def close(self) -> None:
         with self._lock:
@@ -274,8 +291,9 @@ class Analyst:
         pending = []
         if pool is not None:
             data = state.to_dict()
-            pending = [pool.submit(_worker_play, (data, result.options, chunk, fog)) for chunk in rest]
-            rest = []
+            submitted = self._submit(pool, [(data, result.options, chunk, fog) for chunk in rest])
+            if submitted is not None:
+                pending, rest = submitted, []
         result.merge(self.roller.play(state, result.options, first, fog))
         yield result
         try:
