@@ -337,11 +337,11 @@ def _content_for(extra: Sequence[Path]) -> Any:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from game.analyst.rollouts import Analyst
-    from game.analyst.shaping import shape, summary, table
+    from game.analyst.shaping import from_save, shape
     from game.engine import Engine
     from game.replay import choices_of
     from game.safetext import shown
-    from game.saves import SaveError, open_record, read_save
+    from game.saves import SaveError, open_record, read_save, with_analysis
     from game.sim import default_jobs
 
     source: Path = args.file
@@ -358,6 +358,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
               "weighs the decisions of a finished game", file=sys.stderr)
         return 2
     jobs = default_jobs() if args.jobs is None else args.jobs
+    found = from_save(record.analysis, content, state.ending, args.futures, args.policy)
+    if found is not None:
+        return _print_analysis(args, record, content, state, found, " (worked out before, kept in the save)")
     analyst = Analyst(content, args.policy, jobs=jobs, source=(_scenario_path(record.scenario), tuple(args.content)))
     try:
         progress = None
@@ -371,11 +374,24 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and not args.json:
             print("\r\033[K", end="", file=sys.stderr)
     assert found is not None
+    kept = ""
+    try:
+        with_analysis(source, found.for_save(content))
+        kept = " (kept in the save)"
+    except SaveError as exc:
+        print(f"redline: note: the analysis could not be kept in the save: {exc}", file=sys.stderr)
+    return _print_analysis(args, record, content, state, found, kept)
+
+
+def _print_analysis(args: argparse.Namespace, record: Any, content: Any, state: Any, found: Any, kept: str) -> int:
+    from game.analyst.shaping import summary, table
+    from game.safetext import shown
+
     if args.json:
         print(json.dumps({**found.to_dict(), "summary": summary(content, found)}, indent=2))
         return 0
     ending = content.ending(state.ending)
-    print(f"{content.scenario.title}: {shown(record.slot)} — ended “{ending.title}” ({ending.grade})")
+    print(f"{content.scenario.title}: {shown(record.slot)} — ended “{ending.title}” ({ending.grade}){kept}")
     print()
     print("The decisions that shaped this ending:")
     for line in summary(content, found):

@@ -268,6 +268,19 @@ def test_analyze_names_the_decisions_that_shaped_a_finished_game(tmp_path: Path)
     assert any(line.startswith("Had you chosen") for line in data["summary"])
     text = _redline("analyze", str(final), "--futures", "8", "--jobs", "1", cwd=tmp_path)
     assert "The decisions that shaped this ending:" in text.stdout and "Every decision, by impact" in text.stdout
+    assert "worked out before, kept in the save" in text.stdout  # computed once
+    verified = _redline("replay", str(final), "--verify", cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout  # the save is as good as before
+    # a kept analysis is read as strictly as the rest of the save
+    from game.saves import SaveError, checksum, read_save
+
+    body = json.loads(final.read_text())
+    body["analysis"]["moments"][0]["score"] = {k: 7.0 for k in body["analysis"]["moments"][0]["score"]}
+    body.pop("checksum")
+    body["checksum"] = checksum(body)
+    final.write_text(json.dumps(body))
+    with pytest.raises(SaveError, match="analysis"):
+        read_save(final)
     unfinished = _redline("play", "--plain", "--seed", "5", "--saves", str(tmp_path / "other"), cwd=tmp_path,
                           stdin="1\nq\n")
     assert unfinished.returncode == 0

@@ -82,6 +82,31 @@ class Shaping:
         return cls(ending=data["ending"], policy=data["policy"], futures=data["futures"],
                    moments=tuple(Moment.from_dict(m) for m in data["moments"]))
 
+    def for_save(self, content: Content) -> dict[str, Any]:
+        """What a save keeps of it: itself and the content it was worked out with."""
+        return {**self.to_dict(), "content_hash": content.content_hash}
+
+
+def from_save(kept: dict[str, Any] | None, content: Content, ending: str, futures: int | None = None,
+              policy: str | None = None) -> Shaping | None:
+    """The analysis a save keeps, if it was worked out for this content and ending (and, when given,
+    with as many futures and the same policy); None otherwise."""
+    if not kept or kept.get("content_hash") != content.content_hash or kept.get("ending") != ending:
+        return None
+    if futures is not None and kept.get("futures") != futures:
+        return None
+    if policy is not None and kept.get("policy") != policy:
+        return None
+    try:
+        found = Shaping.from_dict({k: v for k, v in kept.items() if k != "content_hash"})
+    except (KeyError, TypeError, ValueError):
+        return None
+    events = content.events
+    if any(m.event not in events or any(o not in {c.id for c in events[m.event].choices} for o in m.endings)
+           for m in found.moments):
+        return None
+    return found
+
 
 def decision_states(engine: Engine, seed: int, choices: Sequence[tuple[str, str]]) -> list[GameState]:
     """The game before each of its decisions, played again from its seed."""

@@ -123,6 +123,18 @@ class GameRecord:
         notice, autosaver.notice = autosaver.notice, None
         return notice
 
+    def kept_analysis(self) -> dict[str, Any] | None:
+        """The analysis of the finished game that the save it was loaded from keeps, if any."""
+        return self._record.analysis if self._record is not None else None
+
+    def keep_analysis(self, analysis: dict[str, Any]) -> None:
+        """Keep the analysis of the finished game in its last autosave (SaveError if it cannot be)."""
+        from game.saves import with_analysis
+
+        path = self._autosaver.path if self._autosaver is not None else None
+        if path is not None:
+            with_analysis(path, analysis)
+
     def close(self) -> None:
         """The game is put down: let go of its claim on its saves."""
         if self._autosaver is not None:
@@ -717,6 +729,11 @@ class RedLineApp(App[int]):
         self._remember(replace(self.settings, analyst=not self.settings.analyst))
         self.notify("The analyst is on." if self.settings.analyst else "The analyst is off: a pure game.",
                     title="Analyst")
+
+    @property
+    def game_record(self) -> GameRecord:
+        """The saves of the game in play."""
+        return self._game
 
     def _game_key(self) -> str:
         return self._game.info().game

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import work
@@ -124,8 +125,9 @@ class DebriefScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="shaping")
     def weigh_decisions(self) -> None:
         """The decisions that shaped the ending, worked out in the background (see game/analyst/shaping.py)."""
-        from game.analyst.shaping import shape, summary
+        from game.analyst.shaping import from_save, shape, summary
         from game.replay import choices_of
+        from game.saves import SaveError
 
         worker = get_current_worker()
         state = self.game.state
@@ -133,7 +135,8 @@ class DebriefScreen(Screen[None]):
             return
         content = self.game.engine.content
         key = (state.seed, tuple(choices_of(state)))
-        shaping = self.game.shaping.get(key)
+        shaping = self.game.shaping.get(key) or from_save(self.game.game_record.kept_analysis(), content,
+                                                              state.ending)
         if shaping is None:
             def progress(done: int, total: int) -> None:
                 self.app.call_from_thread(self._progress, done, total)
@@ -142,7 +145,9 @@ class DebriefScreen(Screen[None]):
                             futures=self.game.shaping_futures, progress=progress, stop=lambda: worker.is_cancelled)
             if shaping is None:
                 return
-            self.game.shaping[key] = shaping
+            with contextlib.suppress(SaveError):  # (kept if it can be; worked out again otherwise)
+                self.game.game_record.keep_analysis(shaping.for_save(content))
+        self.game.shaping[key] = shaping
         lines = summary(content, shaping)
         self.app.call_from_thread(self._shaped, "\n".join(lines))
 
