@@ -753,7 +753,7 @@ class StartError(Exception):
 def load_app(args: argparse.Namespace) -> RedLineApp:
     """Load and check what the arguments name, then build the app. Raises StartError (already reported
     when it is about the content) on problems."""
-    from game.cli import load_or_report, scenario_given
+    from game.bootstrap import load_or_report, scenario_given
 
     saves = getattr(args, "saves", None)
     saves_dir = paths.saves_folder(Path(saves) if saves is not None else None)
@@ -779,7 +779,7 @@ def load_app(args: argparse.Namespace) -> RedLineApp:
 def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, extra: list[Path], saves_dir: Path,
                        autosave: bool, seed: int | None) -> RedLineApp:
     """`redline play --load FILE`: check the save against its scenario first, then open the game."""
-    from game.cli import load_or_report
+    from game.bootstrap import load_or_report
     from game.saves import SaveError, open_record, read_save
 
     if seed is not None:
@@ -810,7 +810,7 @@ def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, ex
 
 def run(args: argparse.Namespace) -> int:
     """Run the game in the terminal; the exit code of the `redline` command."""
-    from game.cli import has_terminal
+    from game.bootstrap import has_terminal
 
     try:
         app = load_app(args)
