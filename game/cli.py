@@ -7,7 +7,6 @@ play in plain text, and (see --help) work with saves, replays and automated play
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from game.bootstrap import (
     scenario_given,
     scenario_path,
 )
+from game.gcpause import paused_gc
 
 
 class _Parser(argparse.ArgumentParser):
@@ -395,14 +395,15 @@ def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> i
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    # the start allocates little but long-lived objects; the app resumes collection once it is drawn
-    gc.disable()
-    try:
-        from game.tui.app import run
-    except ImportError:
-        print("redline: the terminal interface is not installed; use 'redline play --plain'", file=sys.stderr)
-        return 1
-    return run(args)
+    # the start allocates little garbage but many long-lived objects: the collector is paused before
+    # the interface is imported, and the app ends the pause once its first frame is drawn
+    with paused_gc() as pause:
+        try:
+            from game.tui.app import run
+        except ImportError:
+            print("redline: the terminal interface is not installed; use 'redline play --plain'", file=sys.stderr)
+            return 1
+        return run(args, pause)
 
 
 # --- simulate and schema ----------------------------------------------------------------------
