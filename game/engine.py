@@ -487,17 +487,23 @@ class Engine:
 
     def _estimate_notes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[str, ...]:
         """Why each estimate the player sees moved: new information (its confidence changed), or events
-        (the truth moved and the estimate with it). An estimate that held still has no note."""
+        (the truth moved and the estimate with it). An estimate whose gauge reads the same has no note."""
         notes = []
         for ident, fog in self._fogs.items():
             label = self._stats[ident].label
             old, now = self.estimate(before, ident, seed), self.estimate(after, ident, seed)
-            if old == now:
-                continue
-            if fog.confidence is not None and float(before[fog.confidence]) != float(after[fog.confidence]):
+            if round(old[0]) == round(now[0]) and round(old[1]) == round(now[1]):
+                continue  # (a change the gauge does not show)
+            informed = fog.confidence is not None and float(before[fog.confidence]) != float(after[fog.confidence])
+            moved = float(before[ident]) != float(after[ident])
+            if informed:
+                assert fog.confidence is not None
+                fresh = fog.report(float(before[fog.confidence])) != fog.report(float(after[fog.confidence]))
                 way = "rose" if now[1] < old[1] else "fell" if now[1] > old[1] else "changed"
-                notes.append(f"New information: confidence in the estimate of {label} {way} "
-                             f"(now ≈{now[0]:g} ± {now[1]:g}, was ≈{old[0]:g} ± {old[1]:g}).")
+                events = "; and it moved with events" if moved else ""
+                notes.append(f"New information: {'a fresh assessment; ' if fresh else ''}confidence in the "
+                             f"estimate of {label} {way}: ≈{now[0]:g} ± {now[1]:g} (was ≈{old[0]:g} ± {old[1]:g})"
+                             f"{events}.")
             else:
                 notes.append(f"The estimate of {label} moved with events: ≈{old[0]:g} → ≈{now[0]:g}.")
         return tuple(notes)
@@ -518,6 +524,11 @@ class Engine:
     def environment(self, state: GameState) -> dict[str, Any]:
         """The values the content's expressions see in this state (a fresh dict; for tools)."""
         return self._env(state)
+
+    def apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:
+        """Apply effects to an environment (one from `environment`, or a copy of one) as a choice would,
+        each kept within its bounds. For tools that look ahead; a game's state is not touched."""
+        self._apply(effects, env)
 
     def choose_state(self, state: GameState, choice_id: str, in_place: bool = False) -> GameState:
         """The state `choose(state, choice_id)` gives, without the readable account (for automated play).

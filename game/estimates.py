@@ -22,6 +22,10 @@ def roll(seed: int, *parts: object) -> float:
     return roll_key("|".join(map(str, (seed, *parts))))
 
 
+#: how many assessments a hidden stat's estimate goes through as its confidence stat rises
+REPORTS = 10
+
+
 @dataclass(frozen=True, slots=True)
 class Fog:
     """How one hidden stat is estimated: its bounds, the band's half-widths, and the stat (with its
@@ -36,24 +40,33 @@ class Fog:
     confidence_low: float = 0.0
     confidence_high: float = 100.0
 
+    def share(self, confidence: float) -> float:
+        """How far the confidence stat is along its range, from 0 to 1."""
+        if self.confidence is None or self.confidence_high <= self.confidence_low:
+            return 0.0
+        share = (confidence - self.confidence_low) / (self.confidence_high - self.confidence_low)
+        return min(1.0, max(0.0, share))
+
     def band(self, confidence: float) -> float:
         """The half-width of the band at this value of the confidence stat."""
-        share = 0.0
-        if self.confidence is not None and self.confidence_high > self.confidence_low:
-            share = (confidence - self.confidence_low) / (self.confidence_high - self.confidence_low)
-        return self.error - (self.error - self.min_error) * share
+        return self.error - (self.error - self.min_error) * self.share(confidence)
+
+    def report(self, confidence: float) -> int:
+        """Which assessment the player has: a new one each tenth of the confidence stat's range."""
+        return min(REPORTS - 1, int(self.share(confidence) * REPORTS)) if self.confidence is not None else 0
 
     def estimate(self, truth: float, confidence: float, seed: int) -> tuple[float, float]:
         """The estimate and the half-width of its band, each to one decimal.
 
         The error is mostly a bias fixed for the whole game (a consistent misjudgement) and partly
-        noise drawn afresh only when the confidence stat changes (new information). So the estimate
-        holds still while nothing changes, moves by as much as the truth when events move it, and
-        cannot be averaged into the truth; the truth always lies within the band.
+        noise drawn afresh with each new assessment (each tenth of the confidence stat's range), both
+        in proportion to the band. So the estimate holds still while nothing changes, moves by as much
+        as the truth when events move it, narrows as confidence grows, and cannot be averaged into the
+        truth; the truth always lies within the band.
         """
         band = self.band(confidence)
         bias = roll(seed, "estimate bias", self.stat) * 2 - 1
-        noise = roll(seed, "estimate", self.stat, repr(float(confidence))) * 2 - 1 if self.confidence else 0.0
+        noise = roll(seed, "estimate", self.stat, self.report(confidence)) * 2 - 1
         offset = (0.75 * bias + 0.25 * noise) * band
         value = min(self.high, max(self.low, truth + offset))
         return round(value, 1), round(band, 1)
