@@ -236,6 +236,9 @@ class Resolution:
     choice_changes: tuple[Change, ...] = ()
     outcome_changes: tuple[Change, ...] = ()
     odds: float | None = None
+    #: the outcome's chance reads a hidden stat: `odds` are worked out from the estimates, as the player
+    #: could have, not from the truth (which they would give away)
+    odds_estimated: bool = False
     drift: tuple[Drift, ...] = ()
     drift_changes: tuple[Change, ...] = ()
     estimate_notes: tuple[str, ...] = ()
@@ -244,12 +247,13 @@ class Resolution:
 class _Trace:
     """The values a decision passes through, kept for the readable account (`Engine.choose`)."""
 
-    __slots__ = ("after_choice", "decision", "notes", "odds")
+    __slots__ = ("after_choice", "decision", "notes", "odds", "odds_estimated")
 
     def __init__(self) -> None:
         self.after_choice: dict[str, Value] = {}
         self.decision: dict[str, Value] = {}
         self.odds: float | None = None
+        self.odds_estimated = False
         #: (turn, text, quiet) of each rule that applied and each quiet turn, in order
         self.notes: list[tuple[int, str, bool]] = []
 
@@ -301,6 +305,12 @@ class Engine:
             self._by_priority[-1].append((model.id, trigger.calendar, trigger.rest, event.weight))
         self._stats = content.stats
         self._fogs: dict[str, Fog] = fogs_of(content.stats)
+        # the choices (by id()) whose outcomes' chances read a hidden stat
+        self._chance_in_fog = {
+            id(choice) for event in content.events.values() for choice in event.choices
+            if any(isinstance(o.chance, str) and reads(o.chance, content.names) & self._fogs.keys()
+                   for o in event.model.choice_by_id(choice.id).outcome)
+        }
         self._flag_ids = tuple(content.flags)
         # what an effect's target is, and the bounds its value is kept within
         self._bounds: dict[str, tuple[str, float, float]] = {}
@@ -465,6 +475,7 @@ class Engine:
             choice_changes=self._changes(before, trace.after_choice, new.seed),
             outcome_changes=self._changes(trace.after_choice, decision_values, new.seed) if outcome else (),
             odds=trace.odds,
+            odds_estimated=trace.odds_estimated,
             drift=tuple(Drift(text, tuple(turns), quiet) for (text, quiet), turns in drift.items()),
             drift_changes=self._changes(decision_values, new.values, new.seed),
             estimate_notes=self._estimate_notes(before, new.values, new.seed),
@@ -632,6 +643,12 @@ class Engine:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
             outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event_id}|{choice.id}"))
             if trace is not None:
+                trace.odds_estimated = id(choice) in self._chance_in_fog
+                if trace.odds_estimated:
+                    seen = dict(env)
+                    for ident in self._fogs:
+                        seen[ident] = self.estimate(env, ident, new.seed)[0]
+                    weights = [max(0.0, float(o.chance(seen))) for o in choice.outcomes]
                 total = sum(weights)
                 trace.odds = weights[choice.outcomes.index(outcome)] / total if total > 0 else None
             self._apply(outcome.effects, env)

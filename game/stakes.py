@@ -38,6 +38,8 @@ class Zone:
     ending: str
     title: str
     condition: str = ""
+    #: the condition as the player reads it: a flag by its description
+    condition_text: str = ""
 
     def contains(self, value: float) -> bool:
         above = value > self.low if self.low_open else value >= self.low
@@ -122,6 +124,16 @@ class Leaning:
         return f"Can end the game at once{odds}: {titles}" if odds else f"Ends the game at once: {titles}"
 
 
+@dataclass(frozen=True)
+class StakesView:
+    """What the player is shown of the stakes at one decision."""
+
+    zones: Mapping[str, tuple[Zone, ...]]
+    warnings: tuple[Warning, ...]
+    leanings: Mapping[str, Leaning]
+    show_leanings: bool  # the arrows (whether a choice ends the game is said either way)
+
+
 class Stakes:
     """The danger zones of a content, and the leanings of a decision's choices. Made once per content."""
 
@@ -140,6 +152,12 @@ class Stakes:
     def leanings_shown(self) -> bool:
         """Whether the scenario lets choices show their leanings."""
         return self.content.scenario.leanings
+
+    def view(self, state: GameState, show_leanings: bool = True) -> StakesView:
+        """The zones, the warnings and the leanings at this state; the arrows only if the scenario and the
+        player (`show_leanings`) both want them."""
+        return StakesView(self.zones, self.warnings(state), self.leanings(state),
+                          show_leanings and self.leanings_shown)
 
     # --- danger zones -------------------------------------------------------------------------
 
@@ -307,8 +325,26 @@ def danger_zones(content: Content) -> dict[str, tuple[Zone, ...]]:
                 if never_holds(" and ".join(texts), within) is not None:
                     continue
                 zones.setdefault(ident, []).append(Zone(zone.stat, zone.low, zone.high, zone.low_open,
-                                                        zone.high_open, zone.ending, zone.title, condition))
+                                                        zone.high_open, zone.ending, zone.title, condition,
+                                                        _readable(condition, content)))
     return {ident: tuple(found) for ident, found in zones.items()}
+
+
+def _readable(condition: str, content: Content) -> str:
+    """A zone's condition for the player: each flag by its description (lower-cased), `not` as "not"."""
+    parts = []
+    for part in condition.split(" and ") if condition else []:
+        negated = part.startswith("not ")
+        name = part[4:] if negated else part
+        flag = content.flags.get(name)
+        if flag is not None and flag.description:
+            text = flag.description.rstrip(".")
+            if not text[:2].isupper():  # ("US military aid", not "us military aid")
+                text = text[0].lower() + text[1:]
+            parts.append(f"not: {text}" if negated else text)
+        else:
+            parts.append(part)
+    return "; and ".join(parts)
 
 
 def _clauses(node: ast.expr) -> list[list[ast.expr]] | None:
