@@ -505,6 +505,12 @@ class Engine:
             old, now = self.estimate(before, ident, seed), self.estimate(after, ident, seed)
             if round(old[0]) == round(now[0]) and round(old[1]) == round(now[1]):
                 continue  # (a change the gauge does not show)
+            stat = self._stats[ident]
+            wide = stat.max - stat.min >= 50  # (whole numbers, as the gauges show such a scale)
+
+            def shown(value: float, wide: bool = wide) -> str:
+                return f"{value:.0f}" if wide else f"{value:g}"
+
             informed = fog.confidence is not None and float(before[fog.confidence]) != float(after[fog.confidence])
             moved = float(before[ident]) != float(after[ident])
             if informed:
@@ -513,10 +519,10 @@ class Engine:
                 way = "rose" if now[1] < old[1] else "fell" if now[1] > old[1] else "changed"
                 events = "; and it moved with events" if moved else ""
                 notes.append(f"New information: {'a fresh assessment; ' if fresh else ''}confidence in the "
-                             f"estimate of {label} {way}: ≈{now[0]:g} ± {now[1]:g} (was ≈{old[0]:g} ± {old[1]:g})"
-                             f"{events}.")
+                             f"estimate of {label} {way}: ≈{shown(now[0])} ± {shown(now[1])} "
+                             f"(was ≈{shown(old[0])} ± {shown(old[1])}){events}.")
             else:
-                notes.append(f"The estimate of {label} moved with events: ≈{old[0]:g} → ≈{now[0]:g}.")
+                notes.append(f"The estimate of {label} moved with events: ≈{shown(old[0])} → ≈{shown(now[0])}.")
         return tuple(notes)
 
     # --- automated play (the simulator, dev tools) ------------------------------------------

@@ -168,7 +168,8 @@ def test_an_estimate_moves_with_events_by_as_much_and_says_so(engine: Engine) ->
     before = engine.estimate(state.values, "threat", state.seed)[0]
     resolution = engine.choose(state, "spend")  # threat -= 10
     assert engine.estimate(resolution.state.values, "threat", state.seed)[0] == pytest.approx(before - 10)
-    assert resolution.estimate_notes == (f"The estimate of Threat moved with events: ≈{before:g} → ≈{before - 10:g}.",)
+    assert resolution.estimate_notes == (
+        f"The estimate of Threat moved with events: ≈{before:.0f} → ≈{before - 10:.0f}.",)
 
 
 def test_new_information_changes_the_estimate_and_says_why(engine: Engine) -> None:
@@ -180,8 +181,8 @@ def test_new_information_changes_the_estimate_and_says_why(engine: Engine) -> No
     before = engine.estimate(state.values, "threat", state.seed)
     assert after[1] < before[1]
     assert resolution.estimate_notes == (
-        f"New information: a fresh assessment; confidence in the estimate of Threat rose: ≈{after[0]:g} ± {after[1]:g} "
-        f"(was ≈{before[0]:g} ± {before[1]:g}).",)
+        "New information: a fresh assessment; confidence in the estimate of Threat rose: "
+        f"≈{after[0]:.0f} ± {after[1]:.0f} (was ≈{before[0]:.0f} ± {before[1]:.0f}).",)
 
 
 def test_estimate_and_band_read_what_the_gauge_shows(engine: Engine) -> None:
