@@ -13,8 +13,9 @@ from game.settings import Settings, parse_settings, read_settings, settings_text
 THEMES = {"crisis-room", "situation-day", "nord"}
 
 binding_ids = st.from_regex(r"[a-z_][a-z0-9_]{0,15}", fullmatch=True)
-key_names = st.text(st.characters(min_codepoint=33, max_codepoint=0x2FFF, exclude_characters=","), min_size=1,
-                    max_size=12)
+# (no control characters: '\x85' is whitespace to str.strip, so a key of it alone reads back as no key)
+key_names = st.text(st.characters(min_codepoint=33, max_codepoint=0x2FFF, exclude_characters=",",
+                                  exclude_categories=("Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=12)
 keys = st.lists(key_names, min_size=1, max_size=3).map(",".join)
 
 
