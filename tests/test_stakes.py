@@ -203,3 +203,27 @@ def test_estimate_and_band_take_a_hidden_stat(engine: Engine, text: str, message
     from game.expr import ExprError, compile_expr
     with pytest.raises(ExprError, match=message.replace("(", r"\(").replace(")", r"\)").replace("?", r"\?")):
         compile_expr(text, engine.content.names, "num")
+
+
+# --- the shipped scenario -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("intel", "follows"), [(30.0, "intel_picture_murky"), (70.0, "intel_picture_clears")])
+def test_what_the_analyst_can_say_after_waiting_follows_the_band_the_player_sees(intel: float, follows: str) -> None:
+    report = check_scenario(RED_LINE)
+    assert report.content is not None
+    engine = Engine(report.content)
+    state = engine.new_game(5)
+    state.event, state.values["intel"] = "intel_gaps", intel
+    band = engine.estimate(state.values, "dprk_troops", 5)[1]
+    assert (band <= 4) == (follows == "intel_picture_clears")
+    state = engine.choose(state, "wait_and_watch").state
+    for _ in range(12):
+        if state.over or state.event == follows:
+            break
+        decision = engine.decision(state)
+        assert decision is not None
+        state = engine.choose(state, next(c.id for c in decision.choices if c.available)).state
+    assert follows in [entry["event"] for entry in state.decisions] + [state.event]
+    other = {"intel_picture_murky", "intel_picture_clears"} - {follows}
+    assert not other & {entry["event"] for entry in state.decisions}
