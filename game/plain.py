@@ -131,6 +131,8 @@ def format_decision(engine: Engine, decision: Decision, stakes: StakesView | Non
                 lines.append(f"     Leans: {leaning_text(leaning)}")
             if leaning.ends:
                 lines.append(f"     Warning: {leaning.ending_text}.")
+            if leaning.nears:
+                lines.append(f"     Warning: {leaning.near_text}.")
     return "\n".join(lines)
 
 

@@ -108,6 +108,20 @@ class Leaning:
     ends: tuple[str, ...]  # the titles of the endings it can bring about at once
     ending_chance: float  # 0 when it cannot
     uncertain: bool  # the chance of ending depends on a hidden stat
+    #: the endings it brings near (a meter left within its margin of a danger zone that was not near
+    #: before, e.g. a zone whose condition the choice makes true), and the chance of that
+    nears: tuple[str, ...] = ()
+    near_chance: float = 0.0
+
+    @property
+    def near_text(self) -> str:
+        """'Brings an ending within reach: “X”', with the odds when chance decides; '' when it does not."""
+        if not self.nears:
+            return ""
+        titles = ", ".join(f"“{title}”" for title in self.nears)
+        if self.near_chance >= 0.9995:
+            return f"Brings an ending within reach: {titles}"
+        return f"May bring an ending within reach ({max(1, round(self.near_chance * 100))}% chance): {titles}"
 
     @property
     def ending_text(self) -> str:
@@ -255,8 +269,26 @@ class Stakes:
                 if title not in ends:
                     ends.append(title)
                 ending_unsure |= bool(self._ending_reads[holding[0].model.id] & hidden)
+        nears: list[str] = []
+        near_chance = 0.0
+        already = {zone for zone in self._near(env)}
+        for p, after in branches:
+            if p <= 0 or any(e.when is not None and e.when(after) for e in self.content.endings):
+                continue
+            new = [zone for zone in self._near(after) if zone not in already]
+            if new:
+                near_chance += p
+                for zone in new:
+                    if zone.title not in nears and zone.title not in ends:
+                        nears.append(zone.title)
         return Leaning(choice.id, tuple(pushes[:MAX_PUSHES]), tuple(ends), min(1.0, ending_chance),
-                       ending_unsure and bool(ends))
+                       ending_unsure and bool(ends), tuple(nears), min(1.0, near_chance) if nears else 0.0)
+
+    def _near(self, env: Mapping[str, Any]) -> list[Zone]:
+        """The zones that apply in `env` with their meter within its margin of them (read from `env`)."""
+        return [zone for ident, zones in self.zones.items() for zone in zones
+                if self._applies(zone, env)
+                and zone.distance(float(env[ident]), float(env[ident])) <= self.margins[ident]]
 
     def _after(self, effects: Sequence[Effect], env: Mapping[str, Any], event_id: str, choice_id: str,
                ) -> dict[str, Any]:

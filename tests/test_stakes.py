@@ -84,6 +84,14 @@ def test_choices_show_their_leanings_and_which_end_the_game(engine: Engine) -> N
     assert "4. Wait\n  5. Send" in text  # a choice that moves nothing leans nowhere
 
 
+def test_a_choice_that_leaves_a_meter_near_its_zone_says_so(engine: Engine) -> None:
+    text = plain_game(engine, [])
+    assert ("1. Spend capital\n     Leans: Political capital down a lot; Threat down a lot (uncertain)\n"
+            "     Warning: Brings an ending within reach: “Dismissed”.") in text
+    leanings = Stakes(engine).leanings(engine.new_game(3))
+    assert leanings["wait"].nears == () and leanings["resign"].nears == ()  # (resigning ends it outright)
+
+
 def test_the_odds_of_ending_come_from_the_estimate_never_the_truth(engine: Engine) -> None:
     stakes = Stakes(engine)
     state = engine.new_game(3)

@@ -48,6 +48,8 @@ def stakes_lines(leaning: Leaning | None, show_leanings: bool, width: int) -> li
         lines.append((_hanging(leaning_line(leaning), width, first=INDENT), "dim"))
     if leaning.ends:
         lines.append((_hanging(f"{ENDS_MARK} {leaning.ending_text}", width, first=INDENT), "bold $text-error"))
+    if leaning.nears:
+        lines.append((_hanging(f"{ENDS_MARK} {leaning.near_text}", width, first=INDENT), "$text-warning"))
     return lines
 
 
