@@ -1,5 +1,5 @@
-"""The player's settings (colour theme, key bindings): a small TOML file in the user's config folder,
-read when the game starts and written when the player changes a setting in the game."""
+"""The player's settings (colour theme, key bindings, the dashboard shown or folded away): a small TOML file
+in the user's config folder, read when the game starts and written when the player changes a setting in the game."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from game.safetext import shown
 HEADER = (
     "# Red Line's settings. The game writes this file when you change a setting in it; you may edit it too.\n"
     '# theme = "crisis-room" or "situation-day" (or any theme of the command palette\'s "Change theme")\n'
+    '# dashboard = "folded" (the brief takes the whole width; d in the game folds and unfolds it) or "shown"\n'
     "# [keys]: binding id = the keys for it, comma-separated, e.g. quit = \"ctrl+x\", choose_1 = \"1,a\"\n"
     "# (the in-game Keys screen lists every binding id).\n\n"
 )
 #: a binding id as Textual writes them (letters, digits, underscores, dots)
 _BINDING_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+DASHBOARD_STATES = ("shown", "folded")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class Settings:
     theme: str | None = None
     #: binding id -> the keys that trigger it, comma-separated ("f1", "1,a")
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: "folded" when the player has folded the situation room's dashboard away, else "shown"
+    dashboard: str = "shown"
+
+    @property
+    def dashboard_folded(self) -> bool:
+        return self.dashboard == "folded"
+
+    def with_dashboard(self, folded: bool) -> Settings:
+        return replace(self, dashboard="folded" if folded else "shown")
 
     def with_theme(self, theme: str) -> Settings:
         return replace(self, theme=theme)
@@ -55,14 +66,17 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise SettingsError(f"not valid TOML: {error}") from None
-    unknown = sorted(set(data) - {"theme", "keys"})
+    unknown = sorted(set(data) - {"theme", "keys", "dashboard"})
     if unknown:
-        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys)")
+        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys, dashboard)")
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise SettingsError(f"theme must be a name in quotes, not {theme!r}")
     if theme is not None and themes is not None and theme not in themes:
         raise SettingsError(f"unknown theme '{theme}' (the themes are: {', '.join(sorted(themes))})")
+    dashboard = data.get("dashboard", "shown")
+    if dashboard not in DASHBOARD_STATES:
+        raise SettingsError(f"dashboard must be \"shown\" or \"folded\", not {dashboard!r}")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise SettingsError("keys must be a table: [keys] with lines like quit = \"ctrl+x\"")
@@ -71,7 +85,8 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
             raise SettingsError(f"keys: '{ident}' is not a binding id")
         if not isinstance(value, str) or not [key for key in value.split(",") if key.strip()]:
             raise SettingsError(f"keys.{ident} must be keys in quotes, comma-separated, e.g. \"ctrl+x\" or \"1,a\"")
-    return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}))
+    return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}),
+                    dashboard)
 
 
 def read_settings(path: Path, themes: Collection[str] | None = None) -> tuple[Settings, str | None]:
@@ -101,6 +116,8 @@ def settings_text(settings: Settings) -> str:
     data: dict[str, object] = {}
     if settings.theme is not None:
         data["theme"] = settings.theme
+    if settings.dashboard_folded:
+        data["dashboard"] = settings.dashboard
     if settings.keys:
         data["keys"] = dict(settings.keys)
     return HEADER + tomli_w.dumps(data)

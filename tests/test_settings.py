@@ -18,9 +18,10 @@ key_names = st.text(st.characters(min_codepoint=33, max_codepoint=0x2FFF, exclud
 keys = st.lists(key_names, min_size=1, max_size=3).map(",".join)
 
 
-@given(theme=st.none() | st.text(max_size=30), bindings=st.dictionaries(binding_ids, keys, max_size=6))
-def test_what_is_written_reads_back_the_same(theme: str | None, bindings: dict[str, str]) -> None:
-    settings = Settings(theme)
+@given(theme=st.none() | st.text(max_size=30), bindings=st.dictionaries(binding_ids, keys, max_size=6),
+       folded=st.booleans())
+def test_what_is_written_reads_back_the_same(theme: str | None, bindings: dict[str, str], folded: bool) -> None:
+    settings = Settings(theme).with_dashboard(folded)
     for ident, value in bindings.items():
         settings = settings.with_keys(ident, value)
     assert parse_settings(settings_text(settings)) == settings
@@ -43,7 +44,9 @@ def test_a_good_file_is_read(tmp_path: Path) -> None:
     [
         ('theme = "situation-day\n', "not valid TOML: "),
         ("theme = situation-day\n", "not valid TOML: "),
-        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys)"),
+        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys, dashboard)"),
+        ('dashboard = "hidden"\n', "dashboard must be \"shown\" or \"folded\", not 'hidden'"),
+        ("dashboard = false\n", "dashboard must be \"shown\" or \"folded\", not False"),
         ("theme = 3\n", "theme must be a name in quotes, not 3"),
         ('theme = "neon"\n', "unknown theme 'neon' (the themes are: crisis-room, nord, situation-day)"),
         ('keys = "ctrl+x"\n', "keys must be a table"),

@@ -615,6 +615,10 @@ class RedLineApp(App[int]):
 
         self._in_worker("settings", write_the_latest)
 
+    def fold_dashboard(self, folded: bool) -> None:
+        """Remember whether the player folded the situation room's dashboard away."""
+        self._remember(self.settings.with_dashboard(folded))
+
     def action_keys(self) -> None:
         from game.tui.screens.keys import KeysScreen
 

@@ -33,6 +33,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓ then Enter", "pick a choice from the list (or click it)"),
     ("space", "read on: page down through the brief and the counsel"),
     ("b / c / m / t", "go to the brief, the choices, the meters, the timeline"),
+    ("d", "fold the dashboard away, so the brief has the whole width; d again brings it back"),
     ("Tab", "move between panes; ↑ ↓ PgUp PgDn scroll the one you are in"),
     ("Enter", "go on after an outcome"),
     ("F5 / F9", "quicksave / quickload"),

@@ -33,6 +33,8 @@ class SituationRoom(Screen[None]):
     """The main screen: one decision at a time.
 
     Below 96 columns the dashboard takes the whole side column and `t` swaps it for the timeline.
+    `d` folds the side column away (and back), so that the brief has the whole width; the settings
+    remember it.
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - typed by Textual
@@ -42,11 +44,12 @@ class SituationRoom(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
         Binding("space", "read_on", "Read on", id="read_on"),
+        Binding("d", "toggle_dashboard", "Dashboard", id="toggle_dashboard"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
-        Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
+        Binding("t", "focus_pane('timeline')", "Timeline", show=False, id="focus_timeline"),
     ]
 
     def __init__(self) -> None:
@@ -54,6 +57,7 @@ class SituationRoom(Screen[None]):
         # Textual gives the width class at the first resize, and restyles the whole screen for it;
         # given now for the terminal as it is, that resize has nothing to change
         self.add_class("-wide" if self.app.size.width >= WIDE else "-narrow", update=False)
+        self.set_class(self.game.settings.dashboard_folded, "-folded", update=False)
 
     @property
     def game(self) -> RedLineApp:
@@ -141,7 +145,24 @@ class SituationRoom(Screen[None]):
             return
         brief.scroll_page_down(animate=False)
 
+    @property
+    def dashboard_folded(self) -> bool:
+        return self.has_class("-folded")
+
+    def action_toggle_dashboard(self) -> None:
+        """Fold the dashboard and timeline away, so the brief takes the whole width; or bring them back."""
+        self.fold_dashboard(not self.dashboard_folded)
+
+    def fold_dashboard(self, folded: bool) -> None:
+        side_focused = self.focused is not None and self.query_one("#side") in self.focused.ancestors_with_self
+        self.set_class(folded, "-folded")
+        if folded and side_focused:
+            self.query_one("#choices").focus()
+        self.game.fold_dashboard(folded)
+
     def action_focus_pane(self, pane: str) -> None:
+        if pane in ("dashboard", "timeline") and self.dashboard_folded:
+            self.fold_dashboard(False)
         if self.has_class("-narrow"):
             # one of dashboard and timeline is shown at a time; asking for either shows it
             if pane == "timeline" and self.has_class("-timeline"):
