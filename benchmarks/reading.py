@@ -2,8 +2,8 @@
 
 A turn is one decision. In the situation room the reader pages through the brief and the counsel
 with space until the end of it is on screen (and, when the counsel can be folded to a line per
-advisor, first opens all of it in full with its key, unless `--summaries`), presses the number of
-the first choice that is available, then pages through the outcome to its end (space where space
+advisor, first opens all of it in full with its key when it is not open yet, unless `--summaries`),
+presses the number of the first choice that is available, then pages through the outcome to its end (space where space
 reads on, else Page Down) and presses Enter. Presses that do not move the text are not counted:
 the reader sees the end has come. Keys pressed once for the whole game (folding the dashboard,
 which the settings remember) are not counted either. Prints the figures per turn, the last line
@@ -112,7 +112,8 @@ async def read_game(content: Content, seed: int, turns: int | None = None, dashb
                 assert decision is not None
                 turn = Turn(decision.event.id)
                 expand = _key_for(room, "expand_counsel")
-                if expand is not None and not summaries:
+                folded = [line for line in room.query("CounselLine") if not getattr(line, "expanded", True)]
+                if expand is not None and folded and not summaries:
                     await pilot.press(expand)
                     await pilot.pause()
                     turn.brief += 1

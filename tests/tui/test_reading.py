@@ -13,6 +13,7 @@ from game.content import Content
 from game.settings import parse_settings
 from game.tui.app import RedLineApp, build_app
 from game.tui.screens.situation import SituationRoom
+from game.tui.widgets.counsel import CounselLine
 
 SMALL = (80, 24)
 
@@ -82,3 +83,81 @@ async def test_a_folded_dashboard_stays_folded_at_the_next_start(shipped_content
         await settle(again, pilot)
         assert again.screen.query_one("#dashboard").region.width == 0
         assert again.screen.query_one("#brief").size.width >= 76
+
+
+# --- the counsel: a line per advisor, open to the full argument -----------------------------------
+
+
+def counsel_lines(app: RedLineApp) -> list[CounselLine]:
+    return list(app.screen.query(CounselLine))
+
+
+def shown_text(line: CounselLine) -> str:
+    return str(line.render())
+
+
+async def test_counsel_is_one_line_per_advisor_naming_the_choice_they_back(shipped_content: Content,
+                                                                           tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")  # the whole width, so the few words are not cut
+        await pilot.pause()
+        decision = app.decision
+        assert decision is not None
+        advisors = {c.advisor for choice in decision.choices for c in choice.counsel}
+        lines = counsel_lines(app)
+        assert len(lines) == len(advisors) > 1
+        assert all(line.size.height == 1 for line in lines)
+        osei = next(line for line in lines if "Osei" in shown_text(line))
+        backed = next(n for n, choice in enumerate(decision.choices, start=1)
+                      if any(c.advisor == "osei" and c.position == "for" for c in choice.counsel))
+        assert f"▲{backed} {decision.choices[backed - 1].label}" in shown_text(osei)
+        says = next(c.says for c in decision.choices[backed - 1].counsel if c.advisor == "osei")
+        assert " ".join(says.split())[:30] not in shown_text(osei)
+
+
+async def test_enter_on_a_counsel_line_opens_the_full_argument_and_folds_it_again(shipped_content: Content,
+                                                                                  tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b", "tab")  # from the brief, Tab goes to the first advisor's line
+        await pilot.pause()
+        first, second = counsel_lines(app)[:2]
+        assert first.has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+        says = " ".join(first.counsel.positions[0].says.split())
+        assert says in " ".join(shown_text(first).split())
+        assert first.counsel.stance in shown_text(first)
+        assert first.size.height > 3 and second.size.height == 1
+        await pilot.press("down", "space")  # the next advisor's line, opened with space
+        await pilot.pause()
+        assert second.has_focus and second.size.height > 3
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert first.size.height == 1
+
+
+async def test_e_opens_every_argument_and_they_stay_open_at_the_next_decision(shipped_content: Content,
+                                                                              tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert all(line.expanded and line.size.height > 1 for line in counsel_lines(app))
+        decision = app.decision
+        assert decision is not None
+        number = next(i for i, c in enumerate(decision.choices, start=1) if c.available)
+        await pilot.press(str(number))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SituationRoom)
+        lines = counsel_lines(app)
+        assert lines and all(line.expanded for line in lines)
+        await pilot.press("e")
+        await pilot.pause()
+        assert all(line.size.height == 1 for line in lines)

@@ -17,8 +17,9 @@ from game.tui.widgets.prose import Prose
 
 HOW_TO_PLAY = """\
 You advise the President through a crisis, one decision at a time. Each turn a **brief** arrives:
-read it, hear your staff's **counsel** (▲ for a choice, ▼ against it, with each advisor's outlook in
-words), then make your **recommendation**. The President takes it. The **outcome** tells you what
+read it, hear your staff's **counsel** (a line per advisor: ▲ the choices they back, ▼ those they
+oppose, and in a few words the one they back; Enter on a line opens the full argument, with the
+advisor's outlook in words), then make your **recommendation**. The President takes it. The **outcome** tells you what
 happened and which meters moved; the game goes on until one of the endings is reached or the
 calendar runs out.
 
@@ -33,6 +34,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓ then Enter", "pick a choice from the list (or click it)"),
     ("space", "read on: page down through the brief and the counsel"),
     ("b / c / m / t", "go to the brief, the choices, the meters, the timeline"),
+    ("e", "every advisor's argument in full, now and at the next decisions; e again: a line each"),
     ("d", "fold the dashboard away, so the brief has the whole width; d again brings it back"),
     ("Tab", "move between panes; ↑ ↓ PgUp PgDn scroll the one you are in"),
     ("Enter", "go on after an outcome"),

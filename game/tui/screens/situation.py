@@ -14,7 +14,7 @@ from textual.widgets import Static
 from game.debrief import meter_series, timeline
 from game.engine import Decision
 from game.tui.widgets.choices import ChoiceList
-from game.tui.widgets.counsel import CounselPanel
+from game.tui.widgets.counsel import CounselLine, CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
 from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 HYPOTHETICAL_MARK = "◇ hypothetical"
 #: the narrowest terminal that has room for the dashboard and the timeline side by side
 WIDE = 96
+COUNSEL_HEADING = Content.assemble("Counsel", ("  e: every argument in full", "dim not bold"))
 
 
 class SituationRoom(Screen[None]):
@@ -44,6 +45,7 @@ class SituationRoom(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
         Binding("space", "read_on", "Read on", id="read_on"),
+        Binding("e", "expand_counsel", "Counsel", id="expand_counsel"),
         Binding("d", "toggle_dashboard", "Dashboard", id="toggle_dashboard"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
@@ -58,6 +60,8 @@ class SituationRoom(Screen[None]):
         # given now for the terminal as it is, that resize has nothing to change
         self.add_class("-wide" if self.app.size.width >= WIDE else "-narrow", update=False)
         self.set_class(self.game.settings.dashboard_folded, "-folded", update=False)
+        #: whether the counsel is shown in full at each decision (e), or as a line per advisor
+        self.counsel_in_full = False
 
     @property
     def game(self) -> RedLineApp:
@@ -71,7 +75,7 @@ class SituationRoom(Screen[None]):
                     yield Static(id="event-title")
                     yield Prose(id="brief-text")
                     yield Static(id="source")
-                    yield Static("Counsel", classes="section")
+                    yield Static(COUNSEL_HEADING, classes="section", id="counsel-heading")
                     yield CounselPanel(id="counsel")
                 yield ChoiceList(id="choices")
             with Vertical(id="side"):
@@ -105,7 +109,7 @@ class SituationRoom(Screen[None]):
         source = self.query_one("#source", Static)
         source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
         source.display = bool(event.source)
-        self.query_one(CounselPanel).show(engine.content, decision)
+        self.query_one(CounselPanel).show(engine.content, decision, self.counsel_in_full)
         self.query_one(ChoiceList).show(decision.choices)
         meters = [Meter(view, tuple(meter_series(engine, state, view.id))) for view in decision.stats]
         self.query_one(Dashboard).show(meters)
@@ -144,6 +148,12 @@ class SituationRoom(Screen[None]):
             self.notify(f"That is the whole brief. Take a choice with {keys}.", timeout=3)
             return
         brief.scroll_page_down(animate=False)
+
+    def action_expand_counsel(self) -> None:
+        """Every advisor's argument in full, now and at the next decisions; or back to a line each."""
+        lines = list(self.query(CounselLine))
+        self.counsel_in_full = not all(line.expanded for line in lines) if lines else not self.counsel_in_full
+        self.query_one(CounselPanel).expand_all(self.counsel_in_full)
 
     @property
     def dashboard_folded(self) -> bool:
