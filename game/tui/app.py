@@ -324,7 +324,9 @@ class RedLineApp(App[int]):
             self.dev.after_choice(before, choice_id, resolution.outcome)
         self.unsaved = True
         self.autosave()
-        self.push_screen(OutcomeScreen(self.content, resolution), self._after_outcome)
+        room = self.screen
+        self.push_screen(OutcomeScreen(self.content, resolution, room.notes_read), self._after_outcome)
+        room.notes_read = frozenset(resolution.notes)
         return resolution
 
     def _after_outcome(self, _: None = None) -> None:

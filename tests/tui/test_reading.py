@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from game.content import Content
 from game.settings import parse_settings
 from game.tui.app import RedLineApp, build_app
+from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.situation import SituationRoom
 from game.tui.widgets.counsel import CounselLine
 
@@ -161,3 +163,81 @@ async def test_e_opens_every_argument_and_they_stay_open_at_the_next_decision(sh
         await pilot.press("e")
         await pilot.pause()
         assert all(line.size.height == 1 for line in lines)
+
+
+# --- paging keeps a line; what repeats under every outcome is shown once --------------------------
+
+
+async def test_space_pages_the_brief_keeping_the_last_line_as_the_first_of_the_next_page(
+        shipped_content: Content, tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        brief = app.screen.query_one("#brief")
+        page = brief.scrollable_content_region.height
+        assert brief.max_scroll_y > 2 * page  # the first brief at 80×24 is longer than two pages
+        tops = [brief.scroll_y]
+        while brief.scroll_y < brief.max_scroll_y:
+            await pilot.press("space")
+            await pilot.pause()
+            tops.append(brief.scroll_y)
+        # each page starts on the last line of the one before, but the last, which ends on the end
+        assert all(after - before == page - 1 for before, after in zip(tops, tops[1:-1], strict=False))
+        assert 0 < tops[-1] - tops[-2] <= page - 1
+        await pilot.press("space")  # at the end, space says so and stays
+        await pilot.pause()
+        assert brief.scroll_y == tops[-1]
+
+
+async def take_first_choice(app: RedLineApp, pilot: Any) -> OutcomeScreen:
+    decision = app.decision
+    assert decision is not None
+    number = next(i for i, c in enumerate(decision.choices, start=1) if c.available)
+    await pilot.press(str(number))
+    await pilot.pause()
+    assert isinstance(app.screen, OutcomeScreen)
+    return app.screen
+
+
+async def test_space_reads_on_through_an_outcome_then_goes_on(shipped_content: Content, tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        outcome = await take_first_choice(app, pilot)
+        body = outcome.query_one("#outcome-body")
+        assert body.max_scroll_y > 0  # the first outcome at 80×24 is longer than its panel
+        page = body.scrollable_content_region.height
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen is outcome
+        assert body.scroll_y == min(page - 1, body.max_scroll_y)
+        while body.scroll_y < body.max_scroll_y:
+            await pilot.press("space")
+            await pilot.pause()
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SituationRoom)
+
+
+async def test_notes_that_were_under_the_last_outcome_fold_into_one_line_that_n_opens(
+        shipped_content: Content, tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        first = await take_first_choice(app, pilot)
+        first_notes = first.resolution.notes
+        assert first_notes and not first.query("#outcome-repeated")
+        changes = str(first.query_one("#outcome-changes", Static).content)
+        assert all(note in changes for note in first_notes)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        second = await take_first_choice(app, pilot)
+        again = [note for note in second.resolution.notes if note in first_notes]
+        assert again, "the background notes of the first turn come again at the second"
+        changes = str(second.query_one("#outcome-changes", Static).content)
+        assert not any(note in changes for note in again)
+        folded = second.query_one("#outcome-repeated", Static)
+        assert str(folded.content) == f"+ {len(again)} notes as after your last decision (n shows them)"
+        await pilot.press("n")
+        await pilot.pause()
+        assert str(folded.content).splitlines() == [f"· {note}" for note in again]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from game.content import Content as GameContent
 from game.debrief import format_shown, with_unit
 from game.engine import Change, Resolution
 from game.tui.widgets.footer import KeyFooter
+from game.tui.widgets.paging import page_down
 from game.tui.widgets.prose import Prose
 
 
@@ -47,8 +49,25 @@ def change_line(change: Change, unit: str = "", low: float = 0, high: float = 10
     )
 
 
-def outcome_content(content: GameContent, resolution: Resolution) -> Content:
-    """The account of the change: meters, facts now true or no longer true, what was set in motion."""
+def repeated_notes(resolution: Resolution, read: Collection[str]) -> tuple[str, ...]:
+    """The notes under this outcome that were under the last one too (the background that goes on)."""
+    return tuple(note for note in resolution.notes if note in read)
+
+
+def notes_content(notes: Sequence[str]) -> Content:
+    return Content("\n").join(Content.styled(f"· {note}", "dim") for note in notes)
+
+
+def folded_notes_line(count: int) -> Content:
+    """The one line standing for the notes that were under the last outcome too."""
+    what = "1 note" if count == 1 else f"{count} notes"
+    them = "it" if count == 1 else "them"
+    return Content.styled(f"+ {what} as after your last decision (n shows {them})", "dim italic")
+
+
+def outcome_content(content: GameContent, resolution: Resolution, read: Collection[str] = ()) -> Content:
+    """The account of the change: meters, facts now true or no longer true, what was set in motion,
+    and the notes not already `read` under the last outcome."""
     lines: list[Content] = []
     for change in resolution.changes:
         stat = content.stats.get(change.stat)
@@ -66,9 +85,11 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
         count = len(resolution.scheduled)
         what = "a consequence" if count == 1 else f"{count} consequences"
         lines.append(Content.assemble(("↪ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
-    for note in resolution.notes:
-        lines.append(Content.styled(f"· {note}", "dim"))
-    if not lines:
+    repeated = repeated_notes(resolution, read)
+    fresh = [note for note in resolution.notes if note not in repeated]
+    if fresh:
+        lines.append(notes_content(fresh))
+    if not lines and not repeated:
         lines.append(Content.styled("Nothing you can measure changed.", "dim italic"))
     return Content("\n").join(lines)
 
@@ -107,6 +128,10 @@ class OutcomeScreen(ModalScreen[None]):
         margin-bottom: 1;
     }
 
+    #outcome-repeated {
+        height: auto;
+    }
+
     #outcome-next {
         height: 1;
         text-align: right;
@@ -115,14 +140,19 @@ class OutcomeScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "continue", "Continue", id="outcome_continue"),
-        Binding("space", "continue", "Continue", show=False, id="outcome_continue_space"),
+        Binding("space", "read_on", "Read on", id="outcome_read_on"),
+        Binding("n", "show_notes", "Notes", id="outcome_notes"),
         Binding("escape", "continue", "Continue", show=False, id="outcome_continue_escape"),
     ]
 
-    def __init__(self, content: GameContent, resolution: Resolution) -> None:
+    def __init__(self, content: GameContent, resolution: Resolution, read: Collection[str] = ()) -> None:
+        """`read`: the notes under the last outcome; those that come again are folded into one line."""
         super().__init__()
         self.content = content
         self.resolution = resolution
+        self.read = frozenset(read)
+        self.repeated = repeated_notes(resolution, self.read)
+        self.notes_open = False
 
     def compose(self) -> ComposeResult:
         resolution = self.resolution
@@ -135,7 +165,9 @@ class OutcomeScreen(ModalScreen[None]):
                 if resolution.text:
                     yield Prose(resolution.text, id="outcome-text")
                 yield Static("What changed", classes="section")
-                yield Static(outcome_content(self.content, resolution), id="outcome-changes")
+                yield Static(outcome_content(self.content, resolution, self.read), id="outcome-changes")
+                if self.repeated:
+                    yield Static(folded_notes_line(len(self.repeated)), id="outcome-repeated")
             next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
             yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
         yield KeyFooter()
@@ -148,3 +180,21 @@ class OutcomeScreen(ModalScreen[None]):
 
     def action_continue(self) -> None:
         self.dismiss(None)
+
+    def action_read_on(self) -> None:
+        """Page down through the outcome, a line of each page kept on the next; at its end, go on."""
+        if not page_down(self.query_one("#outcome-body", VerticalScroll)):
+            self.action_continue()
+
+    def action_show_notes(self) -> None:
+        """Unfold the notes that were under the last outcome too (or fold them again)."""
+        if not self.repeated:
+            return
+        self.notes_open = not self.notes_open
+        shown = notes_content(self.repeated) if self.notes_open else folded_notes_line(len(self.repeated))
+        self.query_one("#outcome-repeated", Static).update(shown)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_notes":
+            return bool(self.repeated)
+        return True

@@ -17,6 +17,7 @@ from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.counsel import CounselLine, CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
 from game.tui.widgets.footer import KeyFooter
+from game.tui.widgets.paging import page_down
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.status import StatusBar
 from game.tui.widgets.timeline import Timeline
@@ -62,6 +63,8 @@ class SituationRoom(Screen[None]):
         self.set_class(self.game.settings.dashboard_folded, "-folded", update=False)
         #: whether the counsel is shown in full at each decision (e), or as a line per advisor
         self.counsel_in_full = False
+        #: the notes under the last outcome, folded into one line under the next if they come again
+        self.notes_read: frozenset[str] = frozenset()
 
     @property
     def game(self) -> RedLineApp:
@@ -138,16 +141,15 @@ class SituationRoom(Screen[None]):
         self.game.take_choice(message.choice_id)
 
     def action_read_on(self) -> None:
-        """Page down through the brief and counsel without leaving the choices."""
+        """Page down through the brief and counsel without leaving the choices, a line of each page
+        kept on the next."""
         brief = self.query_one("#brief", VerticalScroll)
-        if brief.scroll_y >= brief.max_scroll_y:
+        if not page_down(brief):
             decision = self.decision
             count = len(decision.choices) if decision is not None else 0
             keys = "1" if count == 1 else f"1-{count}"
             self.app.clear_notifications()  # pressing again does not pile up copies
             self.notify(f"That is the whole brief. Take a choice with {keys}.", timeout=3)
-            return
-        brief.scroll_page_down(animate=False)
 
     def action_expand_counsel(self) -> None:
         """Every advisor's argument in full, now and at the next decisions; or back to a line each."""
