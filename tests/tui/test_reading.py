@@ -242,3 +242,23 @@ async def test_notes_that_were_under_the_last_outcome_fold_into_one_line_that_n_
         await pilot.press("n")
         await pilot.pause()
         assert str(folded.content).splitlines() == [f"· {note}" for note in again]
+
+
+def test_a_note_said_on_each_turn_of_a_quiet_stretch_is_read_once(mini_content: Content) -> None:
+    from game.engine import Engine
+    from game.tui.screens.outcome import outcome_content, repeated_notes
+
+    engine = Engine(mini_content)
+    preference = {"opening": "warn", "reply": "gamble", "crisis": "back_down", "late": "ok", "routine": "handle"}
+    state = engine.new_game(0)
+    while True:
+        decision = engine.decision(state)
+        assert decision is not None
+        resolution = engine.choose(state, preference[decision.event.id])
+        state = resolution.state
+        if resolution.notes.count("Tension creeps up.") == 2:
+            break
+    shown = str(outcome_content(mini_content, resolution))
+    assert shown.count("Tension creeps up.") == 1 and "a quiet stretch" in shown
+    assert repeated_notes(resolution, {"Tension creeps up."}) == ("Tension creeps up.",)
+    assert "Tension creeps up." not in str(outcome_content(mini_content, resolution, {"Tension creeps up."}))

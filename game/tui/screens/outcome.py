@@ -50,8 +50,9 @@ def change_line(change: Change, unit: str = "", low: float = 0, high: float = 10
 
 
 def repeated_notes(resolution: Resolution, read: Collection[str]) -> tuple[str, ...]:
-    """The notes under this outcome that were under the last one too (the background that goes on)."""
-    return tuple(note for note in resolution.notes if note in read)
+    """The notes under this outcome that were under the last one too (the background that goes on),
+    each once."""
+    return tuple(dict.fromkeys(note for note in resolution.notes if note in read))
 
 
 def notes_content(notes: Sequence[str]) -> Content:
@@ -86,7 +87,8 @@ def outcome_content(content: GameContent, resolution: Resolution, read: Collecti
         what = "a consequence" if count == 1 else f"{count} consequences"
         lines.append(Content.assemble(("↪ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
     repeated = repeated_notes(resolution, read)
-    fresh = [note for note in resolution.notes if note not in repeated]
+    # a rule that held on each turn of a quiet stretch says so once
+    fresh = [note for note in dict.fromkeys(resolution.notes) if note not in repeated]
     if fresh:
         lines.append(notes_content(fresh))
     if not lines and not repeated:
