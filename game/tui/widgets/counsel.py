@@ -113,9 +113,9 @@ class CounselLine(Static, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "open_or_fold", "Open", show=False, id="counsel_toggle"),
-        Binding("down", "step(1)", show=False, id="counsel_next"),
-        Binding("up", "step(-1)", show=False, id="counsel_previous"),
+        Binding("enter,space", "open_or_fold", "Open or fold an argument", show=False, id="counsel_toggle"),
+        Binding("down", "step(1)", "Next advisor", show=False, id="counsel_next"),
+        Binding("up", "step(-1)", "Previous advisor", show=False, id="counsel_previous"),
     ]
 
     expanded = reactive(False, init=False)
