@@ -262,3 +262,18 @@ def test_a_note_said_on_each_turn_of_a_quiet_stretch_is_read_once(mini_content: 
     assert shown.count("Tension creeps up.") == 1 and "a quiet stretch" in shown
     assert repeated_notes(resolution, {"Tension creeps up."}) == ("Tension creeps up.",)
     assert "Tension creeps up." not in str(outcome_content(mini_content, resolution, {"Tension creeps up."}))
+
+
+async def test_an_advisor_line_in_focus_hands_focus_to_the_choices_at_the_next_decision(
+        shipped_content: Content, tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b", "tab")
+        await pilot.pause()
+        assert isinstance(app.screen.focused, CounselLine)
+        await take_first_choice(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SituationRoom)
+        assert app.screen.focused is app.screen.query_one("#choices")

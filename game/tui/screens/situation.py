@@ -112,6 +112,9 @@ class SituationRoom(Screen[None]):
         source = self.query_one("#source", Static)
         source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
         source.display = bool(event.source)
+        if isinstance(self.focused, CounselLine):
+            # the lines are made anew for the new decision; the choices keep the keys where they were
+            self.query_one(ChoiceList).focus()
         self.query_one(CounselPanel).show(engine.content, decision, self.counsel_in_full)
         self.query_one(ChoiceList).show(decision.choices)
         meters = [Meter(view, tuple(meter_series(engine, state, view.id))) for view in decision.stats]
