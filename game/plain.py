@@ -162,14 +162,17 @@ def play(
     read: Callable[[], str | None],
     out: IO[str],
     after_decision: Callable[[GameState], None] | None = None,
+    consult: Callable[[GameState, Decision], list[str]] | None = None,
 ) -> GameState:
-    """Play until the game ends or input runs out. `read` returns None at end of input."""
+    """Play until the game ends or input runs out. `read` returns None at end of input. With
+    `consult`, typing `o` at a decision prints what it returns (the analyst's odds)."""
     while not state.over:
         decision = engine.decision(state)
         assert decision is not None
         print(format_decision(engine, decision), file=out)
         while True:
-            print("\nYour choice (number, or q to stop): ", end="", file=out, flush=True)
+            offer = ", o for the analyst's odds" if consult is not None else ""
+            print(f"\nYour choice (number{offer}, or q to stop): ", end="", file=out, flush=True)
             answer = read()
             if answer is None:
                 print("\nInput ended; the game stops here.", file=out)
@@ -178,6 +181,9 @@ def play(
             if answer.lower() in ("q", "quit", "exit"):
                 print("Stopped.", file=out)
                 return state
+            if consult is not None and answer.lower() in ("o", "odds"):
+                print("\n".join(consult(state, decision)), file=out)
+                continue
             picked, problem = pick(decision, answer)
             if picked is None:
                 print(problem, file=out)

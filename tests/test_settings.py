@@ -44,7 +44,7 @@ def test_a_good_file_is_read(tmp_path: Path) -> None:
     [
         ('theme = "situation-day\n', "not valid TOML: "),
         ("theme = situation-day\n", "not valid TOML: "),
-        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys, dashboard)"),
+        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys, analyst, dashboard)"),
         ('dashboard = "hidden"\n', "dashboard must be \"shown\" or \"folded\", not 'hidden'"),
         ("dashboard = false\n", "dashboard must be \"shown\" or \"folded\", not False"),
         ("theme = 3\n", "theme must be a name in quotes, not 3"),

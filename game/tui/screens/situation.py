@@ -46,13 +46,16 @@ class SituationRoom(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
         Binding("space", "read_on", "Read on", id="read_on"),
-        Binding("e", "expand_counsel", "Counsel", id="expand_counsel"),
+        # the counsel's heading says what e does; the footer keeps its room for the keys said nowhere else
+        Binding("e", "expand_counsel", "Counsel", show=False, id="expand_counsel"),
         Binding("d", "toggle_dashboard", "Dashboard", id="toggle_dashboard"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
         Binding("t", "focus_pane('timeline')", "Timeline", show=False, id="focus_timeline"),
+        Binding("o", "app.consult_analyst", "Odds", id="analyst"),
+        Binding("O", "app.toggle_analyst", "Analyst on/off", show=False, id="analyst_switch"),
     ]
 
     def __init__(self) -> None:
