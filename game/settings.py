@@ -1,5 +1,5 @@
-"""The player's settings (colour theme, key bindings): a small TOML file in the user's config folder,
-read when the game starts and written when the player changes a setting in the game."""
+"""The player's settings (colour theme, key bindings, the dashboard shown or folded away): a small TOML file
+in the user's config folder, read when the game starts and written when the player changes a setting in the game."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ HEADER = (
     '# theme = "crisis-room" or "situation-day" (or any theme of the command palette\'s "Change theme")\n'
     "# analyst = false turns the analyst's odds off, for a pure game\n"
     "# leanings = false hides which way each choice is expected to push the meters (l in the game)\n"
+    '# dashboard = "folded" (the brief takes the whole width; d in the game folds and unfolds it) or "shown"\n'
     "# [keys]: binding id = the keys for it, comma-separated, e.g. quit = \"ctrl+x\", choose_1 = \"1,a\"\n"
     "# (the in-game Keys screen lists every binding id).\n\n"
 )
 #: a binding id as Textual writes them (letters, digits, underscores, dots)
 _BINDING_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+DASHBOARD_STATES = ("shown", "folded")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,15 @@ class Settings:
     analyst: bool = True
     #: whether the choices show their leanings (None: the default, shown)
     leanings: bool | None = None
+    #: "folded" when the player has folded the situation room's dashboard away, else "shown"
+    dashboard: str = "shown"
+
+    @property
+    def dashboard_folded(self) -> bool:
+        return self.dashboard == "folded"
+
+    def with_dashboard(self, folded: bool) -> Settings:
+        return replace(self, dashboard="folded" if folded else "shown")
 
     def with_theme(self, theme: str) -> Settings:
         return replace(self, theme=theme)
@@ -64,9 +75,10 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise SettingsError(f"not valid TOML: {error}") from None
-    unknown = sorted(set(data) - {"theme", "keys", "analyst", "leanings"})
+    unknown = sorted(set(data) - {"theme", "keys", "analyst", "leanings", "dashboard"})
     if unknown:
-        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys, analyst, leanings)")
+        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys, analyst, leanings, "
+                            "dashboard)")
     analyst = data.get("analyst", True)
     if not isinstance(analyst, bool):
         raise SettingsError(f"analyst must be true or false, not {analyst!r}")
@@ -78,6 +90,9 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         raise SettingsError(f"theme must be a name in quotes, not {theme!r}")
     if theme is not None and themes is not None and theme not in themes:
         raise SettingsError(f"unknown theme '{theme}' (the themes are: {', '.join(sorted(themes))})")
+    dashboard = data.get("dashboard", "shown")
+    if dashboard not in DASHBOARD_STATES:
+        raise SettingsError(f"dashboard must be \"shown\" or \"folded\", not {dashboard!r}")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise SettingsError("keys must be a table: [keys] with lines like quit = \"ctrl+x\"")
@@ -87,7 +102,7 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         if not isinstance(value, str) or not [key for key in value.split(",") if key.strip()]:
             raise SettingsError(f"keys.{ident} must be keys in quotes, comma-separated, e.g. \"ctrl+x\" or \"1,a\"")
     return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}),
-                    analyst=analyst, leanings=leanings)
+                    analyst=analyst, leanings=leanings, dashboard=dashboard)
 
 
 def read_settings(path: Path, themes: Collection[str] | None = None) -> tuple[Settings, str | None]:
@@ -121,6 +136,8 @@ def settings_text(settings: Settings) -> str:
         data["analyst"] = False
     if settings.leanings is not None:
         data["leanings"] = settings.leanings
+    if settings.dashboard_folded:
+        data["dashboard"] = settings.dashboard
     if settings.keys:
         data["keys"] = dict(settings.keys)
     return HEADER + tomli_w.dumps(data)

@@ -20,10 +20,10 @@ keys = st.lists(key_names, min_size=1, max_size=3).map(",".join)
 
 
 @given(theme=st.none() | st.text(max_size=30), bindings=st.dictionaries(binding_ids, keys, max_size=6),
-       leanings=st.none() | st.booleans())
+       leanings=st.none() | st.booleans(), folded=st.booleans())
 def test_what_is_written_reads_back_the_same(theme: str | None, bindings: dict[str, str], leanings: bool | None,
-                                             ) -> None:
-    settings = Settings(theme, leanings=leanings)
+                                             folded: bool) -> None:
+    settings = Settings(theme, leanings=leanings).with_dashboard(folded)
     for ident, value in bindings.items():
         settings = settings.with_keys(ident, value)
     assert parse_settings(settings_text(settings)) == settings
@@ -47,7 +47,9 @@ def test_a_good_file_is_read(tmp_path: Path) -> None:
         ('theme = "situation-day\n', "not valid TOML: "),
         ("theme = situation-day\n", "not valid TOML: "),
         ("leanings = 1\n", "leanings must be true or false, not 1"),
-        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys, analyst, leanings)"),
+        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys, analyst, leanings, dashboard)"),
+        ('dashboard = "hidden"\n', "dashboard must be \"shown\" or \"folded\", not 'hidden'"),
+        ("dashboard = false\n", "dashboard must be \"shown\" or \"folded\", not False"),
         ("theme = 3\n", "theme must be a name in quotes, not 3"),
         ('theme = "neon"\n', "unknown theme 'neon' (the themes are: crisis-room, nord, situation-day)"),
         ('keys = "ctrl+x"\n', "keys must be a table"),

@@ -372,7 +372,9 @@ class RedLineApp(App[int]):
             self.dev.after_choice(before, choice_id, resolution.outcome)
         self.unsaved = True
         self.autosave()
-        self.push_screen(OutcomeScreen(self.content, resolution), self._after_outcome)
+        room = self.screen
+        self.push_screen(OutcomeScreen(self.content, resolution, room.notes_read), self._after_outcome)
+        room.notes_read = frozenset(d.text for d in resolution.drift if not d.quiet)
         return resolution
 
     def _after_outcome(self, _: None = None) -> None:
@@ -662,6 +664,10 @@ class RedLineApp(App[int]):
                 write_settings(path, self.settings)
 
         self._in_worker("settings", write_the_latest)
+
+    def fold_dashboard(self, folded: bool) -> None:
+        """Remember whether the player folded the situation room's dashboard away."""
+        self._remember(self.settings.with_dashboard(folded))
 
     def action_keys(self) -> None:
         from game.tui.screens.keys import KeysScreen

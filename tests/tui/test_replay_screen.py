@@ -231,3 +231,20 @@ async def test_the_viewer_runs_on_its_own_and_returns_the_take_over(
         await pilot.press("right", "t")
         await pilot.pause()
     assert isinstance(app.return_value, TakeOver) and app.return_value.kept == 1
+
+
+async def test_notes_that_were_under_the_decision_before_are_one_line(
+    saved: tuple[Engine, saves.SaveRecord, Path], tmp_path: Path
+) -> None:
+    engine, record, _ = saved
+    app = Host(ReplayScreen(engine, record, tmp_path))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        screen = app.replay_screen
+        assert "· Tension creeps up." in text_of(screen, "#replay-outcome")
+        await pilot.press("right")
+        await pilot.pause()
+        await pilot.pause()
+        outcome = text_of(screen, "#replay-outcome")
+        assert "Tension creeps up." not in outcome
+        assert "+ 1 note as after decision 1 (← goes back to it)" in outcome

@@ -17,8 +17,9 @@ from game.tui.widgets.prose import Prose
 
 HOW_TO_PLAY = """\
 You advise the President through a crisis, one decision at a time. Each turn a **brief** arrives:
-read it, hear your staff's **counsel** (▲ for a choice, ▼ against it, with each advisor's outlook in
-words), then make your **recommendation**. The President takes it. The **outcome** tells you what
+read it, hear your staff's **counsel** (a line per advisor: ▲ the choices they back, ▼ those they
+oppose, and in a few words the one they back; Enter on a line opens the full argument, with the
+advisor's outlook in words), then make your **recommendation**. The President takes it. The **outcome** tells you what
 happened and which meters moved; the game goes on until one of the endings is reached or the
 calendar runs out.
 
@@ -31,10 +32,13 @@ A choice marked ✗ *unavailable* cannot be taken now; the reason is given besid
 KEYS: tuple[tuple[str, str], ...] = (
     ("1–9", "take that choice"),
     ("↑ ↓ then Enter", "pick a choice from the list (or click it)"),
-    ("space", "read on: page down through the brief and the counsel"),
+    ("space", "read on through the brief and counsel, or an outcome"),
     ("b / c / m / t", "go to the brief, the choices, the meters, the timeline"),
+    ("e", "every argument in full (e again: a line per advisor)"),
+    ("d", "fold the dashboard away for a full-width brief, or back"),
     ("Tab", "move between panes; ↑ ↓ PgUp PgDn scroll the one you are in"),
     ("Enter", "go on after an outcome"),
+    ("n", "after an outcome: show the notes repeated from the last"),
     ("F5 / F9", "quicksave / quickload"),
     ("Ctrl+P", "command palette: new game, save, load, replay, export debrief, theme"),
     ("?", "this help (Escape closes it)"),

@@ -4,6 +4,7 @@ stats show only estimates."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from game.content import Content as GameContent
 from game.debrief import format_shown, with_unit
 from game.engine import Change, Drift, Resolution
 from game.tui.widgets.footer import KeyFooter
+from game.tui.widgets.paging import page_down
 from game.tui.widgets.prose import Prose
 
 
@@ -79,7 +81,24 @@ def drift_line(drift: Drift) -> str:
     return f"Over {count} turns: {drift.text}" if count > 1 else drift.text
 
 
-def outcome_content(content: GameContent, resolution: Resolution) -> Content:
+def repeated_notes(resolution: Resolution, read: Collection[str]) -> tuple[str, ...]:
+    """The turn's drift lines under this outcome that were under the last one too (the background that
+    goes on), each once."""
+    return tuple(dict.fromkeys(drift_line(d) for d in resolution.drift if not d.quiet and d.text in read))
+
+
+def notes_content(notes: Sequence[str]) -> Content:
+    return Content("\n").join(Content.styled(f"· {note}", "dim") for note in notes)
+
+
+def folded_notes_line(count: int) -> Content:
+    """The one line standing for the notes that were under the last outcome too."""
+    what = "1 note" if count == 1 else f"{count} notes"
+    them = "it" if count == 1 else "them"
+    return Content.styled(f"+ {what} as after your last decision (n shows {them})", "dim italic")
+
+
+def outcome_content(content: GameContent, resolution: Resolution, read: Collection[str] = ()) -> Content:
     """The account of the change, each part apart: what the choice did (and facts it made true or
     false), what chance decided, what was set in motion, what the turn did on its own, and why the
     estimates moved."""
@@ -99,14 +118,16 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
         count = len(resolution.scheduled)
         what = "a consequence" if count == 1 else f"{count} consequences"
         lines.append(Content.assemble(("↪ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
-    if resolution.drift or resolution.drift_changes:
+    # the drift that was under the last outcome too is folded into one line below (see OutcomeScreen)
+    fresh = [drift for drift in resolution.drift if drift.quiet or drift.text not in read]
+    if fresh or resolution.drift_changes:
         lines.append(heading("Meanwhile, on its own"))
-        lines += [Content.styled(f"· {drift_line(drift)}", "dim") for drift in resolution.drift]
+        lines += [Content.styled(f"· {drift_line(drift)}", "dim") for drift in fresh]
         lines += _changes(content, resolution.drift_changes)
     if resolution.estimate_notes:
         lines.append(heading("Your estimates"))
         lines += [Content.styled(note, "italic") for note in resolution.estimate_notes]
-    if not lines:
+    if not lines and not any(not d.quiet and d.text in read for d in resolution.drift):
         lines.append(Content.styled("Nothing you can measure changed.", "dim italic"))
     return Content("\n").join(lines)
 
@@ -117,6 +138,10 @@ class OutcomeScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     /* opaque (in ANSI colours too): a see-through screen makes Textual tint and redraw the room
        behind it on every frame */
+    #outcome-repeated {
+        height: auto;
+    }
+
     OutcomeScreen {
         align: center middle;
         background: $background;
@@ -153,14 +178,19 @@ class OutcomeScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "continue", "Continue", id="outcome_continue"),
-        Binding("space", "continue", "Continue", show=False, id="outcome_continue_space"),
+        Binding("space", "read_on", "Read on", id="outcome_read_on"),
+        Binding("n", "show_notes", "Notes", id="outcome_notes"),
         Binding("escape", "continue", "Continue", show=False, id="outcome_continue_escape"),
     ]
 
-    def __init__(self, content: GameContent, resolution: Resolution) -> None:
+    def __init__(self, content: GameContent, resolution: Resolution, read: Collection[str] = ()) -> None:
+        """`read`: the drift under the last outcome; what comes again is folded into one line."""
         super().__init__()
         self.content = content
         self.resolution = resolution
+        self.read = frozenset(read)
+        self.repeated = repeated_notes(resolution, self.read)
+        self.notes_open = False
 
     def compose(self) -> ComposeResult:
         resolution = self.resolution
@@ -172,7 +202,9 @@ class OutcomeScreen(ModalScreen[None]):
                 yield Static(Content.assemble(("You recommended: ", "dim"), (label, "bold")), id="outcome-choice")
                 if resolution.text:
                     yield Prose(resolution.text, id="outcome-text")
-                yield Static(outcome_content(self.content, resolution), id="outcome-changes")
+                yield Static(outcome_content(self.content, resolution, self.read), id="outcome-changes")
+                if self.repeated:
+                    yield Static(folded_notes_line(len(self.repeated)), id="outcome-repeated")
             next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
             yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
         yield KeyFooter()
@@ -185,3 +217,21 @@ class OutcomeScreen(ModalScreen[None]):
 
     def action_continue(self) -> None:
         self.dismiss(None)
+
+    def action_read_on(self) -> None:
+        """Page down through the outcome, a line of each page kept on the next; at its end, go on."""
+        if not page_down(self.query_one("#outcome-body", VerticalScroll)):
+            self.action_continue()
+
+    def action_show_notes(self) -> None:
+        """Unfold the drift that was under the last outcome too (or fold it again)."""
+        if not self.repeated:
+            return
+        self.notes_open = not self.notes_open
+        shown = notes_content(self.repeated) if self.notes_open else folded_notes_line(len(self.repeated))
+        self.query_one("#outcome-repeated", Static).update(shown)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_notes":
+            return bool(self.repeated)
+        return True

@@ -192,8 +192,16 @@ class ReplayScreen(Screen[TakeOver | None]):
                                     f"~{format_number(change.shown_after)} (estimate)"))
             else:
                 outcome.append(Text(f"{change.label}: {format_number(change.before)} → {format_number(change.after)}"))
-        for note in resolution.notes:
-            outcome.append(Text.styled(f"· {note}", "dim"))
+        # the background that goes on from the decision before is said there, once
+        before = self.game_replay.frames[frame.index - 1].resolution.notes if frame.index > 0 else ()
+        notes = list(dict.fromkeys(resolution.notes))  # a rule that held on each turn of a quiet stretch, once
+        repeated = [note for note in notes if note in before]
+        for note in notes:
+            if note not in repeated:
+                outcome.append(Text.styled(f"· {note}", "dim"))
+        if repeated:
+            what = "1 note" if len(repeated) == 1 else f"{len(repeated)} notes"
+            outcome.append(Text.styled(f"+ {what} as after decision {frame.index} (← goes back to it)", "dim italic"))
         if not outcome:
             outcome.append(Text.styled("Nothing you can measure changed.", "dim italic"))
         self.query_one("#replay-outcome", Static).update(Text("\n").join(outcome))

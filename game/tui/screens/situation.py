@@ -14,9 +14,10 @@ from textual.widgets import Static
 from game.debrief import meter_series, timeline
 from game.engine import Decision
 from game.tui.widgets.choices import ChoiceList
-from game.tui.widgets.counsel import CounselPanel
+from game.tui.widgets.counsel import CounselLine, CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
 from game.tui.widgets.footer import KeyFooter
+from game.tui.widgets.paging import page_down
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.status import StatusBar
 from game.tui.widgets.timeline import Timeline
@@ -27,12 +28,15 @@ if TYPE_CHECKING:
 HYPOTHETICAL_MARK = "◇ hypothetical"
 #: the narrowest terminal that has room for the dashboard and the timeline side by side
 WIDE = 96
+COUNSEL_HEADING = Content.assemble("Counsel", ("  e: every argument in full", "dim not bold"))
 
 
 class SituationRoom(Screen[None]):
     """The main screen: one decision at a time.
 
     Below 96 columns the dashboard takes the whole side column and `t` swaps it for the timeline.
+    `d` folds the side column away (and back), so that the brief has the whole width; the settings
+    remember it.
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - typed by Textual
@@ -42,11 +46,14 @@ class SituationRoom(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
         Binding("space", "read_on", "Read on", id="read_on"),
+        # the counsel's heading says what e does; the footer keeps its room for the keys said nowhere else
+        Binding("e", "expand_counsel", "Counsel", show=False, id="expand_counsel"),
+        Binding("d", "toggle_dashboard", "Dashboard", id="toggle_dashboard"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
-        Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
+        Binding("t", "focus_pane('timeline')", "Timeline", show=False, id="focus_timeline"),
         Binding("o", "app.consult_analyst", "Odds", id="analyst"),
         Binding("O", "app.toggle_analyst", "Analyst on/off", show=False, id="analyst_switch"),
         Binding("l", "toggle_leanings", "Leanings", show=False, id="toggle_leanings"),
@@ -57,6 +64,11 @@ class SituationRoom(Screen[None]):
         # Textual gives the width class at the first resize, and restyles the whole screen for it;
         # given now for the terminal as it is, that resize has nothing to change
         self.add_class("-wide" if self.app.size.width >= WIDE else "-narrow", update=False)
+        self.set_class(self.game.settings.dashboard_folded, "-folded", update=False)
+        #: whether the counsel is shown in full at each decision (e), or as a line per advisor
+        self.counsel_in_full = False
+        #: the notes under the last outcome, folded into one line under the next if they come again
+        self.notes_read: frozenset[str] = frozenset()
 
     @property
     def game(self) -> RedLineApp:
@@ -70,7 +82,7 @@ class SituationRoom(Screen[None]):
                     yield Static(id="event-title")
                     yield Prose(id="brief-text")
                     yield Static(id="source")
-                    yield Static("Counsel", classes="section")
+                    yield Static(COUNSEL_HEADING, classes="section", id="counsel-heading")
                     yield CounselPanel(id="counsel")
                 yield ChoiceList(id="choices")
             with Vertical(id="side"):
@@ -104,7 +116,10 @@ class SituationRoom(Screen[None]):
         source = self.query_one("#source", Static)
         source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
         source.display = bool(event.source)
-        self.query_one(CounselPanel).show(engine.content, decision)
+        if isinstance(self.focused, CounselLine):
+            # the lines are made anew for the new decision; the choices keep the keys where they were
+            self.query_one(ChoiceList).focus()
+        self.query_one(CounselPanel).show(engine.content, decision, self.counsel_in_full)
         stakes = self.game.stakes.view(state, self.game.leanings_shown)
         self.query_one(ChoiceList).show(decision.choices, stakes)
         warnings = {warning.stat: warning for warning in reversed(stakes.warnings)}  # (the nearest kept)
@@ -148,18 +163,40 @@ class SituationRoom(Screen[None]):
         self.notify("Leanings shown." if self.game.leanings_shown else "Leanings hidden.", timeout=2)
 
     def action_read_on(self) -> None:
-        """Page down through the brief and counsel without leaving the choices."""
+        """Page down through the brief and counsel without leaving the choices, a line of each page
+        kept on the next."""
         brief = self.query_one("#brief", VerticalScroll)
-        if brief.scroll_y >= brief.max_scroll_y:
+        if not page_down(brief):
             decision = self.decision
             count = len(decision.choices) if decision is not None else 0
             keys = "1" if count == 1 else f"1-{count}"
             self.app.clear_notifications()  # pressing again does not pile up copies
             self.notify(f"That is the whole brief. Take a choice with {keys}.", timeout=3)
-            return
-        brief.scroll_page_down(animate=False)
+
+    def action_expand_counsel(self) -> None:
+        """Every advisor's argument in full, now and at the next decisions; or back to a line each."""
+        lines = list(self.query(CounselLine))
+        self.counsel_in_full = not all(line.expanded for line in lines) if lines else not self.counsel_in_full
+        self.query_one(CounselPanel).expand_all(self.counsel_in_full)
+
+    @property
+    def dashboard_folded(self) -> bool:
+        return self.has_class("-folded")
+
+    def action_toggle_dashboard(self) -> None:
+        """Fold the dashboard and timeline away, so the brief takes the whole width; or bring them back."""
+        self.fold_dashboard(not self.dashboard_folded)
+
+    def fold_dashboard(self, folded: bool) -> None:
+        side_focused = self.focused is not None and self.query_one("#side") in self.focused.ancestors_with_self
+        self.set_class(folded, "-folded")
+        if folded and side_focused:
+            self.query_one("#choices").focus()
+        self.game.fold_dashboard(folded)
 
     def action_focus_pane(self, pane: str) -> None:
+        if pane in ("dashboard", "timeline") and self.dashboard_folded:
+            self.fold_dashboard(False)
         if self.has_class("-narrow"):
             # one of dashboard and timeline is shown at a time; asking for either shows it
             if pane == "timeline" and self.has_class("-timeline"):

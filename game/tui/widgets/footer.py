@@ -24,8 +24,7 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        # Textual's Footer composes no keys until it is told that the bindings are ready
-        self.set_reactive(Footer._bindings_ready, True)
+        #: the keys composed last; None until the footer is first composed
         self._shown: tuple[ShownKey, ...] | None = None
 
     def shown_keys(self, screen: Screen[Any]) -> tuple[ShownKey, ...]:
@@ -38,10 +37,14 @@ class KeyFooter(Footer):
         return tuple(keys)
 
     def compose(self) -> ComposeResult:
+        if self._shown is None:
+            # Textual's Footer composes no keys until it is told the screen's bindings are ready:
+            # they are, as the screen is being composed (the recompose this asks for is skipped below)
+            self.bindings_changed(self.screen)
         self._shown = self.shown_keys(self.screen)
         yield from super().compose()
 
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        if self._shown is not None and self.shown_keys(screen) == self._shown:
+    async def recompose(self) -> None:
+        if self._shown is not None and self.is_attached and self.shown_keys(self.screen) == self._shown:
             return
-        super().bindings_changed(screen)
+        await super().recompose()
