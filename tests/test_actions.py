@@ -1,0 +1,196 @@
+"""Standing actions as an author and a player meet them: declared in TOML, checked with located
+errors, offered beside every decision with their cost and why not, taken without moving the turn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.engine import Engine, InvalidAction
+from game.loader import check_scenario, load_scenario
+from game.paths import scenario_folder
+
+ACTIONS = """
+[[action]]
+id = "study"
+label = "Study the problem"
+text = "Analysts look again."
+cost = ["tension += 4"]
+effects = ["intel += 10"]
+cooldown = 1
+uses = 2
+
+  [[action.counsel]]
+  advisor = "dove"
+  position = "for"
+  says = "Look before you leap."
+
+[[action]]
+id = "gamble"
+label = "Take a gamble"
+cost = ["intel -= 5"]
+when = "not warned"
+unavailable_reason = "After the warning, nobody will take the call."
+followups = [{ event = "reply", after = 1 }]
+
+  [[action.outcome]]
+  id = "won"
+  chance = 1
+  effects = ["tension -= 10"]
+
+  [[action.outcome]]
+  id = "lost"
+  chance = 1
+  effects = ["tension += 10"]
+"""
+
+
+def with_actions(folder: Path, text: str = ACTIONS, per_turn: int | None = None) -> Path:
+    (folder / "actions.toml").write_text(text, encoding="utf-8")
+    if per_turn is not None:
+        scenario = folder / "scenario.toml"
+        scenario.write_text(scenario.read_text(encoding="utf-8").replace(
+            'hypothetical_from = 2024-10-30', f'hypothetical_from = 2024-10-30\nactions_per_turn = {per_turn}'),
+            encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def engine(mini_copy: Path) -> Engine:
+    return Engine(load_scenario(with_actions(mini_copy)))
+
+
+def test_an_action_is_offered_with_its_cost_and_limits(engine: Engine) -> None:
+    decision = engine.decision(engine.new_game(1))
+    assert decision is not None
+    study = {a.id: a for a in decision.actions}["study"]
+    assert study.available and study.cost_text == "Tension +4"
+    assert study.limits_text == "2 of 2 uses left; then 1 turn before it can be taken again"
+    assert [c.advisor for c in study.counsel] == ["dove"]
+
+
+def test_taking_an_action_pays_applies_and_leaves_the_event_to_decide(engine: Engine) -> None:
+    state = engine.new_game(1)
+    resolution = engine.act(state, "study")
+    after = resolution.state
+    assert resolution.action and resolution.choice == "study"
+    assert after.event == state.event == "opening" and after.turn == state.turn
+    assert after.values["tension"] == state.values["tension"] + 4
+    assert after.values["intel"] == state.values["intel"] + 10
+    assert state.values["intel"] == 20, "the state given is not changed"
+    assert {c.stat for c in resolution.changes} == {"tension", "intel", "threat"} - {"threat"}
+    # the turn moves on only with the event's choice
+    assert engine.choose(after, "wait").state.turn == 2
+
+
+def test_one_action_a_turn_by_default_and_the_reason_is_given(engine: Engine) -> None:
+    after = engine.act(engine.new_game(1), "study").state
+    views = {a.id: a for a in engine.action_views(after)}
+    assert views["study"].reason == "already taken this turn"
+    assert views["gamble"].reason == "an action was already taken this turn (one a turn)"
+    with pytest.raises(InvalidAction, match="one a turn"):
+        engine.act(after, "gamble")
+
+
+def test_the_scenario_sets_how_many_actions_a_turn_allows(mini_copy: Path) -> None:
+    engine = Engine(load_scenario(with_actions(mini_copy, per_turn=2)))
+    state = engine.act(engine.act(engine.new_game(1), "study").state, "gamble").state
+    assert state.actions_this_turn == 2
+
+
+def test_cooldown_blocks_an_action_with_a_reason(engine: Engine) -> None:
+    state = engine.act(engine.new_game(1), "study").state
+    state = engine.choose(state, "wait").state
+    assert state.turn == 2
+    study = {a.id: a for a in engine.action_views(state)}["study"]
+    assert not study.available
+    assert study.reason.startswith("taken 1 turn ago; available again in 1 turn")
+    with pytest.raises(InvalidAction, match="available again"):
+        engine.act(state, "study")
+
+
+def test_uses_run_out(engine: Engine) -> None:
+    state = engine.new_game(1)
+    taken = 0
+    while not state.over and taken < 2:
+        if {a.id: a for a in engine.action_views(state)}["study"].available:
+            state = engine.act(state, "study").state
+            taken += 1
+        decision = engine.decision(state)
+        assert decision is not None
+        state = engine.choose(state, next(c.id for c in decision.choices if c.available)).state
+    assert state.used["study"] == 2
+    if not state.over:
+        assert {a.id: a for a in engine.action_views(state)}["study"].reason.startswith("used 2 of 2 times")
+
+
+def test_when_and_cost_say_why_not(engine: Engine) -> None:
+    warned = engine.choose(engine.new_game(1), "warn").state
+    gamble = {a.id: a for a in engine.action_views(warned)}["gamble"]
+    assert gamble.reason == "After the warning, nobody will take the call."
+    poor = engine.new_game(1)
+    poor.values["intel"] = 5.0
+    gamble = {a.id: a for a in engine.action_views(poor)}["gamble"]
+    assert gamble.reason == "it costs Intel −5, and it stands at 5"
+
+
+def test_action_outcomes_are_rolled_like_choices_and_schedule_follow_ups(engine: Engine) -> None:
+    outcomes = {engine.act(engine.new_game(seed), "gamble").outcome for seed in range(1, 30)}
+    assert outcomes == {"won", "lost"}
+    first = engine.act(engine.new_game(7), "gamble")
+    assert first.outcome == engine.act(engine.new_game(7), "gamble").outcome
+    assert first.scheduled == (("reply", 2),)
+    state = engine.choose(first.state, "wait").state
+    assert state.event == "reply", "the action's follow-up fires like a choice's"
+
+
+def test_a_state_with_actions_round_trips_and_one_without_is_unchanged(engine: Engine) -> None:
+    from game.engine import GameState
+
+    plain = engine.new_game(1)
+    assert "used" not in plain.to_dict()
+    acted = engine.act(plain, "study").state
+    again = GameState.from_dict(acted.to_dict())
+    assert again.used == {"study": 1} and again.last_used == {"study": 1}
+
+
+@pytest.mark.parametrize(("cost", "message"), [
+    ('"warned = true"', "a cost is paid from a stat or a counter, and 'warned' is a flag"),
+    ('"tension = 5"', "a cost takes an amount from a value"),
+    ('"tension -= intel"', "a cost is a positive number"),
+    ('"tension -= 0"', "a cost is a positive number"),
+    ('"threat -= 5"', "'threat' is hidden from the player"),
+    ('"tenson -= 5"', "unknown name 'tenson'"),
+])
+def test_a_bad_cost_is_one_located_problem(mini_copy: Path, cost: str, message: str) -> None:
+    with_actions(mini_copy, f'[[action]]\nid = "x"\nlabel = "X"\ncost = [{cost}]\n')
+    report = check_scenario(mini_copy)
+    assert report.content is None
+    assert len(report.problems) == 1, report.problems
+    problem = str(report.problems[0])
+    assert problem.endswith(message) or message in problem
+    assert "actions.toml:4:" in problem
+
+
+def test_unknown_names_in_an_action_are_located(mini_copy: Path) -> None:
+    with_actions(mini_copy, '[[action]]\nid = "x"\nlabel = "X"\nfollowups = [{ event = "replly" }]\n'
+                            '\n  [[action.counsel]]\n  advisor = "dover"\n  position = "for"\n  says = "Yes."\n')
+    problems = [str(p) for p in check_scenario(mini_copy).problems]
+    assert any("actions.toml:4:" in p and "unknown event 'replly'; did you mean 'reply'?" in p for p in problems)
+    assert any("actions.toml:7:" in p and "unknown advisor 'dover'; did you mean 'dove'?" in p for p in problems)
+
+
+def test_when_needs_a_reason(mini_copy: Path) -> None:
+    with_actions(mini_copy, '[[action]]\nid = "x"\nlabel = "X"\nwhen = "warned"\n')
+    (problem,) = check_scenario(mini_copy).problems
+    assert "needs an unavailable_reason" in str(problem)
+
+
+def test_the_shipped_scenario_has_actions_that_spend_something() -> None:
+    content = load_scenario(scenario_folder("red-line"))
+    assert 3 <= len(content.actions) <= 4
+    assert content.scenario.actions_per_turn == 1
+    for action in content.actions.values():
+        assert action.cost, f"{action.id} is free"
+        assert action.model.cooldown or action.model.uses
