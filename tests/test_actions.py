@@ -194,3 +194,97 @@ def test_the_shipped_scenario_has_actions_that_spend_something() -> None:
     for action in content.actions.values():
         assert action.cost, f"{action.id} is free"
         assert action.model.cooldown or action.model.uses
+
+
+# --- actions in the record: saved, replayed, verified --------------------------------------------
+
+
+def play_with_actions(engine: Engine, seed: int = 5, decisions: int = 12) -> tuple:
+    """A game of the shipped scenario where an action is taken whenever one can be, first choice otherwise."""
+    state = engine.new_game(seed)
+    taken = 0
+    for _ in range(decisions):
+        if state.over:
+            break
+        open_ = [a for a in engine.action_views(state) if a.available]
+        if open_:
+            state = engine.act(state, open_[0].id).state
+            taken += 1
+        decision = engine.decision(state)
+        if decision is None:
+            break
+        state = engine.choose(state, next(c.id for c in decision.choices if c.available)).state
+    return state, taken
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Engine:
+    return Engine(load_scenario(scenario_folder("red-line")))
+
+
+def test_a_save_with_actions_loads_replays_and_verifies(shipped: Engine, tmp_path: Path) -> None:
+    import json
+
+    from game import saves
+    from game.replay import check
+
+    state, taken = play_with_actions(shipped)
+    assert taken >= 3
+    path = saves.save_as(tmp_path, "with actions", shipped, state)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    steps = data["decisions"]
+    assert len(steps) == len(state.decisions) and sum(1 for s in steps if s.get("action")) == taken
+    assert all("action" not in s for s in steps if s["choice"] not in shipped.content.actions), \
+        "steps of choices are written as before"
+    record = saves.read_save(path)
+    assert check(shipped, record.seed, record.steps, record.start) is None
+    loaded = saves.open_record(record, shipped)
+    assert loaded.status == saves.OK and loaded.divergence is None
+    assert loaded.state.used == state.used and loaded.state.to_dict() == state.to_dict()
+
+
+def test_an_edited_action_in_a_save_is_found(shipped: Engine, tmp_path: Path) -> None:
+    from game import saves
+    from game.replay import verify
+
+    state, _ = play_with_actions(shipped)
+    record = saves.make_record(shipped, state, "x", saves.GameInfo.new())
+    index = next(i for i, s in enumerate(record.steps) if s.action)
+    other = next(a for a in shipped.content.actions if a != record.steps[index].choice)
+    from dataclasses import replace
+
+    forged = list(record.steps)
+    forged[index] = replace(forged[index], choice=other)
+    divergence = verify(shipped, record.seed, forged, record.start).divergence
+    assert divergence is not None and divergence.matched == index
+    assert f"action {other}" in divergence.where
+
+
+def test_autosaves_extend_the_record_through_actions(shipped: Engine) -> None:
+    from game import saves
+    from game.replay import check
+
+    state = shipped.new_game(9)
+    recorder = saves.Recorder(shipped, saves.GameInfo.new())
+    recorder.record(state, "a")
+    for _ in range(4):
+        state = shipped.act(state, next(a.id for a in shipped.action_views(state) if a.available)).state
+        recorder.record(state, "a")
+        decision = shipped.decision(state)
+        assert decision is not None
+        state = shipped.choose(state, decision.choices[0].id).state
+        made = recorder.record(state, "a")
+    assert len(made.steps) == 8 and [s.action for s in made.steps[:2]] == [True, False]
+    assert check(shipped, made.seed, made.steps, made.start) is None
+
+
+def test_the_transcript_shows_actions(shipped: Engine) -> None:
+    from game.replay import record, replay, transcript
+
+    state, _ = play_with_actions(shipped, decisions=4)
+    from game.replay import choices_of
+
+    start, steps, _final = record(shipped, state.seed, choices_of(state))
+    text = transcript(shipped, replay(shipped, state.seed, steps, start))
+    assert "Action: Task the intelligence community" in text
+    assert "Cost: Middle East strain +3" in text
