@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from game.engine import Engine, InvalidAction
+from game.engine import Engine, GameState, InvalidAction
 from game.loader import check_scenario, load_scenario
 from game.paths import scenario_folder
 
@@ -199,7 +199,7 @@ def test_the_shipped_scenario_has_actions_that_spend_something() -> None:
 # --- actions in the record: saved, replayed, verified --------------------------------------------
 
 
-def play_with_actions(engine: Engine, seed: int = 5, decisions: int = 12) -> tuple:
+def play_with_actions(engine: Engine, seed: int = 5, decisions: int = 12) -> tuple[GameState, int]:
     """A game of the shipped scenario where an action is taken whenever one can be, first choice otherwise."""
     state = engine.new_game(seed)
     taken = 0
