@@ -572,12 +572,22 @@ class Engine:
                 shown_old = self.estimate(before, ident, new.seed, new.turn)[0]
                 shown_now = self.estimate(new.values, ident, new.seed, new.turn)[0]
                 changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
+        notes = []
+        for ident, stat in self._stats.items():  # estimates that an action made surer (or less sure)
+            confidence = stat.hidden.confidence if stat.hidden is not None else None
+            if confidence is None or before[confidence] == new.values[confidence]:
+                continue
+            _value, band_before = self.estimate(before, ident, new.seed, new.turn)
+            value, band = self.estimate(new.values, ident, new.seed, new.turn)
+            if band != band_before:
+                unit = stat.unit
+                notes.append(f"{stat.label}: now ~{value:g}{unit} ±{band:g} (was ±{band_before:g}).")
         return Resolution(
             state=new, event=event_id, choice=action.id, outcome=outcome.id if outcome else None,
             text="\n\n".join(texts), changes=tuple(changes),
             flags_set=tuple(k for k in self._flag_ids if not before[k] and new.values[k]),
             flags_cleared=tuple(k for k in self._flag_ids if before[k] and not new.values[k]),
-            scheduled=tuple(scheduled), notes=(), ending=new.ending, action=True,
+            scheduled=tuple(scheduled), notes=tuple(notes), ending=new.ending, action=True,
         )
 
     def action_options(self, state: GameState, env: dict[str, Any] | None = None) -> list[tuple[str, int]]:

@@ -3,6 +3,8 @@ errors, offered beside every decision with their cost and why not, taken without
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from game.engine import Engine, GameState, InvalidAction
 from game.loader import check_scenario, load_scenario
 from game.paths import scenario_folder
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ACTIONS = """
 [[action]]
@@ -288,3 +292,43 @@ def test_the_transcript_shows_actions(shipped: Engine) -> None:
     text = transcript(shipped, replay(shipped, state.seed, steps, start))
     assert "Action: Task the intelligence community" in text
     assert "Cost: Middle East strain +3" in text
+
+
+# --- the plain game --------------------------------------------------------------------------------
+
+
+def redline(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "game", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_plain_game_takes_an_action_and_returns_to_the_same_decision(tmp_path: Path) -> None:
+    done = redline("play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="a\n1\n1\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "a. Actions of your own (4 of 4 open now)" in out
+    assert "1. Task the intelligence community" in out and "Cost: Middle East strain +3" in out
+    assert "Ruth Adebayo (analyst) recommends it:" in out
+    assert "Action: Task the intelligence community (cost: Middle East strain +3)" in out
+    assert "Intelligence confidence: 35 -> 41" in out
+    assert "North Korean troops in Russia: now ~" in out, "the estimates it narrowed are named"
+    assert "Still to decide: Going public" in out
+    assert "a. Actions of your own (0 of 4 open now)" in out
+    assert out.index("Still to decide") < out.index("Turn 2 ·")
+    saved = sorted(tmp_path.glob("autosave-*.json"))[-1]
+    verified = redline("replay", str(saved), "--verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "identical: 2 decisions re-run" in verified.stdout
+
+
+def test_plain_game_says_why_an_action_is_blocked_by_its_cooldown(tmp_path: Path) -> None:
+    done = redline("play", "--plain", "--seed", "3", "--saves", str(tmp_path), stdin="a 1\n1\na 1\n\n1\n")
+    assert done.returncode == 0, done.stderr
+    assert "That action cannot be taken now: taken 1 turn ago; available again in 2 turns (04 Nov)" in done.stdout
+    assert "Turn 3 ·" in done.stdout, "Enter goes back to the choices, and a number still decides"
+
+
+def test_piped_numbers_still_play_the_shipped_game_to_an_ending(tmp_path: Path) -> None:
+    done = redline("play", "--plain", "--seed", "1", "--saves", str(tmp_path), stdin="1\n" * 400)
+    assert done.returncode == 0, done.stderr
+    assert "ENDING:" in done.stdout
