@@ -453,6 +453,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
 # --- simulate and schema ----------------------------------------------------------------------
 
 
+def _chance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the chance must be a number from 0 to 1, not {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"the chance must be a number from 0 to 1, not {text}")
+    return value
+
+
 def _runs(text: str) -> int:
     try:
         value = int(text)
@@ -486,7 +496,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if report is None:
         return 1
     return sim.command(report.content, (folder, tuple(args.content)), args.runs,
-                       args.seed if args.seed is not None else 1, args.policy, args.jobs, args.json)
+                       args.seed if args.seed is not None else 1, args.policy, args.jobs, args.json, args.act_chance)
 
 
 def cmd_names(args: argparse.Namespace) -> int:
@@ -642,6 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--policy", default="random", choices=["random", "explore", "cautious", "forceful"],
                           help="how choices are made: random (uniform), explore (steers toward what has not "
                           "been reached), cautious (lowest posture), forceful (highest posture)")
+    simulate.add_argument("--act-chance", type=_chance, metavar="P",
+                          help="how often the player takes an open standing action before a decision, 0 to 1 "
+                          "(default: 0.3 random, 0.5 explore, 0 cautious and forceful)")
     simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
                           help="processes to use; --jobs alone uses every core (default: 1)")
     _content_option(simulate)

@@ -32,9 +32,9 @@ Value = float | int | bool
 
 #: How automated play picks: (event id, visible options as (id, posture, available), state, env) -> id.
 Decide = Callable[[str, list[tuple[str, int, bool]], "GameState", dict[str, Any]], "str | None"]
-#: How automated play takes standing actions before a decision: (event id, the actions that can be
-#: taken now as (id, posture), state, env) -> an action id, or None to take none (more).
-Act = Callable[[str, list[tuple[str, int]], "GameState", dict[str, Any]], "str | None"]
+#: How automated play takes standing actions before a decision: (event id, every action as (id,
+#: posture, what keeps it from being taken now or ""), state, env) -> an action id, or None for no more.
+Act = Callable[[str, list[tuple[str, int, str]], "GameState", dict[str, Any]], "str | None"]
 #: The first part of the origin of a follow-up an action scheduled (in place of an event id).
 ACTION_ORIGIN = "@action"
 
@@ -590,37 +590,34 @@ class Engine:
             scheduled=tuple(scheduled), notes=tuple(notes), ending=new.ending, action=True,
         )
 
-    def action_options(self, state: GameState, env: dict[str, Any] | None = None) -> list[tuple[str, int]]:
-        """(id, posture) of each standing action that can be taken now (for automated play)."""
-        if not self.content.actions or state.ending is not None or state.event is None:
-            return []
-        env = self._env(state) if env is None else env
-        taken = state.actions_this_turn
-        return [(a.model.id, a.model.posture) for a in self.content.actions.values()
-                if not self._action_block(state, env, a, taken)]
-
     def _action_block(self, state: GameState, env: dict[str, Any], action: CompiledAction, taken: int) -> str:
         """Why the action cannot be taken now, in words for the player; "" when it can."""
+        return self._action_why(state, env, action, taken)[1]
+
+    def _action_why(self, state: GameState, env: dict[str, Any], action: CompiledAction, taken: int,
+                    ) -> tuple[str, str]:
+        """What keeps the action from being taken now, as a kind ("uses", "turn", "cooldown", "when",
+        "cost"; "" when it can be taken) and in words for the player."""
         model = action.model
         used = state.used.get(model.id, 0)
         if model.uses and used >= model.uses:
-            return f"used {used} of {model.uses} time{'s' if model.uses != 1 else ''} this game: none left"
+            return "uses", f"used {used} of {model.uses} time{'s' if model.uses != 1 else ''} this game: none left"
         last = state.last_used.get(model.id)
         if last == state.turn:
-            return "already taken this turn"
+            return "turn", "already taken this turn"
         limit = self.content.scenario.actions_per_turn
         if taken >= limit:
             if limit == 0:
-                return "this scenario allows no actions"
-            return (f"{taken} action{'s' if taken != 1 else ''} taken this turn, as many as a turn allows"
-                    if limit > 1 else "an action was already taken this turn (one a turn)")
+                return "turn", "this scenario allows no actions"
+            return "turn", (f"{taken} action{'s' if taken != 1 else ''} taken this turn, as many as a turn allows"
+                            if limit > 1 else "an action was already taken this turn (one a turn)")
         if last is not None and state.turn - last <= model.cooldown:
             again = last + model.cooldown + 1
             wait = again - state.turn
-            return (f"taken {state.turn - last} turn{'s' if state.turn - last != 1 else ''} ago; available again "
-                    f"in {wait} turn{'s' if wait != 1 else ''} ({self.date(again):%d %b})")
+            return "cooldown", (f"taken {state.turn - last} turn{'s' if state.turn - last != 1 else ''} ago; "
+                                f"available again in {wait} turn{'s' if wait != 1 else ''} ({self.date(again):%d %b})")
         if action.when is not None and not action.when(env):
-            return model.unavailable_reason
+            return "when", model.unavailable_reason
         for target, op, amount in action.cost:
             value = env[target]
             kind, low, high = self._bounds[target]
@@ -629,8 +626,18 @@ class Engine:
             if (op == "-=" and short) or (op == "+=" and kind == "stat" and value + amount >= high):
                 shown = int(value) if float(value).is_integer() else round(value, 1)
                 sign = "−" if op == "-=" else "+"
-                return f"it costs {self._label_of(target)} {sign}{amount:g}, and it stands at {shown}"
-        return ""
+                return "cost", f"it costs {self._label_of(target)} {sign}{amount:g}, and it stands at {shown}"
+        return "", ""
+
+    def action_states(self, state: GameState, env: dict[str, Any] | None = None) -> list[tuple[str, int, str]]:
+        """(id, posture, what keeps it from being taken: "" when nothing) of every standing action now,
+        for automated play (see `_action_why` for the kinds)."""
+        if not self.content.actions or state.ending is not None or state.event is None:
+            return []
+        env = self._env(state) if env is None else env
+        taken = state.actions_this_turn
+        return [(a.model.id, a.model.posture, self._action_why(state, env, a, taken)[0])
+                for a in self.content.actions.values()]
 
     def _take_action(self, state: GameState, env: dict[str, Any], action: CompiledAction,
                      ) -> tuple[CompiledOutcome | None, list[tuple[str, int]]]:
@@ -724,11 +731,11 @@ class Engine:
             event = events[event_id]
             if act is not None and self.content.actions:
                 while state.ending is None and decisions < max_decisions:
-                    taken = self.action_options(state, env)
-                    action_id = act(event_id, taken, state, env) if taken else None
+                    states = self.action_states(state, env)
+                    action_id = act(event_id, states, state, env)
                     if action_id is None:
                         break
-                    if (action_id, self.content.actions[action_id].model.posture) not in taken:
+                    if not any(ident == action_id and not why for ident, _posture, why in states):
                         raise InvalidAction(f"action '{action_id}' cannot be taken now")
                     self._take_action(state, env, self.content.actions[action_id])
                     decisions += 1

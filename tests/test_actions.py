@@ -291,7 +291,7 @@ def test_the_transcript_shows_actions(shipped: Engine) -> None:
     start, steps, _final = record(shipped, state.seed, choices_of(state))
     text = transcript(shipped, replay(shipped, state.seed, steps, start))
     assert "Action: Task the intelligence community" in text
-    assert "Cost: Middle East strain +3" in text
+    assert "Cost: Middle East strain +2" in text
 
 
 # --- the plain game --------------------------------------------------------------------------------
@@ -307,10 +307,10 @@ def test_plain_game_takes_an_action_and_returns_to_the_same_decision(tmp_path: P
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "a. Actions of your own (4 of 4 open now)" in out
-    assert "1. Task the intelligence community" in out and "Cost: Middle East strain +3" in out
+    assert "1. Task the intelligence community" in out and "Cost: Middle East strain +2" in out
     assert "Ruth Adebayo (analyst) recommends it:" in out
-    assert "Action: Task the intelligence community (cost: Middle East strain +3)" in out
-    assert "Intelligence confidence: 35 -> 41" in out
+    assert "Action: Task the intelligence community (cost: Middle East strain +2)" in out
+    assert "Intelligence confidence: 35 -> 43" in out
     assert "North Korean troops in Russia: now ~" in out, "the estimates it narrowed are named"
     assert "Still to decide: Going public" in out
     assert "a. Actions of your own (0 of 4 open now)" in out
@@ -332,3 +332,46 @@ def test_piped_numbers_still_play_the_shipped_game_to_an_ending(tmp_path: Path) 
     done = redline("play", "--plain", "--seed", "1", "--saves", str(tmp_path), stdin="1\n" * 400)
     assert done.returncode == 0, done.stderr
     assert "ENDING:" in done.stdout
+
+
+# --- automated play ----------------------------------------------------------------------------------
+
+
+def test_simulate_takes_actions_and_covers_them(mini_copy: Path) -> None:
+    from game.sim import format_report, simulate
+
+    content = load_scenario(with_actions(mini_copy))
+    report = simulate(content, runs=200, policy="random")
+    assert report["coverage"]["summary"]["actions"] == {"reached": 2, "total": 2}
+    by_id = {a["id"]: a for a in report["coverage"]["actions"]}
+    assert by_id["study"]["count"] > 0 and by_id["study"]["blocked"]["cooldown"] > 0
+    assert {o["id"] for o in report["coverage"]["action_outcomes"] if o["count"]} == {"gamble.won", "gamble.lost"}
+    assert report["length"]["actions"]["max"] > 0
+    text = format_report(report)
+    assert "standing actions taken at chance 0.3" in text
+    assert "  action study: " in text and "Actions taken per game: median" in text
+    fates = report["followups"]["fates"]
+    assert any(f["from"] == "action gamble" and f["event"] == "reply" for f in fates)
+
+
+def test_an_action_never_taken_is_reported_with_why(mini_copy: Path) -> None:
+    from game.sim import simulate
+
+    with_actions(mini_copy, ACTIONS.replace('cost = ["intel -= 5"]', 'cost = ["intel -= 500"]'))
+    report = simulate(load_scenario(mini_copy), runs=50, policy="random")
+    (missed,) = [u for u in report["unreached"] if u["kind"] == "action"]
+    assert missed["id"] == "gamble" and missed["where"].endswith("actions.toml:16")
+    assert missed["reason"].startswith("never open: its cost could not be paid at ")
+    cautious = simulate(load_scenario(mini_copy), runs=20, policy="cautious")
+    study = next(u for u in cautious["unreached"] if u["id"] == "study")
+    assert study["reason"].endswith("but the cautious player takes no actions")
+
+
+def test_without_taking_actions_the_games_are_those_of_the_scenario_without_them(mini_copy: Path) -> None:
+    from game.sim import run_games
+
+    plain = run_games(load_scenario(mini_copy), 200, policy="random")
+    acting = load_scenario(with_actions(mini_copy))
+    still = run_games(acting, 200, policy="random", act_chance=0)
+    assert still.endings == plain.endings and still.decisions == plain.decisions
+    assert run_games(acting, 200, policy="random").decisions != plain.decisions
