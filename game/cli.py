@@ -115,6 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "events": len(content.events),
                 "choices": content.choice_count,
                 "endings": len(content.endings),
+                "actions": len(content.actions),
                 "advisors": len(content.advisors),
                 "words": content.words,
             }
@@ -138,9 +139,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if counts is None:
             print(report.summary())
         else:
+            actions = f"{counts['actions']} actions, " if counts["actions"] else ""
             print(
                 f"ok: {counts['events']} events, {counts['choices']} choices, {counts['endings']} endings, "
-                f"{counts['advisors']} advisors, {counts['words']} words"
+                f"{actions}{counts['advisors']} advisors, {counts['words']} words"
             )
     return 1 if failed else 0
 

@@ -375,3 +375,51 @@ def test_without_taking_actions_the_games_are_those_of_the_scenario_without_them
     still = run_games(acting, 200, policy="random", act_chance=0)
     assert still.endings == plain.endings and still.decisions == plain.decisions
     assert run_games(acting, 200, policy="random").decisions != plain.decisions
+
+
+# --- the author's tools ---------------------------------------------------------------------------
+
+
+def test_check_counts_actions_and_names_lists_them() -> None:
+    from game.names import names_of, names_text
+
+    done = redline("check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ", 4 actions, " in done.stdout.splitlines()[-1]
+    content = load_scenario(scenario_folder("red-line"))
+    actions = {a["id"]: a for a in names_of(content)["actions"]}
+    assert actions["task_intel"]["cost"] == ["mideast += 2"]
+    assert actions["task_intel"]["where"].endswith("actions.toml:8")
+    text = names_text(content)
+    assert "Standing actions:" in text and "backchannel_moscow  capital -= 4" in text
+
+
+def test_graph_shows_actions_their_follow_ups_and_gates() -> None:
+    from game.authoring.graph import dot, mermaid
+
+    content = load_scenario(scenario_folder("red-line"))
+    chart = mermaid(content)
+    assert 'n_action_backchannel_moscow>"action backchannel_moscow: Open a back channel to Moscow"]' in chart
+    assert "n_action_backchannel_moscow -->|" in chart and "| n_event_talks_feelers" in chart
+    assert 'n_flag_nuclear_use -.->|"gates"| n_action_backchannel_moscow' in chart
+    assert '"action:task_intel" [label="action task_intel: Task the intelligence community", shape=parallelogram]' \
+        in dot(content)
+
+
+def test_quicktest_forces_actions_and_finds_their_problems(mini_copy: Path) -> None:
+    from game.authoring.quicktest import quicktest
+
+    with_actions(mini_copy, ACTIONS.replace('effects = ["intel += 10"]', 'effects = ["intel -= 1000"]')
+                 .replace("chance = 1\n  effects = [\"tension -= 10\"]", "chance = \"0 * intel\"\n  effects = [\"tension -= 10\"]"))
+    report = quicktest(load_scenario(mini_copy), games=30)
+    assert report.actions == 2
+    found = [str(f) for f in report.findings]
+    assert any("actions.toml:2: action 'study': effect 'intel -= 1000' runs into its stat's bound" in f for f in found)
+    assert any("action 'gamble' outcome 'won': its chance is 0 in every state the action was tried in" in f
+               for f in found), found
+
+
+def test_quicktest_of_the_shipped_scenario_forces_its_actions_cleanly() -> None:
+    done = redline("quicktest")
+    assert done.returncode == 0, done.stdout
+    assert "4 actions and" in done.stdout.splitlines()[-1]
