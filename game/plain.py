@@ -114,7 +114,7 @@ def format_actions(engine: Engine, decision: Decision) -> str:
     per_turn = engine.content.scenario.actions_per_turn
     lines = ["", f"Actions of your own ({per_turn} a turn; the event above stays to be decided):"]
     for number, action in enumerate(decision.actions, start=1):
-        lines += [""] + format_action(engine, number, action)
+        lines += ["", *format_action(engine, number, action)]
     return "\n".join(lines)
 
 

@@ -716,8 +716,9 @@ def format_report(report: dict[str, Any]) -> str:
     for ending in report["endings"]:
         lines.append(f"  {ending['id']:<{width}}  {ending['count']:>7}  {ending['share'] * 100:5.1f}%")
     for name, spread in report["length"].items():
+        title = f"Game length ({name})" if name != "actions" else "Actions taken per game"
         lines.append(
-            (f"Game length ({name})" if name != "actions" else "Actions taken per game") + f": median {format_number(spread['median'])}, quartiles {format_number(spread['q1'])}"
+            f"{title}: median {format_number(spread['median'])}, quartiles {format_number(spread['q1'])}"
             f"–{format_number(spread['q3'])}, min {format_number(spread['min'])}, max {format_number(spread['max'])}"
         )
     summary = report["coverage"]["summary"]

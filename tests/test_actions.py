@@ -409,8 +409,10 @@ def test_graph_shows_actions_their_follow_ups_and_gates() -> None:
 def test_quicktest_forces_actions_and_finds_their_problems(mini_copy: Path) -> None:
     from game.authoring.quicktest import quicktest
 
-    with_actions(mini_copy, ACTIONS.replace('effects = ["intel += 10"]', 'effects = ["intel -= 1000"]')
-                 .replace("chance = 1\n  effects = [\"tension -= 10\"]", "chance = \"0 * intel\"\n  effects = [\"tension -= 10\"]"))
+    won = 'chance = 1\n  effects = ["tension -= 10"]'
+    never = 'chance = "0 * intel"\n  effects = ["tension -= 10"]'
+    clamps = ACTIONS.replace('effects = ["intel += 10"]', 'effects = ["intel -= 1000"]')
+    with_actions(mini_copy, clamps.replace(won, never))
     report = quicktest(load_scenario(mini_copy), games=30)
     assert report.actions == 2
     found = [str(f) for f in report.findings]

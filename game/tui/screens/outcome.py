@@ -129,14 +129,20 @@ class OutcomeScreen(ModalScreen[None]):
         event = self.content.events[resolution.event]
         choice = event.choice(resolution.choice)
         label = choice.label if choice else resolution.choice
+        said = "You recommended: "
+        if resolution.action:  # a standing action: its label and what it cost
+            action = self.content.actions.get(resolution.choice)
+            label = action.model.label if action is not None else resolution.choice
+            said = "Your action: "
         with Vertical(id="outcome-panel"):
             with VerticalScroll(id="outcome-body"):
-                yield Static(Content.assemble(("You recommended: ", "dim"), (label, "bold")), id="outcome-choice")
+                yield Static(Content.assemble((said, "dim"), (label, "bold")), id="outcome-choice")
                 if resolution.text:
                     yield Prose(resolution.text, id="outcome-text")
                 yield Static("What changed", classes="section")
                 yield Static(outcome_content(self.content, resolution), id="outcome-changes")
-            next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
+            next_step = "Press Enter to read the debrief." if resolution.ending else \
+                "Press Enter to return to the decision." if resolution.action else "Press Enter for the next brief."
             yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
         yield KeyFooter()
 

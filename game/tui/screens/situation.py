@@ -42,6 +42,7 @@ class SituationRoom(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
         Binding("space", "read_on", "Read on", id="read_on"),
+        Binding("a", "actions", "Actions", id="open_actions"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
@@ -128,6 +129,25 @@ class SituationRoom(Screen[None]):
 
     def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
         self.game.take_choice(message.choice_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "actions":  # (only in a scenario that has standing actions)
+            return bool(self.game.content.actions)
+        return True
+
+    def action_actions(self) -> None:
+        """Open the standing actions; the one picked is taken, and the same decision shown again."""
+        decision = self.decision
+        if decision is None or not decision.actions:
+            return
+        from game.tui.screens.actions import ActionsScreen
+
+        def taken(action_id: str | None) -> None:
+            if action_id is not None:
+                self.game.take_action(action_id)
+
+        self.app.push_screen(ActionsScreen(self.game.content, decision.actions,
+                                           self.game.content.scenario.actions_per_turn), taken)
 
     def action_read_on(self) -> None:
         """Page down through the brief and counsel without leaving the choices."""
