@@ -96,3 +96,34 @@ async def test_a_scenario_without_actions_has_no_actions_key(mini_content: Conte
         await pilot.pause()
         assert isinstance(app.screen, SituationRoom)
         assert app.screen.check_action("actions", ()) is False, "the key is not offered"
+
+
+async def test_the_replay_viewer_shows_an_action_as_its_own_step(shipped_content: Content, tmp_path: Path) -> None:
+    from textual.app import App
+
+    from game import saves
+    from game.engine import Engine
+    from game.tui.screens.replay import ReplayScreen
+
+    engine = Engine(shipped_content)
+    state = engine.act(engine.new_game(3), "task_intel").state
+    decision = engine.decision(state)
+    assert decision is not None
+    state = engine.choose(state, decision.choices[0].id).state
+    record = saves.read_save(saves.save_as(tmp_path, "acted", engine, state))
+    screen = ReplayScreen(engine, record, tmp_path)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        assert text(screen.query_one("#replay-position", Static)).startswith("Decision 1 of 2")
+        taken = text(screen.query_one("#replay-taken", Static))
+        assert taken == "Your action, before deciding: Task the intelligence community"
+        assert "Intelligence confidence: 35 → 43" in text(screen.query_one("#replay-outcome", Static))
+        assert "(chosen)" not in text(screen.query_one("#replay-choices", Static))
+        await pilot.press("right")
+        await pilot.pause()
+        assert text(screen.query_one("#replay-taken", Static)).startswith("You chose: ")
