@@ -425,3 +425,30 @@ def test_quicktest_of_the_shipped_scenario_forces_its_actions_cleanly() -> None:
     done = redline("quicktest")
     assert done.returncode == 0, done.stdout
     assert "4 actions and" in done.stdout.splitlines()[-1]
+
+
+# --- the record of a game as the player reads it -----------------------------------------------------
+
+
+def test_the_timeline_and_the_debrief_name_the_actions_taken(shipped: Engine) -> None:
+    from game.debrief import debrief_markdown, history_turns, timeline
+
+    state = shipped.act(shipped.new_game(3), "call_allies").state
+    entries = timeline(shipped, state)
+    assert entries[-1].kind == "action" and entries[-1].title == "Action: Call the allied capitals"
+    assert entries[-1].outcome, "the first sentence of how it turned out"
+    assert history_turns(state) == [1, 1], "the meters' history has a point for the action, on its turn"
+    decision = shipped.decision(state)
+    assert decision is not None
+    state = shipped.choose(state, decision.choices[0].id).state
+    assert "**23 Oct 2024, Action: Call the allied capitals.**" in debrief_markdown(shipped, state)
+
+
+def test_dev_mode_replays_actions_when_the_content_reloads(shipped: Engine) -> None:
+    from game.devmode import decisions_of, rerun
+
+    state, taken = play_with_actions(shipped, decisions=5)
+    assert taken and any(choice.startswith("action:") for _event, choice in decisions_of(state))
+    again, count, went = rerun(shipped, state.seed, decisions_of(state))
+    assert went is None and count == len(state.decisions)
+    assert again.to_dict() == state.to_dict()
