@@ -223,8 +223,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         if failing:
             print(f"\n[Saved again: {autosaver.path} holds all {len(now.decisions)} decisions.]", file=out)
 
+    consult = _plain_analyst(engine, out)
     try:
-        state = play(engine, state, read, out, after_decision=after_decision)
+        state = play(engine, state, read, out, after_decision=after_decision, consult=consult)
     finally:
         autosaver.close()
     status = autosaver.status(state)
@@ -232,8 +233,39 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(f"\n{status.unsaved_line()}", file=out)
     if status.path is not None:
         held = "" if status.complete else f" (the first {status.saved} decision{'s' if status.saved != 1 else ''})"
-        print(f"\nAutosaved to {status.path}{held}; continue with: redline play --plain --load {status.path}", file=out)
+        if state.over:
+            print(f"\nAutosaved to {status.path}{held}. The decisions that shaped this ending: "
+                  f"redline analyze {status.path}", file=out)
+        else:
+            print(f"\nAutosaved to {status.path}{held}; continue with: redline play --plain --load {status.path}",
+                  file=out)
     return 0 if status.complete or args.no_autosave else 1
+
+
+def _plain_analyst(engine: Any, out: IO[str]) -> Any:
+    """The plain game's `o`: the analyst's odds at the decision, within the scenario's allowance."""
+    settings = engine.content.scenario.analyst
+    if not settings.available:
+        return None
+    consulted: set[int] = set()
+
+    def consult(state: Any, decision: Any) -> list[str]:
+        from game.analyst.rollouts import Analyst
+        from game.analyst.view import FUTURES, text_lines
+
+        key = len(state.chose)
+        if settings.uses and key not in consulted and len(consulted) >= settings.uses:
+            return [f"The analyst has been consulted at {settings.uses} decisions already; this scenario allows "
+                    "no more in one game."]
+        consulted.add(key)
+        print("(The analyst is playing futures of each option...)", file=out, flush=True)
+        analyst = Analyst(engine.content, "counsel")
+        futures = analyst.futures(state, FUTURES // 2)
+        numbers = {choice.id: number for number, choice in enumerate(decision.choices, start=1)}
+        left = "" if not settings.uses else f" ({settings.uses - len(consulted)} consultation(s) left this game)"
+        return ["", *text_lines(engine.content, futures, numbers), *([left] if left else [])]
+
+    return consult
 
 
 def _saves_dir(chosen: Path | None) -> Path | None:
@@ -303,6 +335,74 @@ def _content_for(extra: Sequence[Path]) -> Any:
         return result
 
     return content_for
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from game.analyst.rollouts import Analyst
+    from game.analyst.shaping import from_save, shape
+    from game.engine import Engine
+    from game.replay import choices_of
+    from game.safetext import shown
+    from game.saves import SaveError, open_record, read_save, with_analysis
+    from game.sim import default_jobs
+
+    source: Path = args.file
+    try:
+        record = read_save(source)
+        content = _content_for(args.content)(record.scenario)
+        loaded = open_record(record, Engine(content))
+    except SaveError as exc:
+        print(f"redline: error: {shown(source)}: {exc}", file=sys.stderr)
+        return 2
+    state = loaded.state
+    if state.ending is None:
+        print(f"redline: error: {shown(source)}: the game is not over yet (turn {state.turn}); the analysis "
+              "weighs the decisions of a finished game", file=sys.stderr)
+        return 2
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    found = from_save(record.analysis, content, state.ending, args.futures, args.policy)
+    if found is not None:
+        return _print_analysis(args, record, content, state, found, " (worked out before, kept in the save)")
+    analyst = Analyst(content, args.policy, jobs=jobs, source=(_scenario_path(record.scenario), tuple(args.content)))
+    try:
+        progress = None
+        if sys.stderr.isatty() and not args.json:
+            def progress(done: int, total: int) -> None:
+                print(f"\rweighing decision {min(done + 1, total)} of {total}", end="", file=sys.stderr, flush=True)
+        found = shape(content, record.seed, choices_of(state), state.ending, futures=args.futures,
+                      analyst=analyst, progress=progress)
+    finally:
+        analyst.close()
+        if sys.stderr.isatty() and not args.json:
+            print("\r\033[K", end="", file=sys.stderr)
+    assert found is not None
+    kept = ""
+    try:
+        with_analysis(source, found.for_save(content))
+        kept = " (kept in the save)"
+    except SaveError as exc:
+        print(f"redline: note: the analysis could not be kept in the save: {exc}", file=sys.stderr)
+    return _print_analysis(args, record, content, state, found, kept)
+
+
+def _print_analysis(args: argparse.Namespace, record: Any, content: Any, state: Any, found: Any, kept: str) -> int:
+    from game.analyst.shaping import summary, table
+    from game.safetext import shown
+
+    if args.json:
+        print(json.dumps({**found.to_dict(), "summary": summary(content, found)}, indent=2))
+        return 0
+    ending = content.ending(state.ending)
+    print(f"{content.scenario.title}: {shown(record.slot)} — ended “{ending.title}” ({ending.grade}){kept}")
+    print()
+    print("The decisions that shaped this ending:")
+    for line in summary(content, found):
+        print(f"  {line}" if line else "")
+    print()
+    print("Every decision, by impact (the share of futures whose ending the best other option changes):")
+    for line in table(content, found):
+        print(f"  {line}")
+    return 0
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
@@ -485,20 +585,32 @@ def _jobs(text: str) -> int:
     return value
 
 
+#: the policies of automated play (game.sim.POLICIES describes them; kept here so that building the
+#: parser does not import the simulator)
+POLICY_NAMES = ("random", "explore", "cautious", "forceful", "counsel", "lookahead")
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game import sim
     from game.seeds import MAX_SEED, RANGE
 
-    if args.seed is not None and args.seed + args.runs - 1 > MAX_SEED:
-        print(f"redline: error: --seed {args.seed} with --runs {args.runs} would use seeds past 2**63-1 "
+    runs = args.runs if args.runs is not None else (300 if args.compare else 1000)
+    if args.seed is not None and args.seed + runs - 1 > MAX_SEED:
+        print(f"redline: error: --seed {args.seed} with --runs {runs} would use seeds past 2**63-1 "
               f"(every seed is {RANGE})", file=sys.stderr)
         return 2
     folder = Path(args.path) if args.path else _scenario_path(args.scenario)
     report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "simulated")
     if report is None:
         return 1
-    return sim.command(report.content, (folder, tuple(args.content)), args.runs,
-                       args.seed if args.seed is not None else 1, args.policy, args.jobs, args.json, args.act_chance)
+    seed = args.seed if args.seed is not None else 1
+    if args.compare:
+        from game.analyst.compare import command as compare
+
+        return compare(report.content, (folder, tuple(args.content)), args.compare, runs, seed, args.policy,
+                       args.jobs, args.json)
+    return sim.command(report.content, (folder, tuple(args.content)), runs, seed, args.policy, args.jobs, args.json,
+                       args.act_chance)
 
 
 def cmd_names(args: argparse.Namespace) -> int:
@@ -641,6 +753,22 @@ def build_parser() -> argparse.ArgumentParser:
     _content_option(replay, "the game was played with")
     replay.set_defaults(func=cmd_replay)
 
+    analyze = commands.add_parser(
+        "analyze", help="the decisions that shaped a finished game's ending",
+        description="Weigh every decision of a finished saved game: futures of each option at each decision "
+        "(the rest played by a policy, with the true hidden values) show how the ending would have moved; print "
+        "the decisions that mattered most, each in a sentence, and what the better endings needed.")
+    analyze.add_argument("file", type=_folder, metavar="SAVE", help="a save of a finished game")
+    analyze.add_argument("--futures", type=_runs, default=100, metavar="N",
+                         help="futures of each option at each decision (default: 100)")
+    analyze.add_argument("--policy", default="counsel", choices=POLICY_NAMES,
+                         help="how the rest of each future is played (default: counsel)")
+    analyze.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=None, metavar="J",
+                         help="processes to use (default: every core)")
+    _content_option(analyze, "the game was played with")
+    analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    analyze.set_defaults(func=cmd_analyze)
+
     simulate = commands.add_parser(
         "simulate", help="play many automated games; report endings, coverage and stat ranges",
         description="Play many automated games of a scenario and report how often each ending is reached, "
@@ -648,17 +776,23 @@ def build_parser() -> argparse.ArgumentParser:
         "and why), and the range of every stat.")
     simulate.add_argument("path", nargs="?", metavar="PATH", help="a scenario folder (default: the shipped scenario)")
     simulate.add_argument("--scenario", type=_scenario_id, help="id of a shipped scenario to simulate")
-    simulate.add_argument("--runs", type=_runs, default=1000, metavar="N", help="games to play (default: 1000)")
+    simulate.add_argument("--runs", type=_runs, metavar="N",
+                          help="games to play (default: 1000; 300 with --compare)")
     simulate.add_argument("--seed", type=_seed, metavar="S",
                           help="seed of the first game; game i uses S+i (default: 1)")
-    simulate.add_argument("--policy", default="random", choices=["random", "explore", "cautious", "forceful"],
+    simulate.add_argument("--policy", default="random", choices=POLICY_NAMES,
                           help="how choices are made: random (uniform), explore (steers toward what has not "
-                          "been reached), cautious (lowest posture), forceful (highest posture)")
+                          "been reached), cautious (lowest posture), forceful (highest posture), counsel (the "
+                          "advisors' majority), lookahead (one decision ahead on the meters the endings favour)")
     simulate.add_argument("--act-chance", type=_chance, metavar="P",
                           help="how often the player takes an open standing action before a decision, 0 to 1 "
-                          "(default: 0.3 random, 0.5 explore, 0 cautious and forceful)")
+                          "(default: 0.3 random, 0.5 explore, 0 for the others)")
     simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
                           help="processes to use; --jobs alone uses every core (default: 1)")
+    simulate.add_argument("--compare", metavar="EVENT",
+                          help="force each option of EVENT's decision in turn on the same games (everything else "
+                          "played by the policy) and report the endings per option, dominated options and inert "
+                          "decisions; 'all' does it for every decision and ranks them by impact")
     _content_option(simulate)
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
     simulate.set_defaults(func=cmd_simulate)

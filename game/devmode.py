@@ -157,7 +157,7 @@ def find_start(engine: Engine, event_id: str, seed: int = 1, games: int = JUMP_G
             ids = tuple(cid for cid, _posture, ok in options if ok)
             if not ids:
                 break
-            choice = policy(current, options, ids, rng)
+            choice = policy(current, options, ids, rng, engine.environment(state))
             taken.append((current, choice))
             state = engine.choose_state(state, choice, in_place=True)
         policy.reached.update(state.fired)

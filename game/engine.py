@@ -722,6 +722,25 @@ class Engine:
         tested after it.
         """
         state, env = self._start(seed)
+        return self._play_on(state, env, decide, max_decisions, act)
+
+    def play_on(self, state: GameState, decide: Decide, max_decisions: int = 10_000, act: Act | None = None,
+                ) -> tuple[GameState, int, str | None]:
+        """`autoplay` from a game in progress: the given state is not changed; a copy plays on."""
+        state = state.copy()
+        if state.ending is not None:
+            return state, 0, None
+        return self._play_on(state, self._env(state), decide, max_decisions, act)
+
+    def snapshot(self, state: GameState, env: Mapping[str, Any]) -> GameState:
+        """A copy of a game being played by `autoplay` as it stands at a decision (`decide` is given the
+        state and its environment; the state's values are brought up to date only when play stops)."""
+        copy = state.copy()
+        self._store(copy, env)
+        return copy
+
+    def _play_on(self, state: GameState, env: dict[str, Any], decide: Decide, max_decisions: int,
+                 act: Act | None = None) -> tuple[GameState, int, str | None]:
         events = self.content.events
         choices = self._choices
         decisions = 0
@@ -1107,7 +1126,7 @@ class Engine:
                 env[WRITTEN_KEY].add(target)
         return apply
 
-    def _store(self, state: GameState, env: dict[str, Any]) -> None:
+    def _store(self, state: GameState, env: Mapping[str, Any]) -> None:
         state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))
 
     def _iso_date(self, turn: int) -> str:

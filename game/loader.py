@@ -666,6 +666,11 @@ class _Loader:
             elif ident != scenario.timeout_ending and scenario.timeout_ending in chosen["ending"]:
                 self.problem(entry.at(), f"ending '{ident}' has no 'when' and is not the timeout ending, "
                                          "so it can never be reached")
+            if scenario.grades and ending.grade not in scenario.grades:
+                listed = ", ".join(repr(g) for g in scenario.grades)
+                self.problem(entry.at("grade", value=True) if ending.grade else entry.at(),
+                             f"ending '{ident}' has grade {ending.grade!r}, which the scenario's 'grades' does not "
+                             f"list ({listed}){suggest(ending.grade, scenario.grades)}")
             endings.append(CompiledEnding(ending, condition))
         endings.sort(key=lambda e: -e.model.priority)
         for kind in ("stat", "flag", "counter", "advisor"):

@@ -101,6 +101,18 @@ class Season:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class Analyst:
+    """The analyst: plays many futures of each option of a decision and shows the odds of each ending."""
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    available: bool = True
+    """False: a pure game, without the analyst."""
+    uses: Annotated[int, EXACT, Limits(ge=0, le=1000)] = 0
+    """How many decisions per game the player may consult it at (0: as often as they like)."""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Scenario:
     """The frame of a game: who the player is and how the calendar runs."""
 
@@ -125,6 +137,11 @@ class Scenario:
     """Day from which the story leaves the historical record (shown to the player)."""
     actions_per_turn: Annotated[int, EXACT, Limits(ge=0, le=10)] = 1
     """How many standing actions (`[[action]]`) the player may take on one turn, beside its decision."""
+    grades: tuple[str, ...] = ()
+    """The endings' grades from worst to best (e.g. ["catastrophic", "mixed", "success"]): the analyst,
+    the debrief and the look-ahead policy rank endings by it. Every grade an ending uses must be listed."""
+    analyst: Analyst = field(default_factory=lambda: Analyst())
+    """Whether the player may consult the analyst (Monte Carlo odds of each option) during a game."""
 
     def departure_note(self) -> str:
         """What the player is told about where the story leaves the record ("" if not set)."""
@@ -389,8 +406,8 @@ ENTRY_MODELS: dict[str, type[Any]] = {
 
 #: Every class of the format, for the schema, the guide and the loader's explanations.
 FORMAT_MODELS: tuple[type[Any], ...] = (
-    Season, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event, Action,
-    Rule, Ending, ContentFile,
+    Season, Analyst, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event,
+    Action, Rule, Ending, ContentFile,
 )
 
 

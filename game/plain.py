@@ -240,8 +240,10 @@ def play(
     read: Callable[[], str | None],
     out: IO[str],
     after_decision: Callable[[GameState], None] | None = None,
+    consult: Callable[[GameState, Decision], list[str]] | None = None,
 ) -> GameState:
-    """Play until the game ends or input runs out. `read` returns None at end of input."""
+    """Play until the game ends or input runs out. `read` returns None at end of input. With
+    `consult`, typing `o` at a decision prints what it returns (the analyst's odds)."""
     shown_decision = True
     while not state.over:
         decision = engine.decision(state)
@@ -256,7 +258,8 @@ def play(
         picked: ChoiceView | None = None
         more = ", a for actions" if decision.actions else ""
         while True:
-            print(f"\nYour choice (number{more}, or q to stop): ", end="", file=out, flush=True)
+            offer = ", o for the analyst's odds" if consult is not None else ""
+            print(f"\nYour choice (number{more}{offer}, or q to stop): ", end="", file=out, flush=True)
             answer = read()
             if answer is None:
                 print("\nInput ended; the game stops here.", file=out)
@@ -274,6 +277,9 @@ def play(
                     action = asked
                     break
                 print("\n".join(format_choices(decision)), file=out)
+                continue
+            if consult is not None and answer.lower() in ("o", "odds"):
+                print("\n".join(consult(state, decision)), file=out)
                 continue
             picked, problem = pick(decision, answer)
             if picked is None:

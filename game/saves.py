@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -118,6 +118,8 @@ class SaveRecord:
     date: str = ""
     #: the fingerprint of the code that made it ("" when unknown: saves of version 1)
     rules: str = ""
+    #: of a finished game: the decisions that shaped its ending (game.analyst.shaping), worked out once
+    analysis: dict[str, Any] | None = None
 
     @property
     def game(self) -> str:
@@ -154,6 +156,8 @@ class SaveRecord:
             "decisions": [step.to_dict() for step in self.steps],
             "state": pack_history(self.state.to_dict()),
         }
+        if self.analysis is not None:
+            body["analysis"] = self.analysis
         body["checksum"] = checksum(body)
         return body
 
@@ -664,6 +668,35 @@ class _StateFile(_Strict):
     sequence: Count
 
 
+Share = Annotated[float, Field(strict=True, ge=0, le=1)]
+Score = Annotated[float, Field(strict=True, ge=-1, le=1)]
+Label = Annotated[str, StringConstraints(strict=True, max_length=400)]
+Key = Annotated[str, StringConstraints(strict=True, max_length=MAX_TEXT)]
+
+
+class _MomentFile(_Strict):
+    index: Count
+    turn: Turn
+    date: Day
+    event: Id
+    title: Label
+    chosen: Id
+    labels: dict[Id, Label]
+    grades: dict[Id, dict[Key, Share]]
+    endings: dict[Id, dict[Key, Share]]
+    score: dict[Id, Score]
+    futures: Count
+
+
+class _AnalysisFile(_Strict):
+    format: Literal[1]
+    content_hash: Hash
+    ending: Id
+    policy: Id
+    futures: Count
+    moments: list[_MomentFile]
+
+
 class SaveFile(_Strict):
     """The fields of a save file (`format`, `version` and `checksum` are checked first)."""
 
@@ -684,6 +717,7 @@ class SaveFile(_Strict):
     start: _StartFile
     decisions: list[_StepFile]
     state: _StateFile
+    analysis: _AnalysisFile | None = None
 
 
 def _where(loc: Iterable[Any]) -> str:
@@ -806,6 +840,7 @@ def parse_save(raw: bytes) -> SaveRecord:
         slot=body.slot, info=info, scenario=body.scenario, title=body.scenario_title,
         content_hash=body.content_hash, seed=body.seed, saved=body.saved, start=start,
         steps=steps, state=state, turn=body.turn, date=body.date, rules=body.rules if version > 1 else "",
+        analysis=body.analysis.model_dump() if body.analysis is not None and state.ending is not None else None,
     )
 
 
@@ -1126,3 +1161,12 @@ def latest_autosave(folder: Path) -> Listing | None:
         if found is None or found.record is None or (saved.saved, path.name) > (found.record.saved, found.path.name):
             found = Listing(path, OK, "", saved)
     return found
+
+
+def with_analysis(path: Path, analysis: dict[str, Any]) -> Path:
+    """Keep the analysis of a finished game in its save (read again first, so nothing else changes);
+    SaveError if it cannot be read or written."""
+    record = read_save(path)
+    if record.state.ending is None:
+        raise SaveError("the game in this save is not over")
+    return write_record(path, replace(record, analysis=analysis))

@@ -16,6 +16,7 @@ from game.safetext import shown
 HEADER = (
     "# Red Line's settings. The game writes this file when you change a setting in it; you may edit it too.\n"
     '# theme = "crisis-room" or "situation-day" (or any theme of the command palette\'s "Change theme")\n'
+    "# analyst = false turns the analyst's odds off, for a pure game\n"
     "# [keys]: binding id = the keys for it, comma-separated, e.g. quit = \"ctrl+x\", choose_1 = \"1,a\"\n"
     "# (the in-game Keys screen lists every binding id).\n\n"
 )
@@ -30,6 +31,8 @@ class Settings:
     theme: str | None = None
     #: binding id -> the keys that trigger it, comma-separated ("f1", "1,a")
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: False: a pure game, the analyst's odds are not offered
+    analyst: bool = True
 
     def with_theme(self, theme: str) -> Settings:
         return replace(self, theme=theme)
@@ -55,9 +58,12 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise SettingsError(f"not valid TOML: {error}") from None
-    unknown = sorted(set(data) - {"theme", "keys"})
+    unknown = sorted(set(data) - {"theme", "keys", "analyst"})
     if unknown:
-        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys)")
+        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys, analyst)")
+    analyst = data.get("analyst", True)
+    if not isinstance(analyst, bool):
+        raise SettingsError(f"analyst must be true or false, not {analyst!r}")
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise SettingsError(f"theme must be a name in quotes, not {theme!r}")
@@ -71,7 +77,7 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
             raise SettingsError(f"keys: '{ident}' is not a binding id")
         if not isinstance(value, str) or not [key for key in value.split(",") if key.strip()]:
             raise SettingsError(f"keys.{ident} must be keys in quotes, comma-separated, e.g. \"ctrl+x\" or \"1,a\"")
-    return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}))
+    return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}), analyst)
 
 
 def read_settings(path: Path, themes: Collection[str] | None = None) -> tuple[Settings, str | None]:
@@ -101,6 +107,8 @@ def settings_text(settings: Settings) -> str:
     data: dict[str, object] = {}
     if settings.theme is not None:
         data["theme"] = settings.theme
+    if not settings.analyst:
+        data["analyst"] = False
     if settings.keys:
         data["keys"] = dict(settings.keys)
     return HEADER + tomli_w.dumps(data)

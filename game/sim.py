@@ -12,7 +12,7 @@ import os
 import random
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
@@ -22,6 +22,7 @@ from game.content import Content
 from game.debrief import format_number
 from game.engine import WRITTEN_KEY, Engine, GameState, values_getter
 from game.expr import Compiled
+from game.policies import Counsel, Lookahead
 from game.simreasons import Observed, Reasons
 
 POLICIES: dict[str, str] = {
@@ -29,6 +30,8 @@ POLICIES: dict[str, str] = {
     "explore": "steers toward choices not yet taken and events not yet reached",
     "cautious": "always the most restrained available choice (lowest posture)",
     "forceful": "always the most forceful available choice (highest posture)",
+    "counsel": "follows the majority of the advisors' counsel (for minus against), ties at random",
+    "lookahead": "one decision ahead: the choice whose expected effects move the meters the endings favour",
 }
 #: How often each policy takes a standing action when one is open, before a decision (by default).
 #: The random player takes a random open action; the explorer the one it has taken least; the
@@ -106,7 +109,7 @@ def _add(mine: dict[Any, Any], theirs: dict[Any, Any]) -> None:
 
 
 #: (event, visible options as (id, posture, available), the ids of the available ones, rng) -> id
-Policy = Callable[[str, Sequence[tuple[str, int, bool]], tuple[str, ...], random.Random], str]
+Policy = Callable[[str, Sequence[tuple[str, int, bool]], tuple[str, ...], random.Random, Mapping[str, Any]], str]
 
 
 class Explorer:
@@ -128,7 +131,7 @@ class Explorer:
                 self.schedules[f"{event.id}.{choice.id}"] = tuple(targets)
 
     def __call__(self, event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...],
-                 rng: random.Random) -> str:
+                 rng: random.Random, env: Mapping[str, Any]) -> str:
         best: list[str] = []
         best_score = None
         for choice_id, _posture, ok in options:
@@ -148,12 +151,14 @@ class Explorer:
         return picked
 
 
-def _random(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random) -> str:
+def _random(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random,
+            env: Mapping[str, Any]) -> str:
     return ids[0] if len(ids) == 1 else ids[int(rng.random() * len(ids))]
 
 
 def _by_posture(sign: int) -> Policy:
-    def pick(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random) -> str:
+    def pick(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random,
+             env: Mapping[str, Any]) -> str:
         best: list[str] = []
         best_score = None
         for choice_id, posture, ok in options:
@@ -221,6 +226,10 @@ def make_policy(name: str, content: Content) -> Policy:
         return _by_posture(-1)
     if name == "forceful":
         return _by_posture(1)
+    if name == "counsel":
+        return Counsel(content)
+    if name == "lookahead":
+        return Lookahead(content)
     raise ValueError(f"unknown policy '{name}' (the policies are: {', '.join(POLICIES)})")
 
 
@@ -325,7 +334,7 @@ class Player:
             ids = entry[1]
             if not ids:
                 return None
-            return policy(event, options, ids, rng)
+            return policy(event, options, ids, rng, env)
 
         action_open, action_blocked = tally.action_open, tally.action_blocked
         actions_rng = act_rng(seed)

@@ -121,7 +121,8 @@ def test_installed_the_game_runs_from_the_package_and_keeps_saves_in_the_data_fo
 
     assert run(installed, home, "--version").stdout == f"redline {game.__version__}\n"
     checked = run(installed, home, "check")
-    assert checked.returncode == 0 and checked.stdout.splitlines()[-1].startswith("ok: "), checked.stdout + checked.stderr
+    last = checked.stdout.splitlines()[-1]
+    assert checked.returncode == 0 and last.startswith("ok: "), checked.stdout + checked.stderr
     data_saves = home / "data" / "redline" / "saves"
     assert run(installed, home, "saves").stdout == f"no saves in {data_saves}\n"
 

@@ -43,7 +43,7 @@ def test_a_good_file_is_read(tmp_path: Path) -> None:
     [
         ('theme = "situation-day\n', "not valid TOML: "),
         ("theme = situation-day\n", "not valid TOML: "),
-        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys)"),
+        ('colour = "red"\n', "unknown setting 'colour' (the settings are: theme, keys, analyst)"),
         ("theme = 3\n", "theme must be a name in quotes, not 3"),
         ('theme = "neon"\n', "unknown theme 'neon' (the themes are: crisis-room, nord, situation-day)"),
         ('keys = "ctrl+x"\n', "keys must be a table"),

@@ -137,7 +137,7 @@ def test_ranges_are_the_values_held_at_every_decision_and_end(folder: Path) -> N
             assert decision is not None
             options = [(c.id, c.posture, c.available) for c in decision.choices]
             ids = tuple(c.id for c in decision.choices if c.available)
-            state = engine.choose(state, policy(decision.event.id, options, ids, rng)).state
+            state = engine.choose(state, policy(decision.event.id, options, ids, rng, engine.environment(state))).state
         for snapshot in state.history:
             for name, value in snapshot.items():
                 seen[name].add(value)

@@ -57,7 +57,7 @@ def followup_fates(content: Content, games: int, seed: int, policy_name: str,
             waiting = {item[1]: item for item in state.scheduled}
             event: str = state.event
             turn, sequence = state.turn, state.sequence
-            picked = policy(event, options, ids, rng)
+            picked = policy(event, options, ids, rng, engine.environment(state))
             state = engine.choose_state(state, picked)
             after = {item[1] for item in state.scheduled}
             # what the choice scheduled, in the engine's order: its own follow-ups, then its outcome's

@@ -86,7 +86,8 @@ def find_states(engine: Engine, games: int, seed: int) -> tuple[dict[str, list[G
             ids = tuple(cid for cid, _posture, ok in options if ok)
             if not ids:
                 break
-            state = engine.choose_state(state, policy(state.event, options, ids, rng), in_place=True)
+            picked = policy(state.event, options, ids, rng, engine.environment(state))
+            state = engine.choose_state(state, picked, in_place=True)
         policy.reached.update(state.fired)
     placed: set[str] = set()
     for ident, states in found.items():

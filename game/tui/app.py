@@ -10,6 +10,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -36,6 +37,8 @@ from game.tui.theme import DEFAULT_THEME, THEMES
 if TYPE_CHECKING:
     import argparse
 
+    from game.analyst.rollouts import Analyst
+    from game.analyst.shaping import Shaping
     from game.saves import Autosaver, GameInfo, Listing, Loaded, Recorder, SaveRecord, SaveStatus
     from game.tui.dev import DevMode
     from game.tui.screens.dialogs import NewGameRequest
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     from game.tui.screens.replay import TakeOver
 
 MIN_WIDTH = 80
+#: futures of each option at each of the player's decisions, for the debrief's "decisions that shaped this ending"
+SHAPING_FUTURES = 100
 MIN_HEIGHT = 24
 #: Remaps keys by binding id, e.g. REDLINE_KEYS="quit=ctrl+x;help=f1,question_mark"; over the settings file
 KEYMAP_VARIABLE = "REDLINE_KEYS"
@@ -118,6 +123,18 @@ class GameRecord:
         notice, autosaver.notice = autosaver.notice, None
         return notice
 
+    def kept_analysis(self) -> dict[str, Any] | None:
+        """The analysis of the finished game that the save it was loaded from keeps, if any."""
+        return self._record.analysis if self._record is not None else None
+
+    def keep_analysis(self, analysis: dict[str, Any]) -> None:
+        """Keep the analysis of the finished game in its last autosave (SaveError if it cannot be)."""
+        from game.saves import with_analysis
+
+        path = self._autosaver.path if self._autosaver is not None else None
+        if path is not None:
+            with_analysis(path, analysis)
+
     def close(self) -> None:
         """The game is put down: let go of its claim on its saves."""
         if self._autosaver is not None:
@@ -191,6 +208,15 @@ class RedLineApp(App[int]):
         self.first_screen: Callable[[], None] | None = None
         #: live content for `redline play --dev` (see game/tui/dev.py), None otherwise
         self.dev: DevMode | None = None
+        #: the folder each scenario in play was loaded from, when not the shipped one (for the analyst's processes)
+        self.content_folders: dict[str, Path] = {}
+        self._analyst: tuple[Content, Analyst] | None = None
+        #: (game id, decision number) of each decision the analyst was consulted at
+        self.consulted: set[tuple[str, int]] = set()
+        #: the decisions that shaped a finished game's ending, by its seed and choices (worked out once)
+        self.shaping: dict[tuple[int, tuple[tuple[str, str], ...]], Shaping] = {}
+        #: futures of each option at each decision for that
+        self.shaping_futures = SHAPING_FUTURES
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -669,8 +695,67 @@ class RedLineApp(App[int]):
             self.exit(0)
 
     def put_down(self) -> None:
-        """The app has closed: let go of the game's claim on its saves."""
+        """The app has closed: let go of the game's claim on its saves, and of the analyst's processes."""
         self._game.close()
+        if self._analyst is not None:
+            self._analyst[1].close()
+            self._analyst = None
+
+    # --- the analyst --------------------------------------------------------------------------
+
+    def analyst(self) -> Analyst:
+        """The analyst of the content in play (made once per content; its processes are kept)."""
+        from game.analyst.rollouts import Analyst
+        from game.sim import default_jobs
+
+        content = self.engine.content
+        if self._analyst is None or self._analyst[0] is not content:
+            if self._analyst is not None:
+                self._analyst[1].close()
+            folder = self.content_folders.get(content.scenario.id) or paths.scenario_folder(content.scenario.id)
+            source = (folder, self.extra) if folder.is_dir() else None
+            self._analyst = (content, Analyst(content, "counsel", jobs=default_jobs(), source=source))
+        return self._analyst[1]
+
+    def analyst_refusal(self) -> str | None:
+        """Why the analyst cannot be consulted at this decision, or None if it can."""
+        allowed = self.engine.content.scenario.analyst
+        if not allowed.available:
+            return "This scenario has no analyst: it is meant to be played on judgement alone."
+        if not self.settings.analyst:
+            return "The analyst is switched off (shift+O switches it back on)."
+        if self.state is None or self.state.over:
+            return "There is no decision to weigh."
+        key = (self._game_key(), len(self.state.chose))
+        if allowed.uses and key not in self.consulted and \
+                sum(1 for game, _n in self.consulted if game == key[0]) >= allowed.uses:
+            return (f"The analyst has been consulted at {allowed.uses} decisions this game; "
+                    "this scenario allows no more.")
+        return None
+
+    def action_consult_analyst(self) -> None:
+        from game.tui.screens.analyst import AnalystScreen
+
+        refusal = self.analyst_refusal()
+        decision = self.decision
+        if refusal is not None or decision is None or self.state is None:
+            self.notify(refusal or "There is no decision to weigh.", title="Analyst", severity="warning")
+            return
+        self.consulted.add((self._game_key(), len(self.state.chose)))
+        self.push_screen(AnalystScreen(self.state, decision))
+
+    def action_toggle_analyst(self) -> None:
+        self._remember(replace(self.settings, analyst=not self.settings.analyst))
+        self.notify("The analyst is on." if self.settings.analyst else "The analyst is off: a pure game.",
+                    title="Analyst")
+
+    @property
+    def game_record(self) -> GameRecord:
+        """The saves of the game in play."""
+        return self._game
+
+    def _game_key(self) -> str:
+        return self._game.info().game
 
     def unsaved_line(self) -> str:
         """What of the game in progress no save holds, in one line (when `unsaved`)."""
@@ -791,8 +876,11 @@ def load_app(args: argparse.Namespace) -> RedLineApp:
         raise StartError("", code=1)
     # `redline play` starts a game at once; `redline` alone opens the title screen
     start: Start = "intro" if getattr(args, "plain", None) is not None else "title"
-    return build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
-                     autosave=autosave, settle_heap=True, remember_settings=True)
+    app = build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
+                    autosave=autosave, settle_heap=True, remember_settings=True)
+    if folder is not None:
+        app.content_folders[content.scenario.id] = folder
+    return app
 
 
 def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, extra: list[Path], saves_dir: Path,
@@ -848,6 +936,12 @@ def run(args: argparse.Namespace) -> int:
         from game.tui.dev import attach
 
         attach(app, args)
+    if app.engine.content.scenario.analyst.available:
+        # the analyst's processes need multiprocessing's helper process, which can only be started while
+        # this process still has its own standard error (the interface takes it over)
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
     try:
         app.run()
     finally:

@@ -31,3 +31,9 @@ def shipped_content() -> Content:
     if report.content is None:
         pytest.skip(f"content/red-line does not load yet ({len(report.problems)} problems)")
     return report.content
+
+
+@pytest.fixture(autouse=True)
+def few_futures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The debrief weighs every decision with futures; a few do for tests of the interface."""
+    monkeypatch.setattr("game.tui.app.SHAPING_FUTURES", 3)

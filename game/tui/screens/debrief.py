@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
 
 from game.debrief import format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
 from game.engine import Engine, GameState
@@ -106,6 +109,10 @@ class DebriefScreen(Screen[None]):
             yield Static(truth_content(engine, state), id="truth")
             yield Static("The meters over the game", classes="section")
             yield Static(id="chart")
+            yield Static("The decisions that shaped this ending", classes="section")
+            yield ProgressBar(total=None, show_eta=False, id="shaping-progress")
+            yield Static(Content.styled("Playing futures of every option at each of your decisions…", "dim italic"),
+                         id="shaping")
             yield Static("Your decisions", classes="section")
             yield TimelineText(timeline(engine, state), id="decisions")
         yield KeyFooter()
@@ -113,6 +120,46 @@ class DebriefScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#debrief").border_title = "Debrief"
         self.query_one("#debrief").focus()
+        self.weigh_decisions()
+
+    @work(thread=True, exclusive=True, group="shaping")
+    def weigh_decisions(self) -> None:
+        """The decisions that shaped the ending, worked out in the background (see game/analyst/shaping.py)."""
+        from game.analyst.shaping import from_save, shape, summary
+        from game.replay import choices_of
+        from game.saves import SaveError
+
+        worker = get_current_worker()
+        state = self.game.state
+        if state is None or state.ending is None:
+            return
+        content = self.game.engine.content
+        key = (state.seed, tuple(choices_of(state)))
+        shaping = self.game.shaping.get(key) or from_save(self.game.game_record.kept_analysis(), content,
+                                                              state.ending)
+        if shaping is None:
+            def progress(done: int, total: int) -> None:
+                self.app.call_from_thread(self._progress, done, total)
+
+            shaping = shape(content, state.seed, choices_of(state), state.ending, analyst=self.game.analyst(),
+                            futures=self.game.shaping_futures, progress=progress, stop=lambda: worker.is_cancelled)
+            if shaping is None:
+                return
+            with contextlib.suppress(SaveError):  # (kept if it can be; worked out again otherwise)
+                self.game.game_record.keep_analysis(shaping.for_save(content))
+        self.game.shaping[key] = shaping
+        lines = summary(content, shaping)
+        self.app.call_from_thread(self._shaped, "\n".join(lines))
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.is_attached:
+            self.query_one("#shaping-progress", ProgressBar).update(total=total, progress=done)
+
+    def _shaped(self, text: str) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#shaping-progress", ProgressBar).display = False
+        self.query_one("#shaping", Static).update(Content(text))
 
     def on_resize(self) -> None:
         state = self.game.state

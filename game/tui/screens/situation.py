@@ -48,6 +48,8 @@ class SituationRoom(Screen[None]):
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
         Binding("m", "focus_pane('dashboard')", "Meters", show=False, id="focus_meters"),
         Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
+        Binding("o", "app.consult_analyst", "Odds", id="analyst"),
+        Binding("O", "app.toggle_analyst", "Analyst on/off", show=False, id="analyst_switch"),
     ]
 
     def __init__(self) -> None:

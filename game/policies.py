@@ -1,0 +1,199 @@
+"""Policies that play like people, for automated play and the analyst's futures.
+
+A policy is called at each decision with (event id, options as (choice id, posture, available),
+ids of the available choices, a random generator, the game's environment) and returns a choice id.
+
+- `counsel`: follows the weighted majority of the advisors who speak on the decision: each choice
+  scores one for every advisor in favour and minus one for every advisor against; ties are broken
+  at random.
+- `lookahead`: looks one decision ahead on what the player can see: the expected change each choice
+  makes to each meter (its effects, and its outcomes' effects weighted by their chances now),
+  valued by what the scenario's endings say about that meter (a meter that is low in bad endings'
+  conditions is worth raising), the endings ranked by the scenario's `grades`.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from game.content import CompiledChoice, Content
+from game.expr import Effect
+
+Options = Sequence[tuple[str, int, bool]]
+Policy = Callable[[str, Options, tuple[str, ...], random.Random, Mapping[str, Any]], str]
+
+
+def _best(scored: Sequence[tuple[str, float]], rng: random.Random) -> str:
+    """The id with the highest score; among equals, one at random."""
+    top = max(score for _ident, score in scored)
+    best = [ident for ident, score in scored if score == top]
+    return best[0] if len(best) == 1 else best[int(rng.random() * len(best))]
+
+
+class Counsel:
+    """Follows the majority of the advisors' counsel (see the module's documentation)."""
+
+    def __init__(self, content: Content) -> None:
+        self.score: dict[tuple[str, str], int] = {}
+        for event in content.events.values():
+            for choice in event.model.choice:
+                self.score[event.id, choice.id] = sum(1 if c.position == "for" else -1 for c in choice.counsel)
+
+    def __call__(self, event: str, options: Options, ids: tuple[str, ...], rng: random.Random,
+                 env: Mapping[str, Any]) -> str:
+        if len(ids) == 1:
+            return ids[0]
+        score = self.score
+        return _best([(ident, score.get((event, ident), 0)) for ident in ids], rng)
+
+
+def grade_rank(content: Content) -> dict[str, float]:
+    """Each ending's place from worst (-1) to best (+1) by the scenario's grades (0 when unranked)."""
+    grades = content.scenario.grades
+    if len(grades) < 2:
+        return {ending.model.id: 0.0 for ending in content.endings}
+    place = {grade: 2 * index / (len(grades) - 1) - 1 for index, grade in enumerate(grades)}
+    return {ending.model.id: place.get(ending.model.grade, 0.0) for ending in content.endings}
+
+
+#: (name, +1 or -1, threshold, the ending's rank) for each comparison of a stat in an ending's condition
+Edge = tuple[str, int, float, float]
+
+
+def ending_edges(content: Content) -> list[Edge]:
+    """Where each stat's comparisons in the endings' conditions lie, with the endings' ranks."""
+    rank = grade_rank(content)
+    edges = []
+    for ending in content.endings:
+        text = ending.model.when
+        if text is None or not rank[ending.model.id]:
+            continue
+        try:
+            tree = ast.parse(text.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        edges += [(name, direction, threshold, rank[ending.model.id])
+                  for name, direction, threshold in _leanings(tree, 1)
+                  if threshold is not None and name in content.stats]
+    return edges
+
+
+def meter_worth(content: Content) -> dict[str, float]:
+    """How much raising each stat by its whole range (or setting each flag) is worth, read from the
+    endings' conditions: `front <= 0` in a bad ending makes the front worth raising, `ceasefire` in a
+    good ending makes the flag worth setting; each weighted by the ending's rank."""
+    rank = grade_rank(content)
+    worth = dict.fromkeys((*content.stats, *content.flags), 0.0)
+    for ending in content.endings:
+        text = ending.model.when
+        if text is None or not rank[ending.model.id]:
+            continue
+        try:
+            tree = ast.parse(text.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for name, direction, _threshold in _leanings(tree, 1):
+            if name in worth:
+                worth[name] += rank[ending.model.id] * direction
+    return worth
+
+
+def _number(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+_UP = {ast.Gt: 1, ast.GtE: 1, ast.Lt: -1, ast.LtE: -1}
+
+
+def _leanings(node: ast.expr, sign: int) -> list[tuple[str, int, float | None]]:
+    """(name, +1 or -1, threshold) for each name the condition is the likelier to hold the higher (or
+    the lower) it is, with the number it is compared with (None for a flag)."""
+    if isinstance(node, ast.BoolOp):
+        return [found for value in node.values for found in _leanings(value, sign)]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _leanings(node.operand, -sign)
+    if isinstance(node, ast.Name):
+        return [(node.id, sign, None)]
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        direction = _UP.get(type(node.ops[0]))
+        left, right = node.left, node.comparators[0]
+        if direction is not None and isinstance(left, ast.Name) and _number(right):
+            return [(left.id, sign * direction, float(right.value))]  # type: ignore[attr-defined]
+        if direction is not None and isinstance(right, ast.Name) and _number(left):
+            return [(right.id, -sign * direction, float(left.value))]  # type: ignore[attr-defined]
+    return []
+
+
+#: how near an edge counts (a share of the stat's range), and what being at it is worth against the
+#: meters' worth over their whole ranges
+EDGE_SPAN = 0.2
+EDGE_WEIGHT = 8.0
+
+
+def _near(value: float, direction: int, threshold: float, scale: float) -> float:
+    """1 at or past the edge (where the comparison holds), falling to 0 at `scale` away from it."""
+    gap = (threshold - value) if direction > 0 else (value - threshold)
+    if gap <= 0:
+        return 1.0
+    return max(0.0, 1 - gap / scale) if scale > 0 else 0.0
+
+
+class Lookahead:
+    """Picks by a shallow look-ahead on the meters (see the module's documentation)."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        worth = meter_worth(content)
+        spans = {ident: stat.max - stat.min for ident, stat in content.stats.items()}
+        spans.update(dict.fromkeys(content.flags, 1))
+        self.worth = {ident: value / spans[ident] for ident, value in worth.items() if value and spans[ident] > 0}
+        self.edges = [(name, direction, threshold, rank, EDGE_SPAN * spans[name])
+                      for name, direction, threshold, rank in ending_edges(content)]
+        self.tracked = set(self.worth) | {edge[0] for edge in self.edges}
+        self.choices = {(event.id, choice.id): choice for event in content.events.values() for choice in event.choices}
+
+    def value(self, choice: CompiledChoice, env: Mapping[str, Any]) -> float:
+        """The expected worth of what the choice does, in the environment now: its expected change to
+        each meter valued by the meter's worth, and by how much nearer it brings a meter to an edge
+        of an ending (nearer a bad ending's edge costs, nearer a good one's pays)."""
+        moves: dict[str, float] = {}
+        self._effects(choice.effects, env, 1.0, moves)
+        if choice.outcomes:
+            chances = [max(0.0, float(outcome.chance(env))) for outcome in choice.outcomes]
+            whole = sum(chances)
+            if whole > 0:
+                for outcome, chance in zip(choice.outcomes, chances, strict=True):
+                    if chance:
+                        self._effects(outcome.effects, env, chance / whole, moves)
+        worth = self.worth
+        total = sum(worth.get(name, 0.0) * move for name, move in moves.items())
+        for name, direction, threshold, rank, scale in self.edges:
+            move = moves.get(name)
+            if move:
+                now = float(env[name])
+                total += EDGE_WEIGHT * rank * (_near(now + move, direction, threshold, scale)
+                                               - _near(now, direction, threshold, scale))
+        return total
+
+    def _effects(self, effects: Sequence[Effect], env: Mapping[str, Any], share: float,
+                 moves: dict[str, float]) -> None:
+        for effect in effects:
+            target = effect.target
+            if target not in self.tracked:
+                continue
+            amount = float(effect.value(env))
+            if effect.op == "=":
+                amount -= float(env[target])
+            elif effect.op == "-=":
+                amount = -amount
+            moves[target] = moves.get(target, 0.0) + share * amount
+
+    def __call__(self, event: str, options: Options, ids: tuple[str, ...], rng: random.Random,
+                 env: Mapping[str, Any]) -> str:
+        if len(ids) == 1:
+            return ids[0]
+        choices = self.choices
+        return _best([(ident, round(self.value(choices[event, ident], env), 9)) for ident in ids], rng)

@@ -1,0 +1,309 @@
+"""The analyst's futures and the policies that play them: as a player or an author relies on them."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game.analyst.rollouts import Analyst, Roller, future_seed
+from game.analyst.stats import distance, paired_interval, wilson
+from game.content import Content
+from game.engine import Engine, GameState
+from game.loader import load_scenario
+from game.paths import scenario_folder
+from game.policies import Counsel, Lookahead, grade_rank, meter_worth
+
+SHIPPED = scenario_folder("red-line")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Content:
+    return load_scenario(SHIPPED)
+
+
+def first_decision(content: Content, seed: int = 7) -> GameState:
+    return Engine(content).new_game(seed)
+
+
+def test_wilson_interval_holds_the_share_and_stays_within_0_and_1() -> None:
+    share, low, high = wilson(0, 50)
+    assert share == 0 and low == 0 and 0 < high < 0.1
+    share, low, high = wilson(50, 50)
+    assert share == 1 and high == 1 and 0.9 < low < 1
+    share, low, high = wilson(30, 100)
+    assert low < 0.3 < high and high - low < 0.2
+    assert wilson(300, 1000)[2] - wilson(300, 1000)[1] < high - low  # more futures, narrower
+
+
+def test_distance_is_the_share_of_games_that_change_ending() -> None:
+    assert distance({"a": 5, "b": 5}, {"a": 5, "b": 5}) == 0
+    assert distance({"a": 10}, {"b": 3}) == 1
+    assert distance({"a": 6, "b": 4}, {"a": 4, "b": 6}) == pytest.approx(0.2)
+    mean, low, high = paired_interval(10.0, 10.0, 10)
+    assert (mean, low, high) == (1.0, 1.0, 1.0)
+
+
+def test_counsel_follows_the_majority_of_the_advisors(shipped: Content) -> None:
+    counsel = Counsel(shipped)
+    rng = random.Random(1)
+    checked = 0
+    for event in shipped.events.values():
+        scores = {c.id: sum(1 if x.position == "for" else -1 for x in c.counsel) for c in event.model.choice}
+        top = max(scores.values())
+        if list(scores.values()).count(top) != 1:
+            continue
+        ids = tuple(scores)
+        options = [(ident, 0, True) for ident in ids]
+        assert counsel(event.id, options, ids, rng, {}) == max(scores, key=lambda k: scores[k])
+        checked += 1
+    assert checked > 10
+
+
+def test_the_worth_of_a_meter_is_read_from_the_endings(shipped: Content) -> None:
+    worth = meter_worth(shipped)
+    rank = grade_rank(shipped)
+    assert rank["nuclear_use"] == -1 and rank["armistice"] == 1
+    assert worth["front"] > 0  # the line breaking (front <= 0) is a bad ending
+    assert worth["peninsula"] < 0  # a second front in Korea (peninsula >= 82) is a bad ending
+    assert worth["ceasefire"] > 0 and worth["nuclear_use"] < 0
+
+
+def test_lookahead_prefers_the_choice_that_moves_the_meters_the_endings_favour(shipped: Content) -> None:
+    lookahead = Lookahead(shipped)
+    engine = Engine(shipped)
+    state = first_decision(shipped)
+    env = engine.environment(state)
+    event = shipped.events[state.event or ""]
+    values = {choice.id: lookahead.value(choice, env) for choice in event.choices}
+    ids = tuple(values)
+    picked = lookahead(event.id, [(i, 0, True) for i in ids], ids, random.Random(1), env)
+    assert values[picked] == max(values.values())
+
+
+def test_unranked_endings_leave_the_lookahead_without_preferences(shipped: Content, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "s"
+    shutil.copytree(SHIPPED, folder)
+    scenario = folder / "scenario.toml"
+    text = scenario.read_text()
+    start = text.index("grades = [")
+    scenario.write_text(text[:start] + text[text.index("\n", start) + 1:])
+    content = load_scenario(folder)
+    assert not any(meter_worth(content).values())
+
+
+def test_futures_are_the_same_whatever_the_number_of_processes(shipped: Content) -> None:
+    state = first_decision(shipped)
+    alone = Analyst(shipped, "counsel").futures(state, 60)
+    shared = Analyst(shipped, "counsel", jobs=2, source=(SHIPPED, ()))
+    try:
+        together = shared.futures(state, 60)
+    finally:
+        shared.close()
+    assert alone.endings == together.endings
+    assert alone.done == together.done == 60
+    assert set(alone.options) == {ident for ident, _p, ok in Engine(shipped).choice_options(state) if ok}
+
+
+def test_each_future_is_played_under_every_option_with_the_same_luck(shipped: Content) -> None:
+    state = first_decision(shipped)
+    roller = Roller(shipped, "random")
+    seeds = {future_seed(state, k) for k in range(50)}
+    assert len(seeds) == 50  # futures differ from each other
+    one = roller.world(state, 3, fog=True)
+    again = roller.world(state, 3, fog=True)
+    assert one.seed == again.seed and one.values == again.values  # and each is the same for every option
+    # an option played twice on the same futures gives the same endings: only the options differ
+    futures = Analyst(shipped, "random").futures(state, 30, options=[state_choice(shipped, state)] * 1)
+    again_futures = Analyst(shipped, "random").futures(state, 30, options=[state_choice(shipped, state)])
+    assert futures.endings == again_futures.endings
+
+
+def state_choice(content: Content, state: GameState) -> str:
+    return next(ident for ident, _p, ok in Engine(content).choice_options(state) if ok)
+
+
+def test_under_the_fog_futures_draw_hidden_stats_from_the_estimates_never_the_truth(shipped: Content) -> None:
+    state = first_decision(shipped)
+    roller = Roller(shipped, "counsel")
+    engine = roller.engine
+    hidden = roller.hidden
+    assert hidden
+    moved = state.copy()
+    for ident in hidden:  # a different truth with the same estimate the player sees
+        estimate, _band = engine.estimate(state.values, ident, state.seed, state.turn)
+        moved.values[ident] = state.values[ident]
+    for k in range(20):
+        world = roller.world(state, k, fog=True)
+        for ident in hidden:
+            estimate, band = engine.estimate(state.values, ident, state.seed, state.turn)
+            assert estimate - band - 1e-9 <= world.values[ident] <= estimate + band + 1e-9
+    truths = {roller.world(state, k, fog=True).values[hidden[0]] for k in range(20)}
+    assert len(truths) > 1  # drawn anew in each future, not one fixed guess
+    seen = roller.world(state, 0, fog=False)
+    assert all(seen.values[ident] == state.values[ident] for ident in hidden)
+
+
+def test_the_odds_add_up_and_report_paths(shipped: Content) -> None:
+    state = first_decision(shipped)
+    futures = Analyst(shipped, "counsel").futures(state, 40)
+    for odds in futures.odds(shipped, stats=("front", "capital"), steps=4):
+        assert sum(share for share, _low, _high in odds.endings.values()) == pytest.approx(1)
+        assert all(low <= share <= high for share, low, high in odds.grades.values())
+        assert len(odds.path["front"]) == 4
+        assert -1 <= odds.score <= 1
+
+
+def test_streamed_futures_can_be_stopped(shipped: Content) -> None:
+    state = first_decision(shipped)
+    seen: list[int] = []
+    stop: Callable[[], bool] = lambda: len(seen) >= 2
+    for futures in Analyst(shipped, "counsel").stream(state, 500, stop=stop):
+        seen.append(futures.done)
+    assert seen[0] > 0 and seen[-1] < 500
+
+
+@pytest.mark.parametrize("policy", ["counsel", "lookahead"])
+def test_simulate_offers_the_new_policies(policy: str) -> None:
+    from game.sim import run_games
+
+    content = load_scenario(SHIPPED)
+    tally = run_games(content, 30, policy=policy)
+    assert tally.games == 30 and sum(tally.endings.values()) == 30
+
+
+def test_compare_finds_the_option_that_is_better_at_every_grade(edit: Callable[[str, str, str], Path]) -> None:
+    from game.analyst.compare import compare_games, format_report, report
+
+    folder = edit("scenario.toml", 'hypothetical_from = 2024-10-30\n',
+                  'hypothetical_from = 2024-10-30\ngrades = ["catastrophic", "mixed", "good"]\n')
+    # waiting calms things; warning now starts a war at once
+    edit("events/main.toml", 'effects = ["tension += 10", "warned = true"]',
+         'effects = ["tension += 60", "warned = true"]')
+    content = load_scenario(folder)
+    tally = compare_games(content, ["opening"], "random", runs=60)
+    found = report(content, tally, policy="random", runs=60, seed=1)
+    (opening,) = found["decisions"]
+    assert opening["reached"] == 60
+    scores = {row["option"]: row["score"] for row in opening["options"]}
+    assert scores["wait"] > scores["warn"]
+    assert {"better": "wait", "worse": "warn"} in [{k: d[k] for k in ("better", "worse")} for d in opening["dominant"]]
+    assert not opening["inert"]
+    text = format_report(found, one=True)
+    assert "dominant: 'wait' is at least as good as 'warn'" in text
+
+
+def test_compare_calls_a_decision_inert_when_its_options_change_nothing(edit: Callable[[str, str, str], Path]) -> None:
+    from game.analyst.compare import compare_games, report
+
+    folder = edit("events/main.toml", 'effects = ["intel += 10", "tension -= 1"]', 'effects = ["tension += 0"]')
+    edit("events/main.toml", 'effects = ["tension += 3"]', 'effects = ["tension += 0"]')
+    content = load_scenario(folder)
+    found = report(content, compare_games(content, ["routine"], "random", runs=60), policy="random", runs=60, seed=1)
+    (routine,) = found["decisions"]
+    assert routine["inert"] and routine["spread"] < 0.05 and not routine["dominant"]
+
+
+def test_compare_all_ranks_decisions_and_is_the_same_on_two_processes() -> None:
+    from game.analyst.compare import compare_games
+
+    content = load_scenario(SHIPPED)
+    one = compare_games(content, None, "random", runs=50)
+    two = compare_games(content, None, "random", runs=50, jobs=2, source=(SHIPPED, ()))
+    assert one.endings == two.endings and one.reached == two.reached
+    assert len(one.endings) > 20
+
+
+def test_simulate_compare_on_the_command_line(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "game", "simulate", *args], capture_output=True, text=True,
+                              cwd=tmp_path, check=False)
+
+    found = run("--compare", "going_public", "--runs", "40", "--json")
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert [d["event"] for d in data["decisions"]] == ["going_public"]
+    assert {row["option"] for row in data["decisions"][0]["options"]} >= {"keep_classified", "declassify_targets"}
+    wrong = run("--compare", "going_publik", "--runs", "5")
+    assert wrong.returncode == 2 and "no event 'going_publik'" in wrong.stderr and "going_public" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+def _redline(*args: str, cwd: Path, stdin: str = "") -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=cwd,
+                          input=stdin, check=False)
+
+
+def test_the_plain_game_offers_the_analysts_odds(tmp_path: Path) -> None:
+    played = _redline("play", "--plain", "--seed", "3", "--no-autosave", cwd=tmp_path, stdin="o\nq\n")
+    assert played.returncode == 0, played.stderr
+    assert "o for the analyst's odds" in played.stdout
+    assert "futures of each option" in played.stdout and "drawn from your estimates" in played.stdout
+    assert played.stdout.count("likeliest:") == 4  # the four options of the first decision
+
+
+def test_analyze_names_the_decisions_that_shaped_a_finished_game(tmp_path: Path) -> None:
+    import json
+
+    saves = tmp_path / "saves"
+    played = _redline("play", "--plain", "--seed", "5", "--saves", str(saves), cwd=tmp_path, stdin="1\n" * 400)
+    assert "redline analyze" in played.stdout
+    final = sorted(saves.glob("autosave-*.json"))[-1]
+    found = _redline("analyze", str(final), "--futures", "8", "--jobs", "1", "--json", cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert data["moments"] and data["futures"] == 8
+    assert any(line.startswith("Had you chosen") for line in data["summary"])
+    text = _redline("analyze", str(final), "--futures", "8", "--jobs", "1", cwd=tmp_path)
+    assert "The decisions that shaped this ending:" in text.stdout and "Every decision, by impact" in text.stdout
+    assert "worked out before, kept in the save" in text.stdout  # computed once
+    verified = _redline("replay", str(final), "--verify", cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout  # the save is as good as before
+    # a kept analysis is read as strictly as the rest of the save
+    from game.saves import SaveError, checksum, read_save
+
+    body = json.loads(final.read_text())
+    body["analysis"]["moments"][0]["score"] = {k: 7.0 for k in body["analysis"]["moments"][0]["score"]}
+    body.pop("checksum")
+    body["checksum"] = checksum(body)
+    final.write_text(json.dumps(body))
+    with pytest.raises(SaveError, match="analysis"):
+        read_save(final)
+    unfinished = _redline("play", "--plain", "--seed", "5", "--saves", str(tmp_path / "other"), cwd=tmp_path,
+                          stdin="1\nq\n")
+    assert unfinished.returncode == 0
+    early = sorted((tmp_path / "other").glob("autosave-*.json"))[-1]
+    refused = _redline("analyze", str(early), cwd=tmp_path)
+    assert refused.returncode == 2 and "not over yet" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_player_can_switch_the_analyst_off_in_the_settings() -> None:
+    from game.settings import Settings, SettingsError, parse_settings, settings_text
+
+    assert parse_settings("analyst = false\n").analyst is False
+    assert parse_settings("").analyst is True
+    assert parse_settings(settings_text(Settings(analyst=False))).analyst is False
+    with pytest.raises(SettingsError, match="analyst must be true or false"):
+        parse_settings('analyst = "no"\n')
+
+
+def test_a_grade_the_scenario_does_not_list_is_a_located_error(edit: Callable[[str, str, str], Path]) -> None:
+    from game.loader import check_scenario
+
+    folder = edit("scenario.toml", 'hypothetical_from = 2024-10-30\n',
+                  'hypothetical_from = 2024-10-30\ngrades = ["catastrophic", "mixed"]\n')
+    report = check_scenario(folder)
+    messages = [str(p) for p in report.problems]
+    assert any("grade 'good'" in m and "scenario.toml:" in m for m in messages), messages
