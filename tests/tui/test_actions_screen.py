@@ -32,6 +32,7 @@ async def test_an_action_is_taken_and_the_same_decision_comes_back(shipped_conte
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, SituationRoom)
+        assert str(app.screen.query_one("#choices").border_subtitle) == "a: actions of your own"
         event = app.state.event if app.state else None
         await pilot.press("a")
         await pilot.pause()
@@ -96,6 +97,7 @@ async def test_a_scenario_without_actions_has_no_actions_key(mini_content: Conte
         await pilot.pause()
         assert isinstance(app.screen, SituationRoom)
         assert app.screen.check_action("actions", ()) is False, "the key is not offered"
+        assert not app.screen.query_one("#choices").border_subtitle
 
 
 async def test_the_replay_viewer_shows_an_action_as_its_own_step(shipped_content: Content, tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ class SituationRoom(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose_1"),
         *(Binding(str(n), f"choose({n})", f"Choose {n}", show=False, id=f"choose_{n}") for n in range(2, 10)),
         Binding("space", "read_on", "Read on", id="read_on"),
-        Binding("a", "actions", "Actions", id="open_actions"),
+        # (the footer is full at 80 columns: the choices' border says `a` opens the actions)
+        Binding("a", "actions", "Actions", show=False, id="open_actions"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
@@ -82,6 +83,8 @@ class SituationRoom(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#brief").border_title = "Brief"
         self.query_one("#choices").border_title = "Your recommendation"
+        if self.game.content.actions:
+            self.query_one("#choices").border_subtitle = "a: actions of your own"
         self.query_one("#dashboard").border_title = "Dashboard"
         self.query_one("#timeline").border_title = "Timeline"
         self.show_decision()
