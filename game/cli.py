@@ -139,7 +139,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if counts is None:
             print(report.summary())
         else:
-            actions = f"{counts['actions']} actions, " if counts["actions"] else ""
+            count = counts["actions"]
+            actions = f"{count} action{'s' if count != 1 else ''}, " if count else ""
             print(
                 f"ok: {counts['events']} events, {counts['choices']} choices, {counts['endings']} endings, "
                 f"{actions}{counts['advisors']} advisors, {counts['words']} words"

@@ -452,3 +452,11 @@ def test_dev_mode_replays_actions_when_the_content_reloads(shipped: Engine) -> N
     again, count, went = rerun(shipped, state.seed, decisions_of(state))
     assert went is None and count == len(state.decisions)
     assert again.to_dict() == state.to_dict()
+
+
+def test_check_warns_of_an_action_whose_when_never_holds(mini_copy: Path) -> None:
+    with_actions(mini_copy, '[[action]]\nid = "x"\nlabel = "X"\nwhen = "tension > 200"\nunavailable_reason = "No."\n')
+    done = redline("check", str(mini_copy))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "actions.toml:4:8: warning: action 'x': its 'when' can never hold" in done.stdout
+    assert ", 1 action, " in done.stdout.splitlines()[-1]
