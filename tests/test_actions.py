@@ -460,3 +460,24 @@ def test_check_warns_of_an_action_whose_when_never_holds(mini_copy: Path) -> Non
     assert done.returncode == 0, done.stdout + done.stderr
     assert "actions.toml:4:8: warning: action 'x': its 'when' can never hold" in done.stdout
     assert ", 1 action, " in done.stdout.splitlines()[-1]
+
+
+def test_a_damaged_action_mark_in_a_save_is_one_clear_line(shipped: Engine, tmp_path: Path) -> None:
+    import json
+
+    from game import saves
+
+    state = shipped.act(shipped.new_game(3), "task_intel").state
+    path = saves.save_as(tmp_path, "acted", shipped, state)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["decisions"][0]["action"] is True
+    data["decisions"][0]["action"] = "yes"
+    data["checksum"] = saves.checksum(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(saves.SaveError, match=r"^damaged: decisions\[0\]\.action: "):
+        saves.read_save(path)
+    data["decisions"][0]["action"] = False  # a choice, says the record; the log says an action
+    data["checksum"] = saves.checksum(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(saves.SaveError, match="does not match the decision log"):
+        saves.read_save(path)
