@@ -64,16 +64,16 @@ report(at[0])
 """
 
 GAME = COMMON + """
-import gc
-gc.disable()  # as `redline` does before it imports the interface (game/cli.py, cmd_tui)
 sys.path.insert(0, sys.argv[2])
+from game.gcpause import Pause
+pause = Pause()  # as `redline` does before it imports the interface (game/cli.py, cmd_tui)
 from pathlib import Path
 loading = time.perf_counter()
 from game.loader import load_scenario
 content = load_scenario(Path(sys.argv[3]))
 content_s = time.perf_counter() - loading
 from game.tui.app import build_app
-app = build_app(content, seed=1, start="room", saves_dir=Path(sys.argv[4]), autosave=False, settle_heap=True)
+app = build_app(content, seed=1, start="room", saves_dir=Path(sys.argv[4]), autosave=False, settle_heap=pause)
 
 from game.tui.screens.situation import SituationRoom
 

@@ -7,7 +7,6 @@ play in plain text, and (see --help) work with saves, replays and automated play
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -17,6 +16,15 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
 from game import __version__, paths
+from game.bootstrap import (
+    checked_or_report,
+    has_terminal,
+    load_or_report,
+    print_problems,
+    scenario_given,
+    scenario_path,
+)
+from game.gcpause import paused_gc
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,56 +62,13 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
-def _scenario_path(scenario: str | None) -> Path:
-    return paths.scenario_folder(scenario)
-
-
-def _print_problems(problems: Sequence[Any], stream: Any = None) -> None:
-    for problem in problems:
-        print(problem, file=stream or sys.stdout)
-
-
-def load_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None) -> Any:
-    """Load a scenario for playing (a shipped one, or the one in `folder`); on problems, print them and return None."""
-    report = checked_or_report(scenario, extra, folder)
-    return None if report is None else report.content
-
-
-def scenario_given(args: argparse.Namespace) -> Path | None:
-    """The scenario folder given as PATH, or None for a shipped scenario (by --scenario, or the default one)."""
-    path = getattr(args, "path", None)
-    return Path(path) if path else None
-
-
-def checked_or_report(scenario: str | None, extra: Sequence[Path], folder: Path | None = None,
-                      doing: str = "started") -> Any:
-    """The checked content (a LoadReport) of a shipped scenario, or of `folder` when given.
-
-    On problems, print each to stderr with what was not done, and return None.
-    """
-    from game.loader import check_scenario
-
-    if folder is None:
-        folder = _scenario_path(scenario)
-        if scenario is not None and not folder.is_dir():
-            known = ", ".join(paths.scenario_ids()) or "none"
-            print(f"redline: error: no scenario '{scenario}' (shipped scenarios: {known})", file=sys.stderr)
-            return None
-    report = check_scenario(folder, extra)
-    if report.content is None:
-        _print_problems(report.problems, sys.stderr)
-        print(f"redline: {report.summary()}; nothing was {doing}", file=sys.stderr)
-        return None
-    return report
-
-
 # --- check ------------------------------------------------------------------------------------
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from game.loader import check_scenario, display_path
 
-    folders = [Path(p) for p in args.paths] or [_scenario_path(args.scenario)]
+    folders = [Path(p) for p in args.paths] or [scenario_path(args.scenario)]
     results = []
     failed = False
     for folder in folders:
@@ -135,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
         return 1 if failed else 0
     for _folder, report, counts in results:
-        _print_problems(report.in_order())
+        print_problems(report.in_order())
         if counts is None:
             print(report.summary())
         else:
@@ -167,7 +132,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         report = checked_or_report(args.scenario, args.content, folder)
         if report is None:
             return 1
-        return devmode.plain_command(report, folder or _scenario_path(args.scenario), args.content, args.seed,
+        return devmode.plain_command(report, folder or scenario_path(args.scenario), args.content, args.seed,
                                      args.jump)
     from game.engine import Engine
     from game.plain import format_intro, play
@@ -322,7 +287,7 @@ def _content_for(extra: Sequence[Path]) -> Any:
 
     def content_for(scenario: str) -> Any:
         if scenario not in found:
-            folder = _scenario_path(scenario)
+            folder = scenario_path(scenario)
             if not folder.is_dir():
                 found[scenario] = SaveError(f"scenario '{scenario}' is not installed")
             else:
@@ -364,7 +329,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     found = from_save(record.analysis, content, state.ending, args.futures, args.policy)
     if found is not None:
         return _print_analysis(args, record, content, state, found, " (worked out before, kept in the save)")
-    analyst = Analyst(content, args.policy, jobs=jobs, source=(_scenario_path(record.scenario), tuple(args.content)))
+    analyst = Analyst(content, args.policy, jobs=jobs, source=(scenario_path(record.scenario), tuple(args.content)))
     try:
         progress = None
         if sys.stderr.isatty() and not args.json:
@@ -532,25 +497,16 @@ def _open_replay_viewer(args: argparse.Namespace, engine: Any, record: Any) -> i
     return run_viewer(engine, record, saves_dir)
 
 
-def has_terminal() -> bool:
-    """Whether the terminal interface can start: a terminal on stdin and stdout, or a driver of its own (the
-    browser's, under `redline serve`); if not, say what to use instead."""
-    if os.environ.get("TEXTUAL_DRIVER") or (sys.stdin.isatty() and sys.stdout.isatty()):
-        return True
-    print("redline: the game needs a terminal; for pipes and files use 'redline play --plain' "
-          "(or 'redline serve' for a browser)", file=sys.stderr)
-    return False
-
-
 def cmd_tui(args: argparse.Namespace) -> int:
-    # the start allocates little but long-lived objects; the app resumes collection once it is drawn
-    gc.disable()
-    try:
-        from game.tui.app import run
-    except ImportError:
-        print("redline: the terminal interface is not installed; use 'redline play --plain'", file=sys.stderr)
-        return 1
-    return run(args)
+    # the start allocates little garbage but many long-lived objects: the collector is paused before
+    # the interface is imported, and the app ends the pause once its first frame is drawn
+    with paused_gc() as pause:
+        try:
+            from game.tui.app import run
+        except ImportError:
+            print("redline: the terminal interface is not installed; use 'redline play --plain'", file=sys.stderr)
+            return 1
+        return run(args, pause)
 
 
 # --- simulate and schema ----------------------------------------------------------------------
@@ -600,9 +556,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"redline: error: --seed {args.seed} with --runs {runs} would use seeds past 2**63-1 "
               f"(every seed is {RANGE})", file=sys.stderr)
         return 2
-    folder = Path(args.path) if args.path else _scenario_path(args.scenario)
+    folder = Path(args.path) if args.path else scenario_path(args.scenario)
     report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "simulated")
-    if report is None:
+    if report is None or report.content is None:
         return 1
     seed = args.seed if args.seed is not None else 1
     if args.compare:
@@ -618,11 +574,11 @@ def cmd_names(args: argparse.Namespace) -> int:
     from game.loader import check_scenario
     from game.names import names_of, names_text
 
-    folder = Path(args.path) if args.path else _scenario_path(args.scenario)
+    folder = Path(args.path) if args.path else scenario_path(args.scenario)
     report = check_scenario(folder, args.content)
     content = report.content or report.partial  # with problems, the names of what is sound
     if report.content is None:
-        _print_problems(report.problems, sys.stderr)
+        print_problems(report.problems, sys.stderr)
         listed = "; the names below are those of what loaded" if content is not None else ""
         print(f"redline: {report.summary()}{listed}", file=sys.stderr)
     if content is None:
@@ -638,7 +594,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from game.authoring.graph import dot, mermaid
 
     report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "drawn")
-    if report is None:
+    if report is None or report.content is None:
         return 1
     sys.stdout.write(mermaid(report.content) if args.format == "mermaid" else dot(report.content))
     return 0
@@ -648,7 +604,7 @@ def cmd_quicktest(args: argparse.Namespace) -> int:
     from game.authoring.quicktest import command
 
     report = checked_or_report(args.scenario, args.content, Path(args.path) if args.path else None, "tested")
-    if report is None:
+    if report is None or report.content is None:
         return 1
     return command(report.content, args.seed if args.seed is not None else 1, args.games, args.json)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -46,6 +45,7 @@ from game.expr import (
     compile_with_constant,
     suggest,
 )
+from game.gcpause import paused_gc
 from game.locate import Locator
 from game.model import (
     ENTRY_KINDS,
@@ -1001,13 +1001,8 @@ def check_scenario(folder: Path, extra: Sequence[Path] = (), overlay: Mapping[Pa
     (keyed by resolved path); what is loaded with it is not written to the cache."""
     # Loading allocates many long-lived objects and no garbage cycles; without the cyclic
     # collector rescanning the growing heap, a large scenario loads about a third faster.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _check(folder, extra, overlay or {})
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _check(folder: Path, extra: Sequence[Path], overlay: Mapping[Path, str]) -> LoadReport:

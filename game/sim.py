@@ -5,7 +5,6 @@ reached) and the range of every stat."""
 from __future__ import annotations
 
 import ast
-import gc
 import multiprocessing
 import operator
 import os
@@ -22,6 +21,7 @@ from game.content import Content
 from game.debrief import format_number
 from game.engine import WRITTEN_KEY, Engine, GameState, values_getter
 from game.expr import Compiled
+from game.gcpause import paused_gc
 from game.policies import Counsel, Lookahead
 from game.simreasons import Observed, Reasons
 
@@ -270,13 +270,8 @@ class Player:
     def play_chunk(self, seeds: Sequence[int]) -> Tally:
         """Play one game per seed with a policy whose memory starts empty."""
         # Many short-lived objects and no cycles: the cyclic collector would only cost time here.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             return self._play_chunk(seeds)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _play_chunk(self, seeds: Sequence[int]) -> Tally:
         tally = Tally()

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
 
     from game.analyst.rollouts import Analyst
     from game.analyst.shaping import Shaping
+    from game.gcpause import Pause
     from game.saves import Autosaver, GameInfo, Listing, Loaded, Recorder, SaveRecord, SaveStatus
     from game.tui.dev import DevMode
     from game.tui.screens.dialogs import NewGameRequest
@@ -202,8 +202,8 @@ class RedLineApp(App[int]):
         self._contents: dict[str, Content] = {content.scenario.id: content}
         self._saving: dict[Worker[Any], GameState] = {}
         self._on_done: dict[Worker[Any], Callable[[Any], None]] = {}
-        #: whether garbage collection resumes once the first frame is drawn (see build_app)
-        self.collect_once_drawn = False
+        #: the pause of garbage collection to end once the first frame is drawn (see build_app)
+        self.collect_once_drawn: Pause | None = None
         #: a screen to open once the app is up (e.g. the replay viewer for `redline replay FILE`)
         self.first_screen: Callable[[], None] | None = None
         #: live content for `redline play --dev` (see game/tui/dev.py), None otherwise
@@ -250,8 +250,9 @@ class RedLineApp(App[int]):
         self._watching_size = True
         self.screen_change_signal.subscribe(self, lambda _: self.call_later(self._fit_to_size))
         self.call_after_refresh(self._fit_to_size)
-        if self.collect_once_drawn:
-            self.call_after_refresh(_resume_collection)
+        pause = self.collect_once_drawn
+        if pause is not None:
+            self.call_after_refresh(lambda: pause.end(settle=True))
 
     def on_resize(self, event: Resize) -> None:
         if self._watching_size:
@@ -806,19 +807,19 @@ def build_app(
     start: Start = "title",
     extra: Sequence[Path] = (),
     autosave: bool = True,
-    settle_heap: bool = False,
+    settle_heap: Pause | None = None,
     remember_settings: bool = False,
 ) -> RedLineApp:
     """The app for content that has already been loaded and checked.
 
-    With `settle_heap` (the `redline` command), the garbage collector is kept out of the start:
-    nearly everything made until the first frame (modules, the content, the widgets) lives as long
-    as the game, so collecting would only rescan it. Everything alive now is moved out of the
-    collector's way; once the first frame is drawn, so is everything made since, and collection
-    resumes (`redline` turns it off before importing the interface at all).
+    With `settle_heap`, a pause of the garbage collector (the `redline` command starts one before it
+    imports the interface at all), the collector is kept out of the start: nearly everything made
+    until the first frame (modules, the content, the widgets) lives as long as the game, so
+    collecting would only rescan it. Everything alive now is moved out of the collector's way; once
+    the first frame is drawn, so is everything made since, and the pause ends.
     """
-    if settle_heap:
-        gc.freeze()
+    if settle_heap is not None:
+        settle_heap.settle()
     settings, settings_path, problem = _player_settings() if remember_settings else (None, None, None)
     app = RedLineApp(content, saves_dir=saves_dir, seed=seed, start=start, extra=extra, autosave=autosave,
                      settings=settings, settings_path=settings_path)
@@ -841,11 +842,6 @@ def _player_settings() -> tuple[Settings, Path, str | None]:
     return settings, path, problem
 
 
-def _resume_collection() -> None:
-    gc.freeze()
-    gc.enable()
-
-
 class StartError(Exception):
     """The game cannot start; the message is one line, the exit code 2 for a bad argument, 1 for bad content."""
 
@@ -854,10 +850,10 @@ class StartError(Exception):
         self.code = code
 
 
-def load_app(args: argparse.Namespace) -> RedLineApp:
-    """Load and check what the arguments name, then build the app. Raises StartError (already reported
-    when it is about the content) on problems."""
-    from game.cli import load_or_report, scenario_given
+def load_app(args: argparse.Namespace, pause: Pause | None = None) -> RedLineApp:
+    """Load and check what the arguments name, then build the app (ending `pause` once it is drawn).
+    Raises StartError (already reported when it is about the content) on problems."""
+    from game.bootstrap import load_or_report, scenario_given
 
     saves = getattr(args, "saves", None)
     saves_dir = paths.saves_folder(Path(saves) if saves is not None else None)
@@ -870,23 +866,23 @@ def load_app(args: argparse.Namespace) -> RedLineApp:
     load = getattr(args, "load", None)
     if load is not None:
         return _load_app_for_save(Path(load), scenario, folder, extra, saves_dir, autosave,
-                                  getattr(args, "seed", None))
+                                  getattr(args, "seed", None), pause)
     content = load_or_report(scenario, extra, folder)
     if content is None:
         raise StartError("", code=1)
     # `redline play` starts a game at once; `redline` alone opens the title screen
     start: Start = "intro" if getattr(args, "plain", None) is not None else "title"
     app = build_app(content, saves_dir=saves_dir, seed=getattr(args, "seed", None), start=start, extra=extra,
-                    autosave=autosave, settle_heap=True, remember_settings=True)
+                    autosave=autosave, settle_heap=pause, remember_settings=True)
     if folder is not None:
         app.content_folders[content.scenario.id] = folder
     return app
 
 
 def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, extra: list[Path], saves_dir: Path,
-                       autosave: bool, seed: int | None) -> RedLineApp:
+                       autosave: bool, seed: int | None, pause: Pause | None) -> RedLineApp:
     """`redline play --load FILE`: check the save against its scenario first, then open the game."""
-    from game.cli import load_or_report
+    from game.bootstrap import load_or_report
     from game.saves import SaveError, open_record, read_save
 
     if seed is not None:
@@ -902,7 +898,7 @@ def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, ex
         loaded = open_record(record, Engine(content))
     except SaveError as error:
         raise StartError(f"{path}: {error}") from None
-    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave, settle_heap=True,
+    app = build_app(content, saves_dir=saves_dir, extra=extra, autosave=autosave, settle_heap=pause,
                     remember_settings=True)
 
     def play_loaded() -> None:
@@ -915,12 +911,13 @@ def _load_app_for_save(path: Path, scenario: str | None, folder: Path | None, ex
     return app
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the game in the terminal; the exit code of the `redline` command."""
-    from game.cli import has_terminal
+def run(args: argparse.Namespace, pause: Pause | None = None) -> int:
+    """Run the game in the terminal; the exit code of the `redline` command. `pause`, a pause of the
+    garbage collector, ends once the first frame is drawn."""
+    from game.bootstrap import has_terminal
 
     try:
-        app = load_app(args)
+        app = load_app(args, pause)
         if not has_terminal():
             return 2
         # a save folder asked for that does not exist yet is made, now that the game is about to start

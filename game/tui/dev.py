@@ -158,7 +158,7 @@ class WhyCommands(JumpCommands):
 def attach(app: RedLineApp, args: argparse.Namespace) -> DevMode:
     """Give an app built by `load_app` dev mode, as `redline play --dev` asks; it starts with the app."""
     from game import paths
-    from game.cli import scenario_given
+    from game.bootstrap import scenario_given
 
     extra = list(getattr(args, "content", None) or [])
     folder = scenario_given(args) or paths.scenario_folder(getattr(args, "scenario", None))

@@ -6,23 +6,22 @@ import gc
 from pathlib import Path
 
 from game.content import Content
+from game.gcpause import paused_gc
 from game.tui.app import build_app
 from game.tui.screens.situation import SituationRoom
 
 
 async def test_collection_resumes_once_the_first_frame_is_drawn(mini_content: Content, tmp_path: Path) -> None:
-    was_enabled = gc.isenabled()
-    gc.disable()  # as `redline` does before importing the interface
+    gc.enable()
     try:
-        app = build_app(mini_content, seed=3, start="room", saves_dir=tmp_path, autosave=False, settle_heap=True)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            assert isinstance(app.screen, SituationRoom)
-            assert gc.isenabled(), "a game left without garbage collection would grow without bound"
+        with paused_gc() as pause:  # as `redline` does before importing the interface
+            app = build_app(mini_content, seed=3, start="room", saves_dir=tmp_path, autosave=False, settle_heap=pause)
+            assert not gc.isenabled()
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                assert isinstance(app.screen, SituationRoom)
+                assert gc.isenabled(), "a game left without garbage collection would grow without bound"
+                assert not pause.on
     finally:
         gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
 

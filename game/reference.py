@@ -1,0 +1,285 @@
+"""The reference engine: the rules of a turn written plainly, as the specification of game/engine.py.
+
+No caches, no indexes, no fast paths: every condition is tested whole, in an environment made
+afresh from the state of the moment, every time it is asked. It is slow and meant to be read.
+`tests/test_reference.py` holds the engine (`Engine.choose`, `choose_state` and `autoplay`) to it:
+the same states, byte for byte, the same logs and the same rolls.
+
+A game, as these functions play it:
+
+- **Start**: every value at its initial value (a stat with a `spread` moves by a rolled whole
+  number within it, kept within its bounds); the endings are tested; then the first event is drawn.
+- **A decision**: the choice's effects, then its outcome drawn by chance and the outcome's
+  effects, then its follow-ups and the outcome's scheduled; the decision is logged; the endings
+  are tested; then the game moves on a turn at a time until an event fires or the game ends.
+- **A turn**: past the last turn the game ends (an ending that holds with `calendar_over`, else
+  the timeout ending). Otherwise the turn number goes up, each rule that holds applies its effects
+  (in order, each seeing the ones before), the endings are tested, and the next event is drawn;
+  with none, the turn is a quiet one.
+- **The next event**: due follow-ups first, by due turn then as scheduled; a follow-up whose event
+  is gone, or whose `when` fails, is dropped and the next due one tried. Else, among events with a
+  trigger, by priority from the highest: those that may fire (never fired; or not `once` and more
+  than `cooldown` turns since they last fired), are not waiting as a follow-up, whose trigger holds
+  and whose weight is above 0. The first priority with any draws one of them by weight.
+- **Endings** are tested in order (highest priority first); the first that holds ends the game.
+- **Effects** keep stats within their bounds (as floats), counters whole and within a billion
+  either way, and set flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from game.content import CompiledEvent, CompiledFollowUp, Content
+from game.engine import COUNTER_LIMIT, GameState, InvalidChoice, Value, roll
+from game.expr import CHOSE_KEY, FIRED_KEY, Effect
+
+T = TypeVar("T")
+
+
+@dataclass
+class Step:
+    """What a decision did: the new state, the outcome drawn, the follow-ups scheduled (event id, due
+    turn), and the notes of the turns it passed (rule texts and quiet turns)."""
+
+    state: GameState
+    outcome: str | None
+    scheduled: list[tuple[str, int]]
+    notes: list[str]
+
+
+class Reference:
+    """Plays games of one scenario by the rules, plainly."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        #: the parts of every roll made, in order: (seed, purpose, ...), as `roll` takes them
+        self.rolls: list[tuple[object, ...]] = []
+
+    def _roll(self, seed: int, *parts: object) -> float:
+        self.rolls.append((seed, *parts))
+        return roll(seed, *parts)
+
+    # --- what expressions see ---------------------------------------------------------------
+
+    def env(self, state: GameState, calendar_over: bool = False) -> dict[str, Any]:
+        """The environment of the content's expressions in this state."""
+        env: dict[str, Any] = dict(state.values)
+        env.update(self.content.calendar(state.turn))
+        env["calendar_over"] = calendar_over
+        env[FIRED_KEY] = state.fired
+        env[CHOSE_KEY] = set(state.chose)
+        return env
+
+    def options(self, state: GameState) -> list[tuple[str, int, bool]]:
+        """(id, posture, available) of each visible choice of the current event."""
+        if state.over or state.event is None:
+            return []
+        env = self.env(state)
+        return [(choice.id, choice.posture, choice.available is None or bool(choice.available(env)))
+                for choice in self.content.events[state.event].choices
+                if choice.visible is None or choice.visible(env)]
+
+    # --- a game -----------------------------------------------------------------------------
+
+    def new_game(self, seed: int) -> GameState:
+        values: dict[str, Value] = {}
+        for ident, stat in self.content.stats.items():
+            values[ident] = float(stat.initial)
+            if stat.spread:
+                offset = round((self._roll(seed, "initial", ident) * 2 - 1) * stat.spread)
+                values[ident] = float(min(stat.max, max(stat.min, stat.initial + offset)))
+        for ident, flag in self.content.flags.items():
+            values[ident] = flag.initial
+        for ident, counter in self.content.counters.items():
+            values[ident] = counter.initial
+        state = GameState(seed=int(seed), turn=1, values=values)
+        state.history.append(self._stats(state))
+        if not self._ended(state):
+            self._next_event(state)
+        return state
+
+    def choose(self, state: GameState, choice_id: str) -> Step:
+        """Take a choice of the current event; the given state is not changed."""
+        if state.over or state.event is None:
+            raise InvalidChoice("the game is over")
+        event = self.content.events[state.event]
+        choice = event.choice(choice_id)
+        env = self.env(state)
+        if choice is None or (choice.visible is not None and not choice.visible(env)):
+            raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
+        if choice.available is not None and not choice.available(env):
+            raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
+        state = state.copy()
+        turn = state.turn
+        for effect in choice.effects:
+            self._apply(state, effect)
+        outcome = None
+        if choice.outcomes:
+            env = self.env(state)
+            weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
+            outcome = pick(choice.outcomes, weights, self._roll(state.seed, "outcome", turn, event.id, choice.id))
+            for effect in outcome.effects:
+                self._apply(state, effect)
+        scheduled = [self._schedule(state, follow, [event.id, choice.id, "", index])
+                     for index, follow in enumerate(choice.followups)]
+        if outcome is not None:
+            scheduled += [self._schedule(state, follow, [event.id, choice.id, outcome.id, index])
+                          for index, follow in enumerate(outcome.followups)]
+        state.chose.append(f"{event.id}.{choice.id}")
+        state.event = None
+        state.log.append({"kind": "decision", "turn": turn, "date": self.content.day(turn).isoformat(),
+                          "event": event.id, "choice": choice.id, "outcome": outcome.id if outcome else None})
+        state.history.append(self._stats(state))
+        notes: list[str] = []
+        if not self._ended(state):
+            while not state.over and state.event is None:
+                self._next_turn(state, notes)
+        return Step(state, outcome.id if outcome else None, scheduled, notes)
+
+    # --- the turn ---------------------------------------------------------------------------
+
+    def _next_turn(self, state: GameState, notes: list[str]) -> None:
+        if state.turn >= self.content.scenario.last_turn:
+            if not self._ended(state, calendar_over=True):
+                self._end(state, self.content.scenario.timeout_ending)
+            return
+        state.turn += 1
+        for rule in self.content.rules:
+            if rule.when(self.env(state)):
+                for effect in rule.effects:
+                    self._apply(state, effect)
+                if rule.model.text:
+                    notes.append(rule.model.text)
+        if self._ended(state):
+            return
+        self._next_event(state)
+        if state.event is None:
+            day = self.content.day(state.turn)
+            notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
+            state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
+            state.history.append(self._stats(state))
+
+    def _next_event(self, state: GameState) -> None:
+        env = self.env(state)
+        events = self.content.events
+        for item in sorted((item for item in state.scheduled if item[0] <= state.turn),
+                           key=lambda item: (item[0], item[1])):
+            state.scheduled.remove(item)
+            event_id, origin = item[2], item[3]
+            if event_id not in events:
+                continue
+            follow = self._followup(origin)
+            if follow is not None and follow.when is not None and not follow.when(env):
+                continue
+            self._fire(state, event_id)
+            return
+        waiting = {item[2] for item in state.scheduled}
+        drawable = [event for event in events.values() if event.trigger is not None]
+        for priority in sorted({event.model.priority for event in drawable}, reverse=True):
+            eligible: list[str] = []
+            weights: list[float] = []
+            for event in drawable:
+                if event.model.priority != priority or not self._may_fire(state, event) or event.id in waiting:
+                    continue
+                assert event.trigger is not None
+                if not event.trigger(env):
+                    continue
+                weight = event.weight(env)
+                if weight > 0:
+                    eligible.append(event.id)
+                    weights.append(weight)
+            if len(eligible) == 1:  # drawn whatever the roll: nothing is rolled
+                self._fire(state, eligible[0])
+                return
+            if eligible:
+                self._fire(state, pick(eligible, weights, self._roll(state.seed, "draw", state.turn)))
+                return
+
+    def _may_fire(self, state: GameState, event: CompiledEvent) -> bool:
+        if event.id not in state.fired:
+            return True
+        if event.model.once:
+            return False
+        return state.turn - state.last_fired[event.id] > event.model.cooldown
+
+    def _fire(self, state: GameState, event_id: str) -> None:
+        state.event = event_id
+        state.fired[event_id] = state.fired.get(event_id, 0) + 1
+        state.last_fired[event_id] = state.turn
+
+    def _schedule(self, state: GameState, follow: CompiledFollowUp, origin: list[Any]) -> tuple[str, int]:
+        state.sequence += 1
+        state.scheduled.append([state.turn + follow.after, state.sequence, follow.event, origin])
+        return (follow.event, state.turn + follow.after)
+
+    def _followup(self, origin: Sequence[Any]) -> CompiledFollowUp | None:
+        """The follow-up a scheduled item came from, or None when the content no longer has it."""
+        try:
+            event_id, choice_id, outcome_id, index = origin
+            choice = self.content.events[event_id].choice(choice_id)
+            if choice is None:
+                return None
+            outcomes = [outcome for outcome in choice.outcomes if outcome.id == outcome_id]
+            if outcome_id and not outcomes:
+                return None
+            follow: CompiledFollowUp = (outcomes[0] if outcome_id else choice).followups[index]
+            return follow
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+
+    # --- endings ----------------------------------------------------------------------------
+
+    def _ended(self, state: GameState, calendar_over: bool = False) -> bool:
+        """End the game with the first ending that holds, if one does."""
+        env = self.env(state, calendar_over)
+        for ending in self.content.endings:
+            if ending.when is not None and ending.when(env):
+                self._end(state, ending.model.id)
+                return True
+        return False
+
+    def _end(self, state: GameState, ending: str) -> None:
+        state.ending = ending
+        state.event = None
+        state.log.append({"kind": "ending", "turn": state.turn, "ending": ending})
+
+    # --- values -----------------------------------------------------------------------------
+
+    def _apply(self, state: GameState, effect: Effect) -> None:
+        target = effect.target
+        value = effect.value(self.env(state))
+        if effect.op == "+=":
+            value = state.values[target] + value
+        elif effect.op == "-=":
+            value = state.values[target] - value
+        if target in self.content.stats:
+            stat = self.content.stats[target]
+            state.values[target] = float(clamp(value, float(stat.min), float(stat.max)))
+        elif target in self.content.counters:
+            state.values[target] = int(clamp(round(value), -COUNTER_LIMIT, COUNTER_LIMIT))
+        else:
+            state.values[target] = value
+
+    def _stats(self, state: GameState) -> dict[str, float]:
+        return {ident: float(state.values[ident]) for ident in self.content.stats}
+
+
+def clamp(x: Any, low: Any, high: Any) -> Any:
+    return low if x < low else high if x > high else x
+
+
+def pick(items: Sequence[T], weights: Sequence[float], r: float) -> T:
+    """The first item whose running total of weights (added one by one, left to right) is above `r`
+    times the total; the last item when the total is not above 0."""
+    totals = [weights[0]]
+    for weight in weights[1:]:
+        totals.append(totals[-1] + weight)
+    if totals[-1] <= 0:
+        return items[-1]
+    for item, total in zip(items, totals, strict=True):
+        if total > r * totals[-1]:
+            return item
+    return items[-1]
