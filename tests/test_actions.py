@@ -6,12 +6,18 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from game.content import Content
 from game.engine import Engine, GameState, InvalidAction
 from game.loader import check_scenario, load_scenario
 from game.paths import scenario_folder
+from game.reference import Reference
+from tests.test_reference import as_bytes, engine_rolls, taken
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -481,3 +487,76 @@ def test_a_damaged_action_mark_in_a_save_is_one_clear_line(shipped: Engine, tmp_
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(saves.SaveError, match="does not match the decision log"):
         saves.read_save(path)
+
+
+# --- held to the reference engine -------------------------------------------------------------------
+
+
+def _play_both_with_actions(content: Content, seed: int, draw: Any) -> tuple[list[str], GameState]:
+    """One game by the reference and the engine side by side, taking an open action (drawn) or a choice
+    at each step; every state the same byte for byte, with the same rolls. Gives the steps taken
+    (actions written "action:ID") and the final state."""
+    reference, engine = Reference(content), Engine(content)
+    expected = reference.new_game(seed)
+    state = engine.new_game(seed)
+    taken(reference)
+    steps: list[str] = []
+    while not expected.over and len(steps) < 400:
+        kinds = [(a.id, reference.why_not(expected, a)) for a in content.actions.values()]
+        assert [(i, why) for i, _posture, why in engine.action_states(state)] == kinds
+        open_ = [ident for ident, why in kinds if not why]
+        if open_ and draw(st.booleans()):
+            ident = open_[draw(st.integers(0, len(open_) - 1))]
+            step = reference.act(expected, ident)
+            with engine_rolls() as keys:
+                resolution = engine.act(state, ident)
+            steps.append(f"action:{ident}")
+        else:
+            options = [i for i, _posture, ok in reference.options(expected) if ok]
+            if not options:
+                break
+            ident = options[draw(st.integers(0, len(options) - 1))]
+            step = reference.choose(expected, ident)
+            with engine_rolls() as keys:
+                resolution = engine.choose(state, ident)
+            steps.append(ident)
+        assert keys == [k for k in taken(reference)], f"after {steps}"
+        assert as_bytes(resolution.state) == as_bytes(step.state), f"after {steps}"
+        assert resolution.outcome == step.outcome and list(resolution.scheduled) == step.scheduled
+        state, expected = resolution.state, step.state
+    return steps, expected
+
+
+def _with_actions_content() -> list[Content]:
+    import shutil
+    import tempfile
+
+    from tests.conftest import MINI
+
+    folder = Path(tempfile.mkdtemp()) / "mini"
+    shutil.copytree(MINI, folder)
+    mini = load_scenario(with_actions(folder, per_turn=2))
+    shutil.rmtree(folder.parent)
+    return [mini, load_scenario(scenario_folder("red-line"))]
+
+
+WITH_ACTIONS = _with_actions_content()
+
+
+@pytest.mark.parametrize("content", WITH_ACTIONS, ids=["mini with actions", "red-line"])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), data=st.data())
+def test_actions_play_as_the_reference_says(content: Content, seed: int, data: st.DataObject) -> None:
+    steps, expected = _play_both_with_actions(content, seed, data.draw)
+    # automated play taking the same actions and choices ends in the same state
+    queue = list(steps)
+
+    def act(event: str, options: list[tuple[str, int, str]], state: GameState, env: dict[str, Any]) -> str | None:
+        return queue.pop(0).removeprefix("action:") if queue and queue[0].startswith("action:") else None
+
+    def decide(event: str, options: list[tuple[str, int, bool]], state: GameState, env: dict[str, Any]) -> str | None:
+        return queue.pop(0) if queue else None
+
+    final, decisions, _stopped = Engine(content).autoplay(seed, decide, max_decisions=len(steps), act=act)
+    assert decisions == len(steps) and not queue
+    assert as_bytes(final) == as_bytes(expected)
