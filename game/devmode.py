@@ -276,6 +276,15 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
     from game.authoring.why import odds_line, why_not_now
     from game.expr import suggest
     from game.plain import format_actions, format_decision, format_ending, format_resolution, pick, pick_action
+    from game.stakes import Stakes
+
+    made: list[Stakes] = []
+
+    def stakes_of(engine: Engine) -> Stakes:
+        """The stakes of the content now played (made again after a reload)."""
+        if not made or made[0].engine is not engine:
+            made[:] = [Stakes(engine)]
+        return made[0]
 
     stamp = fingerprint(session.watched)
 
@@ -299,7 +308,7 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
         else:
             decision = session.engine.decision(state)
             assert decision is not None
-            print(format_decision(session.engine, decision), file=out)
+            print(format_decision(session.engine, decision, stakes_of(session.engine).view(state)), file=out)
         print("\nYour choice (number; r reload, j EVENT jump, w EVENT why not now, q stop): ", end="", file=out,
               flush=True)
         answer = read()

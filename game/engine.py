@@ -13,12 +13,24 @@ import operator
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from itertools import accumulate
 from typing import Any, NamedTuple
 
 from game.content import CompiledAction, CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Effect, ExprError, Type, always, compile_with_constant, reads
+from game.estimates import Fog, fogs_of, roll_key
+from game.estimates import roll as roll  # (callers take it from the engine)
+from game.expr import (
+    CHOSE_KEY,
+    FIRED_KEY,
+    SEED_KEY,
+    Compiled,
+    Effect,
+    ExprError,
+    Type,
+    always,
+    compile_with_constant,
+    reads,
+)
 from game.model import Counsel, Ending, Event
 
 STATE_FORMAT = 1
@@ -47,14 +59,8 @@ class InvalidAction(InvalidChoice):
     """The action does not exist or cannot be taken now (the message says why)."""
 
 
-def roll(seed: int, *parts: object) -> float:
-    """A number in [0, 1) determined only by the seed and the parts."""
-    return _roll_key("|".join(map(str, (seed, *parts))))
-
-
-def _roll_key(key: str) -> float:
-    """`roll` of the parts joined by "|" (the engine's own rolls build that text directly)."""
-    return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big") / 2**64
+#: `roll` of the parts joined by "|" (the engine's own rolls build that text directly)
+_roll_key = roll_key
 
 
 @dataclass
@@ -274,9 +280,30 @@ class Change:
     hidden: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """The turn's own change since the decision: a rule's text, or a quiet turn, and the turns it
+    happened on (one entry however many turns it repeated)."""
+
+    text: str
+    turns: tuple[int, ...]
+    quiet: bool = False
+
+
+#: what a quiet turn's drift says
+QUIET_TEXT = "a quiet stretch; nothing needed your decision."
+
+
 @dataclass(slots=True)
 class Resolution:
-    """What a choice did: the new state and a readable account of the change."""
+    """What a choice did: the new state and a readable account of the change.
+
+    `changes` is the decision's whole change (the choice and its outcome). The account apart:
+    `choice_changes` what the choice itself did; `outcome`, `odds` and `outcome_changes` what
+    chance decided (the outcome's probability among the choice's outcomes at that state); `drift`
+    and `drift_changes` the turn's systemic change until the next decision (rules, quiet turns);
+    `scheduled` what was set in motion; `estimate_notes` why an estimate the player sees moved.
+    """
 
     state: GameState
     event: str
@@ -289,8 +316,31 @@ class Resolution:
     scheduled: tuple[tuple[str, int], ...]  # (event id, due turn)
     notes: tuple[str, ...]  # rule texts and quiet turns since the decision
     ending: str | None
+    choice_changes: tuple[Change, ...] = ()
+    outcome_changes: tuple[Change, ...] = ()
+    odds: float | None = None
+    #: the outcome's chance reads a hidden stat: `odds` are worked out from the estimates, as the player
+    #: could have, not from the truth (which they would give away)
+    odds_estimated: bool = False
+    drift: tuple[Drift, ...] = ()
+    drift_changes: tuple[Change, ...] = ()
+    estimate_notes: tuple[str, ...] = ()
+
     #: True for a standing action (`choice` is then the action's id; the event is still to be decided)
     action: bool = False
+
+class _Trace:
+    """The values a decision passes through, kept for the readable account (`Engine.choose`)."""
+
+    __slots__ = ("after_choice", "decision", "notes", "odds", "odds_estimated")
+
+    def __init__(self) -> None:
+        self.after_choice: dict[str, Value] = {}
+        self.decision: dict[str, Value] = {}
+        self.odds: float | None = None
+        self.odds_estimated = False
+        #: (turn, text, quiet) of each rule that applied and each quiet turn, in order
+        self.notes: list[tuple[int, str, bool]] = []
 
 
 Applier = Callable[[dict[str, Any]], None]
@@ -339,6 +389,13 @@ class Engine:
             assert trigger is not None
             self._by_priority[-1].append((model.id, trigger.calendar, trigger.rest, event.weight))
         self._stats = content.stats
+        self._fogs: dict[str, Fog] = fogs_of(content.stats)
+        # the choices (by id()) whose outcomes' chances read a hidden stat
+        self._chance_in_fog = {
+            id(choice) for event in content.events.values() for choice in event.choices
+            if any(isinstance(o.chance, str) and reads(o.chance, content.names) & self._fogs.keys()
+                   for o in event.model.choice_by_id(choice.id).outcome)
+        }
         self._flag_ids = tuple(content.flags)
         # what an effect's target is, and the bounds its value is kept within
         self._bounds: dict[str, tuple[str, float, float]] = {}
@@ -456,28 +513,19 @@ class Engine:
         return StatView(ident, stat.label, value, value - band, value + band, stat.min, stat.max, stat.unit,
                         True, stat.description)
 
-    def estimate(self, values: dict[str, Value], ident: str, seed: int, turn: int) -> tuple[float, float]:
+    def estimate(self, values: Mapping[str, Value], ident: str, seed: int, turn: int = 0) -> tuple[float, float]:
         """The player's estimate of a hidden stat and the half-width of its band.
 
         The band narrows from `error` to `min_error` as the confidence stat rises; the estimate
         is the truth plus an error inside the band, so the truth is always within it. The error is
         mostly a bias fixed for the whole game (an intelligence community's consistent
-        misjudgement) with a little noise from report to report, so estimates do not jump about
-        and cannot be averaged into the truth.
+        misjudgement) with a little noise that changes only with new information (the confidence
+        stat), so the estimate holds still while neither the truth nor the confidence moves, and
+        cannot be averaged into the truth. (`turn` is not used: estimates do not drift with time.)
         """
-        stat = self._stats[ident]
-        hidden = stat.hidden
-        assert hidden is not None
-        share = 0.0
-        if hidden.confidence is not None:
-            conf = self._stats[hidden.confidence]
-            share = (float(values[hidden.confidence]) - conf.min) / (conf.max - conf.min)
-        band = hidden.error - (hidden.error - hidden.min_error) * share
-        bias = roll(seed, "estimate bias", ident) * 2 - 1
-        noise = roll(seed, "estimate", turn, ident) * 2 - 1
-        offset = (0.75 * bias + 0.25 * noise) * band
-        value = min(stat.max, max(stat.min, float(values[ident]) + offset))
-        return round(value, 1), round(band, 1)
+        fog = self._fogs[ident]
+        confidence = float(values[fog.confidence]) if fog.confidence is not None else 0.0
+        return fog.estimate(float(values[ident]), confidence, seed)
 
     def ending(self, state: GameState) -> Ending | None:
         return self.content.ending(state.ending) if state.ending else None
@@ -489,37 +537,79 @@ class Engine:
         event, choice, env = self._checked(state, choice_id)
         new = state.copy()
         before = dict(new.values)
-        turn = new.turn
-        notes: list[str] = []
-        outcome, scheduled, decision_values = self._resolve(new, env, event, choice, notes, account=True)
-
+        trace = _Trace()
+        outcome, scheduled = self._resolve(new, env, event, choice, trace.notes, trace=trace)
+        decision_values = trace.decision
         texts = [t for t in (choice.text, outcome.text if outcome else "") if t]
-        changes = []
-        for ident, stat in self._stats.items():
-            old, now = float(before[ident]), float(decision_values[ident])
-            if old == now:
-                continue
-            if stat.hidden is None:
-                changes.append(Change(ident, stat.label, old, now, old, now, False))
-            else:
-                shown_old = self.estimate(before, ident, new.seed, turn)[0]
-                shown_now = self.estimate(decision_values, ident, new.seed, turn)[0]
-                changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
         flags_set = tuple(k for k in self._flag_ids if not before[k] and decision_values[k])
         flags_cleared = tuple(k for k in self._flag_ids if before[k] and not decision_values[k])
+        drift: dict[tuple[str, bool], list[int]] = {}
+        for when, text, quiet in trace.notes:
+            drift.setdefault((text, quiet), []).append(when)
         return Resolution(
             state=new,
             event=event.id,
             choice=choice.id,
             outcome=outcome.id if outcome else None,
             text="\n\n".join(texts),
-            changes=tuple(changes),
+            changes=self._changes(before, decision_values, new.seed),
             flags_set=flags_set,
             flags_cleared=flags_cleared,
             scheduled=tuple(scheduled),
-            notes=tuple(notes),
+            notes=tuple(_note_text(self.date(when), text, quiet) for when, text, quiet in trace.notes),
             ending=new.ending,
+            choice_changes=self._changes(before, trace.after_choice, new.seed),
+            outcome_changes=self._changes(trace.after_choice, decision_values, new.seed) if outcome else (),
+            odds=trace.odds,
+            odds_estimated=trace.odds_estimated,
+            drift=tuple(Drift(text, tuple(turns), quiet) for (text, quiet), turns in drift.items()),
+            drift_changes=self._changes(decision_values, new.values, new.seed),
+            estimate_notes=self._estimate_notes(before, new.values, new.seed),
         )
+
+    def _changes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[Change, ...]:
+        """Each stat that differs between two sets of values (hidden ones with their estimates too)."""
+        changes = []
+        for ident, stat in self._stats.items():
+            old, now = float(before[ident]), float(after[ident])
+            if old == now:
+                continue
+            if stat.hidden is None:
+                changes.append(Change(ident, stat.label, old, now, old, now, False))
+            else:
+                shown_old = self.estimate(before, ident, seed)[0]
+                shown_now = self.estimate(after, ident, seed)[0]
+                changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
+        return tuple(changes)
+
+    def _estimate_notes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[str, ...]:
+        """Why each estimate the player sees moved: new information (its confidence changed), or events
+        (the truth moved and the estimate with it). An estimate whose gauge reads the same has no note."""
+        notes = []
+        for ident, fog in self._fogs.items():
+            label = self._stats[ident].label
+            old, now = self.estimate(before, ident, seed), self.estimate(after, ident, seed)
+            if round(old[0]) == round(now[0]) and round(old[1]) == round(now[1]):
+                continue  # (a change the gauge does not show)
+            stat = self._stats[ident]
+            wide = stat.max - stat.min >= 50  # (whole numbers, as the gauges show such a scale)
+
+            def shown(value: float, wide: bool = wide) -> str:
+                return f"{value:.0f}" if wide else f"{value:g}"
+
+            informed = fog.confidence is not None and float(before[fog.confidence]) != float(after[fog.confidence])
+            moved = float(before[ident]) != float(after[ident])
+            if informed:
+                assert fog.confidence is not None
+                fresh = fog.report(float(before[fog.confidence])) != fog.report(float(after[fog.confidence]))
+                way = "rose" if now[1] < old[1] else "fell" if now[1] > old[1] else "changed"
+                events = "; and it moved with events" if moved else ""
+                notes.append(f"New information: {'a fresh assessment; ' if fresh else ''}confidence in the "
+                             f"estimate of {label} {way}: ≈{shown(now[0])} ± {shown(now[1])} "
+                             f"(was ≈{shown(old[0])} ± {shown(old[1])}){events}.")
+            else:
+                notes.append(f"The estimate of {label} moved with events: ≈{shown(old[0])} → ≈{shown(now[0])}.")
+        return tuple(notes)
 
     # --- standing actions -------------------------------------------------------------------
 
@@ -559,35 +649,19 @@ class Engine:
         before = dict(new.values)
         event_id = new.event
         assert event_id is not None
-        outcome, scheduled = self._take_action(new, env, action)
+        after_effects: dict[str, Value] = {}
+        outcome, scheduled = self._take_action(new, env, action, after_effects)
         texts = [t for t in (action.model.text, outcome.text if outcome else "") if t]
-        changes = []
-        for ident, stat in self._stats.items():
-            old, now = float(before[ident]), float(new.values[ident])
-            if old == now:
-                continue
-            if stat.hidden is None:
-                changes.append(Change(ident, stat.label, old, now, old, now, False))
-            else:
-                shown_old = self.estimate(before, ident, new.seed, new.turn)[0]
-                shown_now = self.estimate(new.values, ident, new.seed, new.turn)[0]
-                changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
-        notes = []
-        for ident, stat in self._stats.items():  # estimates that an action made surer (or less sure)
-            confidence = stat.hidden.confidence if stat.hidden is not None else None
-            if confidence is None or before[confidence] == new.values[confidence]:
-                continue
-            _value, band_before = self.estimate(before, ident, new.seed, new.turn)
-            value, band = self.estimate(new.values, ident, new.seed, new.turn)
-            if band != band_before:
-                unit = stat.unit
-                notes.append(f"{stat.label}: now ~{value:g}{unit} ±{band:g} (was ±{band_before:g}).")
+        changes = self._changes(before, new.values, new.seed)
         return Resolution(
             state=new, event=event_id, choice=action.id, outcome=outcome.id if outcome else None,
-            text="\n\n".join(texts), changes=tuple(changes),
+            text="\n\n".join(texts), changes=changes,
             flags_set=tuple(k for k in self._flag_ids if not before[k] and new.values[k]),
             flags_cleared=tuple(k for k in self._flag_ids if before[k] and not new.values[k]),
-            scheduled=tuple(scheduled), notes=tuple(notes), ending=new.ending, action=True,
+            scheduled=tuple(scheduled), notes=(), ending=new.ending, action=True,
+            choice_changes=self._changes(before, after_effects, new.seed),
+            outcome_changes=self._changes(after_effects, new.values, new.seed) if outcome else (),
+            estimate_notes=self._estimate_notes(before, new.values, new.seed),
         )
 
     def _action_block(self, state: GameState, env: dict[str, Any], action: CompiledAction, taken: int) -> str:
@@ -640,14 +714,18 @@ class Engine:
                 for a in self.content.actions.values()]
 
     def _take_action(self, state: GameState, env: dict[str, Any], action: CompiledAction,
+                     after_effects: dict[str, Value] | None = None,
                      ) -> tuple[CompiledOutcome | None, list[tuple[str, int]]]:
-        """Pay for and apply an action in `env` and `state` (both changed in place); test the endings."""
+        """Pay for and apply an action in `env` and `state` (both changed in place); test the endings.
+        `after_effects` is given the values after its cost and effects, before its outcome."""
         turn = state.turn
         event_id = state.event
         ident = action.model.id
         self._apply(action.cost_effects, env)
         if action.effects:
             self._apply(action.effects, env)
+        if after_effects is not None:
+            after_effects.update(zip(self._value_keys, self._value_getter(env), strict=True))
         outcome = None
         if action.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in action.outcomes]
@@ -697,6 +775,11 @@ class Engine:
     def environment(self, state: GameState) -> dict[str, Any]:
         """The values the content's expressions see in this state (a fresh dict; for tools)."""
         return self._env(state)
+
+    def apply(self, effects: Sequence[Effect], env: dict[str, Any]) -> None:
+        """Apply effects to an environment (one from `environment`, or a copy of one) as a choice would,
+        each kept within its bounds. For tools that look ahead; a game's state is not touched."""
+        self._apply(effects, env)
 
     def choose_state(self, state: GameState, choice_id: str, in_place: bool = False) -> GameState:
         """The state `choose(state, choice_id)` gives, without the readable account (for automated play).
@@ -800,12 +883,14 @@ class Engine:
         return options
 
     def _resolve(self, new: GameState, env: dict[str, Any], event: CompiledEvent, choice: CompiledChoice,
-                 notes: list[str], account: bool = False, endings_clear: bool = False, store: bool = True,
-                 ) -> tuple[CompiledOutcome | None, list[tuple[str, int]], dict[str, Value]]:
+                 notes: list[tuple[int, str, bool]], trace: _Trace | None = None, endings_clear: bool = False,
+                 store: bool = True,
+                 ) -> tuple[CompiledOutcome | None, list[tuple[str, int]]]:
         """Apply a choice to `new` (changed in place) and play on to the next decision or the end.
 
-        Returns the outcome, the follow-ups scheduled, and (with `account`) the values right
-        after the decision. `new.values` is brought up to date from `env` once, at the end (unless
+        Returns the outcome and the follow-ups scheduled; with a `trace`, keeps there the values after
+        the choice's own effects and after the decision, and the odds of the outcome.
+        `new.values` is brought up to date from `env` once, at the end (unless
         not to `store`). `endings_clear` says this engine found that no ending held in `env` when
         the event fired.
         """
@@ -813,10 +898,21 @@ class Engine:
         event_id = event.model.id
         if choice.effects:
             self._apply(choice.effects, env)
+        if trace is not None:
+            trace.after_choice = self._values(env)
         outcome = None
         if choice.outcomes:
             weights = [max(0.0, float(o.chance(env))) for o in choice.outcomes]
             outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event_id}|{choice.id}"))
+            if trace is not None:
+                trace.odds_estimated = id(choice) in self._chance_in_fog
+                if trace.odds_estimated:
+                    seen = dict(env)
+                    for ident in self._fogs:
+                        seen[ident] = self.estimate(env, ident, new.seed)[0]
+                    weights = [max(0.0, float(o.chance(seen))) for o in choice.outcomes]
+                total = sum(weights)
+                trace.odds = weights[choice.outcomes.index(outcome)] / total if total > 0 else None
             self._apply(outcome.effects, env)
         scheduled = [self._schedule(new, follow, [event_id, choice.id, "", index])
                      for index, follow in enumerate(choice.followups)] if choice.followups else []
@@ -836,7 +932,8 @@ class Engine:
             "outcome": outcome.id if outcome else None,
         })
         new.history.append(self._snapshot(env))
-        decision_values = dict(zip(self._value_keys, self._value_getter(env), strict=True)) if account else {}
+        if trace is not None:
+            trace.decision = self._values(env)
         table = self._tables.get(turn) or self._table(turn)
         endings = table.endings_after_choice.get(id(choice)) if endings_clear else table.endings
         if endings is None:
@@ -849,11 +946,11 @@ class Engine:
             self._advance(new, env, notes)
         if store:
             self._store(new, env)
-        return outcome, scheduled, decision_values
+        return outcome, scheduled
 
     # --- the turn ---------------------------------------------------------------------------
 
-    def _advance(self, state: GameState, env: dict[str, Any], notes: list[str]) -> None:
+    def _advance(self, state: GameState, env: dict[str, Any], notes: list[tuple[int, str, bool]]) -> None:
         """Move to the next turn: rules, endings, then the next event (or a quiet turn)."""
         if state.turn >= self._last_turn:
             env["calendar_over"] = True
@@ -866,7 +963,7 @@ class Engine:
             if when is None or when(env):
                 apply(env)
                 if text:
-                    notes.append(text)
+                    notes.append((state.turn, text, False))
         for ident, when in table.endings_after_rules:
             if when(env):
                 self._end(state, ident)
@@ -874,12 +971,12 @@ class Engine:
         self._next_event(state, env, notes, table)
         if state.event is None:
             day = self.date(state.turn)
-            notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
+            notes.append((state.turn, QUIET_TEXT, True))
             state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
             state.history.append(self._snapshot(env))
 
-    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[str], table: _TurnTable | None = None,
-                    ) -> None:
+    def _next_event(self, state: GameState, env: dict[str, Any], notes: list[tuple[int, str, bool]],
+                    table: _TurnTable | None = None) -> None:
         turn = state.turn
         scheduled = state.scheduled
         due = [item for item in scheduled if item[0] <= turn] if scheduled else []
@@ -1061,6 +1158,7 @@ class Engine:
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
         env[WRITTEN_KEY] = set(self._written_ids)
+        env[SEED_KEY] = state.seed
         env["calendar_over"] = False
         self._set_calendar(env, state.turn)
         return env
@@ -1126,6 +1224,10 @@ class Engine:
                 env[WRITTEN_KEY].add(target)
         return apply
 
+    def _values(self, env: Mapping[str, Any]) -> dict[str, Value]:
+        """The stats, flags and counters of an environment, as a fresh dict."""
+        return dict(zip(self._value_keys, self._value_getter(env), strict=True))
+
     def _store(self, state: GameState, env: Mapping[str, Any]) -> None:
         state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))
 
@@ -1153,6 +1255,11 @@ def values_getter(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[An
         return lambda values: ()
     getter: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*keys)
     return getter
+
+
+def _note_text(day: dt.date, text: str, quiet: bool) -> str:
+    """A drift note as one line: a quiet turn says its date."""
+    return f"{day.strftime('%d %b')}: {text}" if quiet else text
 
 
 def _in_turn(appliers: Sequence[Applier]) -> Applier:

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from game.estimates import Fog
+
 Type = Literal["num", "bool", "str", "date"]
 #: What a compiled expression is: a function of the evaluation environment.
 Compiled = Callable[[Mapping[str, Any]], Any]
@@ -29,6 +31,7 @@ MAX_LITERAL = 1e12
 #: Keys of the environment that are not names an author can write.
 FIRED_KEY = "@fired"
 CHOSE_KEY = "@chose"
+SEED_KEY = "@seed"
 
 TYPE_WORDS: dict[str, str] = {"num": "a number", "bool": "true/false", "str": "a string", "date": "a date"}
 
@@ -56,6 +59,8 @@ class Names:
     events: frozenset[str] = frozenset()
     choices: Mapping[str, frozenset[str]] | None = None
     assignable: Mapping[str, Literal["stat", "counter", "flag"]] | None = None
+    #: how each hidden stat is estimated, for `estimate("id")` and `band("id")`
+    hidden: Mapping[str, Fog] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ _FUNCTIONS: dict[str, tuple[tuple[Type, ...] | None, Type, Callable[..., Any]]] 
     "round": (("num",), "num", round),
 }
 #: Every function the language offers, for error messages and the guide.
-FUNCTION_NAMES: tuple[str, ...] = (*_FUNCTIONS, "days_until", "days_since", "fired", "chose")
+FUNCTION_NAMES: tuple[str, ...] = (*_FUNCTIONS, "days_until", "days_since", "fired", "chose", "estimate", "band")
 
 
 def _specialised_compare(op: type, left: Compiled, right: Compiled, lc: Any, rc: Any, lk: Any, rk: Any) -> Compiled:
@@ -517,6 +522,8 @@ class _Compiler:
             raise self.fail(f"{name}() takes plain arguments only", node)
         if name in ("fired", "chose"):
             return self._call_history(name, node)
+        if name in ("estimate", "band"):
+            return self._call_estimate(name, node)
         if name in ("days_until", "days_since"):
             if len(node.args) != 1:
                 raise self.fail(f"{name}() takes one date", node)
@@ -553,6 +560,23 @@ class _Compiler:
             a0, a1 = fns
             return _Node(result, lambda v: impl(a0(v), a1(v)))
         return _Node(result, lambda v: impl(*(f(v) for f in fns)))
+
+    def _call_estimate(self, name: str, node: ast.Call) -> _Node:
+        """`estimate("stat")` and `band("stat")`: what the player's gauge of a hidden stat reads."""
+        if len(node.args) != 1 or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            raise self.fail(f'write {name}("stat_id") with the quoted id of a hidden stat', node)
+        ident = str(node.args[0].value)
+        hidden = self.names.hidden or {}
+        fog = hidden.get(ident)
+        if fog is None:
+            if self.names.types.get(ident) == "num" and (self.names.assignable or {}).get(ident) == "stat":
+                raise self.fail(f"'{ident}' is not a hidden stat: the player sees it as it is, so write {ident}", node)
+            raise self.fail(f"unknown hidden stat '{ident}'{suggest(ident, sorted(hidden))}", node)
+        stat, confidence = fog.stat, fog.confidence
+        index = 0 if name == "estimate" else 1
+        if confidence is None:
+            return _Node("num", lambda v: fog.estimate(v[stat], 0.0, v[SEED_KEY])[index])
+        return _Node("num", lambda v: fog.estimate(v[stat], v[confidence], v[SEED_KEY])[index])
 
     def _call_history(self, name: str, node: ast.Call) -> _Node:
         want = 1 if name == "fired" else 2
@@ -775,7 +799,20 @@ def _reads(tree: ast.AST, names: Names) -> frozenset[str]:
             read = _CALL_READS.get(node.func.id)
             if read:
                 reads.add(read)
+            fog = _estimated(node, names)
+            if fog is not None:
+                reads.update((fog.stat, SEED_KEY, *([fog.confidence] if fog.confidence else [])))
     return frozenset(reads - set(names.constants) - {"true", "false", *FUNCTION_NAMES})
+
+
+def _estimated(node: ast.Call, names: Names) -> Fog | None:
+    """The hidden stat an `estimate("id")` or `band("id")` call reads, if it is one."""
+    if not (isinstance(node.func, ast.Name) and node.func.id in ("estimate", "band") and len(node.args) == 1):
+        return None
+    arg = node.args[0]
+    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+        return None
+    return (names.hidden or {}).get(arg.value)
 
 
 def always(v: Mapping[str, Any]) -> bool:

@@ -33,6 +33,7 @@ from game.content import (
     Content,
     Location,
 )
+from game.estimates import fogs_of
 from game.expr import (
     Compiled,
     Condition,
@@ -634,6 +635,7 @@ class _Loader:
             events=frozenset(event_choices),
             choices=event_choices,
             assignable=assignable,
+            hidden=fogs_of({ident: entry.model for ident, entry in chosen["stat"].items()}),
         )
 
     def compile_all(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]], names: Names,

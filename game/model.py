@@ -142,6 +142,9 @@ class Scenario:
     the debrief and the look-ahead policy rank endings by it. Every grade an ending uses must be listed."""
     analyst: Analyst = field(default_factory=lambda: Analyst())
     """Whether the player may consult the analyst (Monte Carlo odds of each option) during a game."""
+    leanings: Bool = True
+    """False: choices do not show which way they are expected to push the meters (the player may also
+    hide them). Danger zones and the warning that a choice ends the game at once are shown either way."""
 
     def departure_note(self) -> str:
         """What the player is told about where the story leaves the record ("" if not set)."""

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import IO
 
 from game.debrief import format_number, with_unit
-from game.engine import ActionView, ChoiceView, Decision, Engine, GameState, Resolution, StatView
+from game.engine import ActionView, Change, ChoiceView, Decision, Drift, Engine, GameState, Resolution, StatView
 from game.model import Scenario
+from game.stakes import Leaning, Stakes, StakesView
 
 WIDTH = 78
 
@@ -64,7 +65,31 @@ def format_intro(scenario: Scenario) -> str:
     return "\n\n".join(parts)
 
 
-def format_decision(engine: Engine, decision: Decision) -> str:
+def zone_note(view: StatView, stakes: StakesView) -> str:
+    """' [game ends at ≤ 0: The resignation letter]' for a meter with danger zones, else ''."""
+    zones = stakes.zones.get(view.id, ())
+    if not zones:
+        return ""
+    parts = [f"{zone.describe(view.min, view.max)}{f' if {zone.condition_text}' if zone.condition else ''}: "
+             f"{zone.title}" for zone in zones]
+    return f"  [game ends at {'; '.join(parts)}]"
+
+
+#: how a push is said in words: by its size, 1 to 3
+_SIZES = {1: "a little", 2: "", 3: "a lot"}
+
+
+def leaning_text(leaning: Leaning) -> str:
+    """'Political capital down a lot; Escalation up (uncertain)': a choice's leaning in words."""
+    parts = []
+    for push in leaning.pushes:
+        size = _SIZES[push.size]
+        way = "up" if push.change > 0 else "down"
+        parts.append(f"{push.label} {way}{' ' + size if size else ''}{' (uncertain)' if push.uncertain else ''}")
+    return "; ".join(parts)
+
+
+def format_decision(engine: Engine, decision: Decision, stakes: StakesView | None = None) -> str:
     content = engine.content
     event = decision.event
     season = next((s.label for s in content.scenario.seasons if s.id == decision.season), "")
@@ -90,13 +115,48 @@ def format_decision(engine: Engine, decision: Decision) -> str:
             counsel_lines.append(wrap(counsel.says, "    "))
     if counsel_lines:
         lines += ["", "Counsel:", *counsel_lines]
-    lines += ["", "Meters:"] + [f"  {format_stat(v)}" for v in decision.stats]
-    lines += format_choices(decision)
+    lines += ["", "Meters:"] + [f"  {format_stat(v)}{zone_note(v, stakes) if stakes else ''}" for v in decision.stats]
+    if stakes is not None and stakes.warnings:
+        bounds = {view.id: (view.min, view.max) for view in decision.stats}
+        lines += [""] + [f"Warning: {w.text(*bounds[w.stat])}." for w in stakes.warnings]
+    lines += ["", "Choices:"]
+    for number, choice in enumerate(decision.choices, start=1):
+        if choice.available:
+            lines.append(f"  {number}. {choice.label}")
+        else:
+            lines.append(f"  {number}. [unavailable] {choice.label} ({choice.reason})")
+        leaning = stakes.leanings.get(choice.id) if stakes is not None else None
+        if leaning is not None and stakes is not None:
+            if stakes.show_leanings and leaning.pushes:
+                lines.append(f"     Leans: {leaning_text(leaning)}")
+            if leaning.ends:
+                lines.append(f"     Warning: {leaning.ending_text}.")
+            if leaning.nears:
+                lines.append(f"     Warning: {leaning.near_text}.")
+    if decision.actions:
+        open_now = sum(1 for action in decision.actions if action.available)
+        lines.append(f"  a. Actions of your own ({open_now} of {len(decision.actions)} open now)")
     return "\n".join(lines)
 
 
+def change_text(change: Change) -> str:
+    """'Political capital: 50 -> 45', or for a hidden stat its estimates before and after."""
+    if change.hidden:
+        return (f"{change.label}: estimate ~{format_number(change.shown_before)} -> "
+                f"~{format_number(change.shown_after)}")
+    return f"{change.label}: {format_number(change.before)} -> {format_number(change.after)}"
+
+
+def drift_text(drift: Drift) -> str:
+    """A rule's text, or a quiet stretch, once however many turns it repeated."""
+    count = len(drift.turns)
+    if drift.quiet:
+        return f"{count} quiet turns: nothing needed your decision." if count > 1 else f"A {drift.text}"
+    return f"Over {count} turns: {drift.text}" if count > 1 else drift.text
+
+
 def format_choices(decision: Decision) -> list[str]:
-    """The numbered choices, and the line that opens the standing actions when the scenario has any."""
+    """The numbered choices (asked again after an action), and the line that opens the standing actions."""
     lines = ["", "Choices:"]
     for number, choice in enumerate(decision.choices, start=1):
         if choice.available:
@@ -151,25 +211,37 @@ def pick_action(decision: Decision, answer: str) -> tuple[ActionView | None, str
 
 
 def format_resolution(engine: Engine, resolution: Resolution) -> str:
+    """The account of a decision: what the choice did, what chance decided, what the turn did on its
+    own, what was set in motion, and why an estimate moved; each apart."""
     lines = [""]
     if resolution.text:
         lines += [wrap(resolution.text), ""]
-    for change in resolution.changes:
-        if change.hidden:
-            lines.append(
-                f"  {change.label}: estimate ~{format_number(change.shown_before)} -> "
-                f"~{format_number(change.shown_after)}"
-            )
-        else:
-            lines.append(f"  {change.label}: {format_number(change.before)} -> {format_number(change.after)}")
+    if resolution.choice_changes:
+        lines.append("What the action did:" if resolution.action else "What your choice did:")
+        lines += [f"  {change_text(change)}" for change in resolution.choice_changes]
+    if resolution.outcome is not None:
+        odds = ""
+        if resolution.odds is not None and resolution.odds < 1:
+            about = "about " if resolution.odds_estimated else ""
+            odds = f" (it had {about}a {max(1, round(resolution.odds * 100))}% chance"
+            odds += ", by your estimates)" if resolution.odds_estimated else ")"
+        lines.append(f"What chance decided{odds}:")
+        lines += [f"  {change_text(change)}" for change in resolution.outcome_changes] or ["  no meter moved"]
     for flag in resolution.flags_set:
         lines.append(f"  Now true: {engine.content.flags[flag].description or flag}")
     for flag in resolution.flags_cleared:
         lines.append(f"  No longer true: {engine.content.flags[flag].description or flag}")
     if resolution.scheduled:
-        lines.append("  Set in motion: consequences that will surface in the coming weeks.")
-    for note in resolution.notes:
-        lines.append(f"  · {note}")
+        lines.append("Set in motion: consequences that will surface in the coming weeks.")
+    if resolution.drift or resolution.drift_changes:
+        lines.append("Meanwhile, on its own, until the next decision:")
+        lines += [f"  · {drift_text(drift)}" for drift in resolution.drift]
+        lines += [f"  {change_text(change)}" for change in resolution.drift_changes]
+    if resolution.estimate_notes:
+        lines.append("Your estimates:")
+        lines += [f"  {note}" for note in resolution.estimate_notes]
+    if len(lines) == 1 or lines[-1] == "":
+        lines.append("Nothing you can measure changed.")
     return "\n".join(lines)
 
 
@@ -240,16 +312,20 @@ def play(
     read: Callable[[], str | None],
     out: IO[str],
     after_decision: Callable[[GameState], None] | None = None,
+    leanings: bool = True,
     consult: Callable[[GameState, Decision], list[str]] | None = None,
 ) -> GameState:
-    """Play until the game ends or input runs out. `read` returns None at end of input. With
-    `consult`, typing `o` at a decision prints what it returns (the analyst's odds)."""
+    """Play until the game ends or input runs out. `read` returns None at end of input.
+
+    `l` shows or hides the choices' leanings (they start shown with `leanings`). With `consult`,
+    `o` prints what it returns (the analyst's odds)."""
+    stakes = Stakes(engine)
     shown_decision = True
     while not state.over:
         decision = engine.decision(state)
         assert decision is not None
         if shown_decision:
-            print(format_decision(engine, decision), file=out)
+            print(format_decision(engine, decision, stakes.view(state, leanings)), file=out)
         else:  # (after an action: the same event, its choices again)
             print(f"\nStill to decide: {decision.event.title}", file=out)
             print("\n".join(format_choices(decision)), file=out)
@@ -258,8 +334,9 @@ def play(
         picked: ChoiceView | None = None
         more = ", a for actions" if decision.actions else ""
         while True:
+            toggle = "l to hide leanings" if leanings else "l to show leanings"
             offer = ", o for the analyst's odds" if consult is not None else ""
-            print(f"\nYour choice (number{more}{offer}, or q to stop): ", end="", file=out, flush=True)
+            print(f"\nYour choice (number{more}, {toggle}{offer}, or q to stop): ", end="", file=out, flush=True)
             answer = read()
             if answer is None:
                 print("\nInput ended; the game stops here.", file=out)
@@ -277,6 +354,13 @@ def play(
                     action = asked
                     break
                 print("\n".join(format_choices(decision)), file=out)
+                continue
+            if answer.lower() == "l":
+                leanings = not leanings
+                if not stakes.leanings_shown:
+                    print("This scenario does not show leanings.", file=out)
+                    continue
+                print(format_decision(engine, decision, stakes.view(state, leanings)), file=out)
                 continue
             if consult is not None and answer.lower() in ("o", "odds"):
                 print("\n".join(consult(state, decision)), file=out)

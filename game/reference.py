@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from game.content import CompiledAction, CompiledEvent, CompiledFollowUp, Content
 from game.engine import ACTION_ORIGIN, COUNTER_LIMIT, GameState, InvalidAction, InvalidChoice, Value, roll
-from game.expr import CHOSE_KEY, FIRED_KEY, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, SEED_KEY, Effect
 
 T = TypeVar("T")
 
@@ -77,6 +77,7 @@ class Reference:
         env["calendar_over"] = calendar_over
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
+        env[SEED_KEY] = state.seed  # (what the player's estimates, which expressions may read, are drawn from)
         return env
 
     def options(self, state: GameState) -> list[tuple[str, int, bool]]:

@@ -17,6 +17,7 @@ HEADER = (
     "# Red Line's settings. The game writes this file when you change a setting in it; you may edit it too.\n"
     '# theme = "crisis-room" or "situation-day" (or any theme of the command palette\'s "Change theme")\n'
     "# analyst = false turns the analyst's odds off, for a pure game\n"
+    "# leanings = false hides which way each choice is expected to push the meters (l in the game)\n"
     "# [keys]: binding id = the keys for it, comma-separated, e.g. quit = \"ctrl+x\", choose_1 = \"1,a\"\n"
     "# (the in-game Keys screen lists every binding id).\n\n"
 )
@@ -33,9 +34,14 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: False: a pure game, the analyst's odds are not offered
     analyst: bool = True
+    #: whether the choices show their leanings (None: the default, shown)
+    leanings: bool | None = None
 
     def with_theme(self, theme: str) -> Settings:
         return replace(self, theme=theme)
+
+    def with_leanings(self, shown: bool) -> Settings:
+        return replace(self, leanings=shown)
 
     def with_keys(self, binding: str, keys: str | None) -> Settings:
         """These settings with the keys of one binding set, or back to its default with None."""
@@ -58,12 +64,15 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise SettingsError(f"not valid TOML: {error}") from None
-    unknown = sorted(set(data) - {"theme", "keys", "analyst"})
+    unknown = sorted(set(data) - {"theme", "keys", "analyst", "leanings"})
     if unknown:
-        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys, analyst)")
+        raise SettingsError(f"unknown setting '{unknown[0]}' (the settings are: theme, keys, analyst, leanings)")
     analyst = data.get("analyst", True)
     if not isinstance(analyst, bool):
         raise SettingsError(f"analyst must be true or false, not {analyst!r}")
+    leanings = data.get("leanings")
+    if leanings is not None and not isinstance(leanings, bool):
+        raise SettingsError(f"leanings must be true or false, not {leanings!r}")
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise SettingsError(f"theme must be a name in quotes, not {theme!r}")
@@ -77,7 +86,8 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
             raise SettingsError(f"keys: '{ident}' is not a binding id")
         if not isinstance(value, str) or not [key for key in value.split(",") if key.strip()]:
             raise SettingsError(f"keys.{ident} must be keys in quotes, comma-separated, e.g. \"ctrl+x\" or \"1,a\"")
-    return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}), analyst)
+    return Settings(theme, MappingProxyType({ident: str(value) for ident, value in sorted(keys.items())}),
+                    analyst=analyst, leanings=leanings)
 
 
 def read_settings(path: Path, themes: Collection[str] | None = None) -> tuple[Settings, str | None]:
@@ -109,6 +119,8 @@ def settings_text(settings: Settings) -> str:
         data["theme"] = settings.theme
     if not settings.analyst:
         data["analyst"] = False
+    if settings.leanings is not None:
+        data["leanings"] = settings.leanings
     if settings.keys:
         data["keys"] = dict(settings.keys)
     return HEADER + tomli_w.dumps(data)

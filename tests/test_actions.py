@@ -317,7 +317,7 @@ def test_plain_game_takes_an_action_and_returns_to_the_same_decision(tmp_path: P
     assert "Ruth Adebayo (analyst) recommends it:" in out
     assert "Action: Task the intelligence community (cost: Middle East strain +2)" in out
     assert "Intelligence confidence: 35 -> 43" in out
-    assert "North Korean troops in Russia: now ~" in out, "the estimates it narrowed are named"
+    assert "confidence in the estimate of North Korean troops in Russia rose" in out, "the estimates it narrowed"
     assert "Still to decide: Going public" in out
     assert "a. Actions of your own (0 of 4 open now)" in out
     assert out.index("Still to decide") < out.index("Turn 2 ·")

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,17 @@ def test_the_import_contracts_are_kept() -> None:
     done = lint(ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 kept, 0 broken" in done.stdout
+
+
+def test_the_core_contract_names_every_module_of_the_game() -> None:
+    """A new module of the game is either part of the core or forbidden to it: the list is never stale."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    core = next(contract for contract in config["contracts"] if contract["id"] == "core")
+    named = {*core["source_modules"], *core["forbidden_modules"]}
+    package = ROOT / "game"
+    modules = {f"game.{path.stem}" for path in package.glob("*.py") if path.stem not in ("__init__", "__main__")}
+    modules |= {f"game.{path.parent.name}" for path in package.glob("*/__init__.py")}
+    assert modules - named == set()
 
 
 def copy_of_the_package(tmp_path: Path) -> Path:

@@ -190,6 +190,10 @@ class _Evaluator:
             return BOTH
         if name == "fired":
             return Span(0, INF)
+        if name in ("estimate", "band") and node.args and isinstance(node.args[0], ast.Constant):
+            # an estimate stays within its stat's bounds; a band is a half-width
+            stat = self.ranges.get(str(node.args[0].value))
+            return (stat if isinstance(stat, Span) else ANY) if name == "estimate" else Span(0, INF)
         args = [self.num(a) for a in node.args]
         if name in ("min", "max") and args:
             pick = min if name == "min" else max

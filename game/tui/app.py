@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from game.analyst.shaping import Shaping
     from game.gcpause import Pause
     from game.saves import Autosaver, GameInfo, Listing, Loaded, Recorder, SaveRecord, SaveStatus
+    from game.stakes import Stakes
     from game.tui.dev import DevMode
     from game.tui.screens.dialogs import NewGameRequest
     from game.tui.screens.load import LoadRequest
@@ -186,6 +187,7 @@ class RedLineApp(App[int]):
         self.saves_dir = saves_dir
         #: the player's settings, and the file they are remembered in (None: not remembered, as in tests)
         self.settings = settings if settings is not None else Settings()
+        self._stakes: Stakes | None = None
         self.settings_path = settings_path
         #: one line saying why the settings file could not be used, shown once the game is up
         self.settings_problem: str | None = None
@@ -282,6 +284,25 @@ class RedLineApp(App[int]):
     @property
     def decision(self) -> Decision | None:
         return None if self.state is None else self.engine.decision(self.state)
+
+    @property
+    def stakes(self) -> Stakes:
+        """The danger zones and leanings of the content being played (made once per engine)."""
+        from game.stakes import Stakes
+
+        made = self._stakes
+        if made is None or made.engine is not self.engine:
+            made = self._stakes = Stakes(self.engine)
+        return made
+
+    @property
+    def leanings_shown(self) -> bool:
+        """Whether the player wants the choices' leanings shown (the settings' default: yes)."""
+        return self.settings.leanings is not False
+
+    def toggle_leanings(self) -> None:
+        """Show or hide the choices' leanings, now and in the settings file."""
+        self._remember(self.settings.with_leanings(not self.leanings_shown))
 
     @property
     def in_game(self) -> bool:

@@ -1,4 +1,6 @@
-"""The outcome of a decision: what happened and what changed. Hidden stats show only estimates."""
+"""The outcome of a decision: what happened and what changed, told apart: the choice's own effects, what
+chance decided and at what odds, what was set in motion, the turn's drift, and why estimates moved. Hidden
+stats show only estimates."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from textual.widgets import Static
 
 from game.content import Content as GameContent
 from game.debrief import format_shown, with_unit
-from game.engine import Change, Resolution
+from game.engine import Change, Drift, Resolution
 from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 
@@ -47,15 +49,46 @@ def change_line(change: Change, unit: str = "", low: float = 0, high: float = 10
     )
 
 
-def outcome_content(content: GameContent, resolution: Resolution) -> Content:
-    """The account of the change: meters, facts now true or no longer true, what was set in motion."""
-    lines: list[Content] = []
-    for change in resolution.changes:
+def _changes(content: GameContent, changes: tuple[Change, ...]) -> list[Content]:
+    lines = []
+    for change in changes:
         stat = content.stats.get(change.stat)
-        if stat is None:
-            lines.append(change_line(change))
-        else:
-            lines.append(change_line(change, stat.unit, stat.min, stat.max))
+        lines.append(change_line(change) if stat is None else change_line(change, stat.unit, stat.min, stat.max))
+    return lines
+
+
+def heading(text: str) -> Content:
+    return Content.styled(text, "bold $text-accent")
+
+
+def odds_text(resolution: Resolution) -> str:
+    """'(a 62% chance)', '(about a 62% chance, by your estimates)', or '' when there was no chance to it."""
+    if resolution.odds is None or resolution.odds >= 1:
+        return ""
+    percent = max(1, round(resolution.odds * 100))
+    if resolution.odds_estimated:
+        return f" (about a {percent}% chance, by your estimates)"
+    return f" (a {percent}% chance)"
+
+
+def drift_line(drift: Drift) -> str:
+    """A rule's text, or a quiet stretch, once however many turns it repeated."""
+    count = len(drift.turns)
+    if drift.quiet:
+        return f"{count} quiet turns: nothing needed your decision." if count > 1 else f"A {drift.text}"
+    return f"Over {count} turns: {drift.text}" if count > 1 else drift.text
+
+
+def outcome_content(content: GameContent, resolution: Resolution) -> Content:
+    """The account of the change, each part apart: what the choice did (and facts it made true or
+    false), what chance decided, what was set in motion, what the turn did on its own, and why the
+    estimates moved."""
+    lines: list[Content] = []
+    if resolution.choice_changes:
+        lines += [heading("What your choice did"), *_changes(content, resolution.choice_changes)]
+    if resolution.outcome is not None:
+        lines.append(heading(f"What chance decided{odds_text(resolution)}"))
+        lines += _changes(content, resolution.outcome_changes) or [Content.styled("No meter moved.", "dim")]
     for flag in resolution.flags_set:
         described = content.flags[flag].description if flag in content.flags else ""
         lines.append(Content.assemble(("✔ Now true: ", "bold"), described or flag))
@@ -66,8 +99,13 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
         count = len(resolution.scheduled)
         what = "a consequence" if count == 1 else f"{count} consequences"
         lines.append(Content.assemble(("↪ Set in motion: ", "bold"), f"{what} that will surface in the coming weeks."))
-    for note in resolution.notes:
-        lines.append(Content.styled(f"· {note}", "dim"))
+    if resolution.drift or resolution.drift_changes:
+        lines.append(heading("Meanwhile, on its own"))
+        lines += [Content.styled(f"· {drift_line(drift)}", "dim") for drift in resolution.drift]
+        lines += _changes(content, resolution.drift_changes)
+    if resolution.estimate_notes:
+        lines.append(heading("Your estimates"))
+        lines += [Content.styled(note, "italic") for note in resolution.estimate_notes]
     if not lines:
         lines.append(Content.styled("Nothing you can measure changed.", "dim italic"))
     return Content("\n").join(lines)
@@ -139,7 +177,6 @@ class OutcomeScreen(ModalScreen[None]):
                 yield Static(Content.assemble((said, "dim"), (label, "bold")), id="outcome-choice")
                 if resolution.text:
                     yield Prose(resolution.text, id="outcome-text")
-                yield Static("What changed", classes="section")
                 yield Static(outcome_content(self.content, resolution), id="outcome-changes")
             next_step = "Press Enter to read the debrief." if resolution.ending else \
                 "Press Enter to return to the decision." if resolution.action else "Press Enter for the next brief."

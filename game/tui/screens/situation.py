@@ -51,6 +51,7 @@ class SituationRoom(Screen[None]):
         Binding("t", "focus_pane('timeline')", "Timeline", id="focus_timeline"),
         Binding("o", "app.consult_analyst", "Odds", id="analyst"),
         Binding("O", "app.toggle_analyst", "Analyst on/off", show=False, id="analyst_switch"),
+        Binding("l", "toggle_leanings", "Leanings", show=False, id="toggle_leanings"),
     ]
 
     def __init__(self) -> None:
@@ -108,8 +109,11 @@ class SituationRoom(Screen[None]):
         source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
         source.display = bool(event.source)
         self.query_one(CounselPanel).show(engine.content, decision)
-        self.query_one(ChoiceList).show(decision.choices)
-        meters = [Meter(view, tuple(meter_series(engine, state, view.id))) for view in decision.stats]
+        stakes = self.game.stakes.view(state, self.game.leanings_shown)
+        self.query_one(ChoiceList).show(decision.choices, stakes)
+        warnings = {warning.stat: warning for warning in reversed(stakes.warnings)}  # (the nearest kept)
+        meters = [Meter(view, tuple(meter_series(engine, state, view.id)), stakes.zones.get(view.id, ()),
+                        warnings.get(view.id)) for view in decision.stats]
         self.query_one(Dashboard).show(meters)
         self.query_one(Timeline).show(timeline(engine, state))
         self.query_one("#brief", VerticalScroll).scroll_home(animate=False)
@@ -153,6 +157,18 @@ class SituationRoom(Screen[None]):
 
         self.app.push_screen(ActionsScreen(self.game.content, decision.actions,
                                            self.game.content.scenario.actions_per_turn), taken)
+
+    def action_toggle_leanings(self) -> None:
+        """Show or hide which way each choice is expected to push the meters (remembered in the settings)."""
+        if not self.game.stakes.leanings_shown:
+            self.notify("This scenario does not show leanings.", timeout=3)
+            return
+        self.game.toggle_leanings()
+        decision = self.decision
+        if decision is not None and self.game.state is not None:
+            self.query_one(ChoiceList).show(decision.choices, self.game.stakes.view(self.game.state,
+                                                                                     self.game.leanings_shown))
+        self.notify("Leanings shown." if self.game.leanings_shown else "Leanings hidden.", timeout=2)
 
     def action_read_on(self) -> None:
         """Page down through the brief and counsel without leaving the choices."""

@@ -11,8 +11,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from game.engine import ChoiceView
+from game.stakes import Leaning, StakesView
 
 UNAVAILABLE_MARK = "✗ unavailable"
+ENDS_MARK = "⚠"
 INDENT = "  "
 
 
@@ -32,15 +34,39 @@ def _hanging(text: str, width: int, first: str = "") -> str:
     return "\n".join(lines) or first + text
 
 
-def choice_prompt(number: int, choice: ChoiceView, width: int = 0) -> Content:
-    """The text of one option; an unavailable one says so in words and gives the reason."""
+def leaning_line(leaning: Leaning) -> str:
+    """'Political capital ▼▼ · Escalation ▲?': the meters a choice is expected to push most."""
+    return " · ".join(f"{push.label} {push.arrows}" for push in leaning.pushes)
+
+
+def stakes_lines(leaning: Leaning | None, show_leanings: bool, width: int) -> list[tuple[str, str]]:
+    """The lines under an option: its leaning (dim) and whether it ends the game at once (as a warning)."""
+    if leaning is None:
+        return []
+    lines = []
+    if show_leanings and leaning.pushes:
+        lines.append((_hanging(leaning_line(leaning), width, first=INDENT), "dim"))
+    if leaning.ends:
+        lines.append((_hanging(f"{ENDS_MARK} {leaning.ending_text}", width, first=INDENT), "bold $text-error"))
+    if leaning.nears:
+        lines.append((_hanging(f"{ENDS_MARK} {leaning.near_text}", width, first=INDENT), "$text-warning"))
+    return lines
+
+
+def choice_prompt(number: int, choice: ChoiceView, width: int = 0, leaning: Leaning | None = None,
+                  show_leanings: bool = True) -> Content:
+    """The text of one option; an unavailable one says so in words and gives the reason. Under an
+    available one, its leaning and whether it ends the game at once."""
     tally = counsel_tally(choice)
     head = f"{number} "
     if choice.available:
         body = _hanging(f"{head}{choice.label}" + (f"  {tally}" if tally else ""), width)[len(head):]
+        under: list[str | tuple[str, str]] = []
+        for text, style in stakes_lines(leaning, show_leanings, width):
+            under += ["\n", (text, style)]
         if tally and body.endswith(tally):
-            return Content.assemble((head, "bold"), body[: -len(tally)], (tally, "dim"))
-        return Content.assemble((head, "bold"), body)
+            return Content.assemble((head, "bold"), body[: -len(tally)], (tally, "dim"), *under)
+        return Content.assemble((head, "bold"), body, *under)
     reason = f": {choice.reason}" if choice.reason else ""
     label = _hanging(f"{head}{choice.label}", width)[len(head):]
     why = _hanging(f"{UNAVAILABLE_MARK}{reason}", width, first=INDENT)
@@ -67,18 +93,25 @@ class ChoiceList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._choices: tuple[ChoiceView, ...] = ()
+        self._stakes: StakesView | None = None
         self._wrap_width = 0
 
-    def show(self, choices: tuple[ChoiceView, ...]) -> None:
+    def show(self, choices: tuple[ChoiceView, ...], stakes: StakesView | None = None) -> None:
+        """Show these choices, with their leanings and whether each ends the game, from `stakes`."""
         self._choices = choices
+        self._stakes = stakes
         self._rebuild()
         self.highlighted = next((i for i, c in enumerate(choices) if c.available), None)
 
     def _rebuild(self) -> None:
         highlighted = self.highlighted
         self.clear_options()
+        stakes = self._stakes
         self.add_options(
-            Option(choice_prompt(number, choice, self._wrap_width), id=choice.id, disabled=not choice.available)
+            Option(choice_prompt(number, choice, self._wrap_width,
+                                 stakes.leanings.get(choice.id) if stakes else None,
+                                 stakes.show_leanings if stakes else False),
+                   id=choice.id, disabled=not choice.available)
             for number, choice in enumerate(self._choices, start=1)
         )
         if highlighted is not None and highlighted < len(self._choices):

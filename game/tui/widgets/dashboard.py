@@ -1,16 +1,20 @@
-"""The dashboard: every meter with its value, bounds and a sparkline; hidden ones as estimates."""
+"""The dashboard: every meter with its value, bounds and a sparkline; hidden ones as estimates; the danger
+zones where a meter ends the game, and a warning under a meter that nears one."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.content import Content
 from textual.widget import Widget
 
 from game.debrief import format_number, format_shown, sparkline
 from game.engine import StatView
+from game.stakes import Warning, Zone
+
+WARNING_MARK = "⚠"
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,23 @@ class Meter:
 
     view: StatView
     series: tuple[float, ...]
+    zones: tuple[Zone, ...] = field(default=())
+    warning: Warning | None = None
+
+
+def zone_text(view: StatView, zone: Zone) -> str:
+    """'Political capital ≤ 0: The resignation letter' (with its condition, if it has one)."""
+    condition = f" if {zone.condition_text}" if zone.condition else ""
+    return f"{view.label} {zone.describe(view.min, view.max)}{condition}: {zone.title}"
+
+
+def warning_text(view: StatView, warning: Warning) -> str:
+    """'near ≤ 0 (8 away): The resignation letter', said of a hidden stat's band as such."""
+    where = warning.zone.describe(view.min, view.max)
+    if warning.distance <= 0:
+        return f"{WARNING_MARK} {'may be at' if warning.estimated else 'at'} {where}: {warning.zone.title}"
+    away = format_shown(warning.distance, view.min, view.max)
+    return f"{WARNING_MARK} near {where} ({'band ' if warning.estimated else ''}{away} away): {warning.zone.title}"
 
 
 def meter_value(view: StatView) -> str:
@@ -55,12 +76,22 @@ def meter_lines(meters: Sequence[Meter], width: int) -> list[Content]:
         for extra in label_lines[:-1]:
             lines.append(Content(extra))
         spark = sparkline(meter.series, view.min, view.max, spark_width) if spark_width else ""
+        style = "italic $text-warning" if view.hidden else "bold"
         lines.append(Content.assemble(
             f"{label_lines[-1]:<{label_width}} ",
-            (value, "italic $text-warning" if view.hidden else "bold"),
+            (value, "bold $text-error" if meter.warning else style),
             (bounds, "dim"),
             (f" {spark:<{spark_width}}" if spark_width else "", "$text-accent"),
         ))
+        if meter.warning is not None:
+            for line in textwrap.wrap(warning_text(view, meter.warning), max(8, width - 2)):
+                lines.append(Content.styled(f"  {line}", "bold $text-error"))
+    zoned = [(m.view, zone) for m in meters for zone in m.zones]
+    if zoned:
+        lines.append(Content.styled("Ends the game", "bold dim"))
+        for view, zone in zoned:
+            for number, line in enumerate(textwrap.wrap(zone_text(view, zone), max(8, width - 2))):
+                lines.append(Content.styled(("  " if number else "") + line, "dim"))
     return lines
 
 
