@@ -47,6 +47,7 @@ async def test_an_action_is_taken_and_the_same_decision_comes_back(shipped_conte
         shown = text(app.screen.query_one("#outcome-choice", Static))
         assert shown == "Your action: Task the intelligence community"
         assert "Press Enter to return to the decision." in text(app.screen.query_one("#outcome-next", Static))
+        assert "What the action did" in text(app.screen.query_one("#outcome-changes", Static))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SituationRoom)

@@ -85,7 +85,8 @@ def outcome_content(content: GameContent, resolution: Resolution) -> Content:
     estimates moved."""
     lines: list[Content] = []
     if resolution.choice_changes:
-        lines += [heading("What your choice did"), *_changes(content, resolution.choice_changes)]
+        title = "What the action did" if resolution.action else "What your choice did"
+        lines += [heading(title), *_changes(content, resolution.choice_changes)]
     if resolution.outcome is not None:
         lines.append(heading(f"What chance decided{odds_text(resolution)}"))
         lines += _changes(content, resolution.outcome_changes) or [Content.styled("No meter moved.", "dim")]
