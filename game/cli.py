@@ -80,6 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "events": len(content.events),
                 "choices": content.choice_count,
                 "endings": len(content.endings),
+                "actions": len(content.actions),
                 "advisors": len(content.advisors),
                 "words": content.words,
             }
@@ -103,9 +104,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         if counts is None:
             print(report.summary())
         else:
+            count = counts["actions"]
+            actions = f"{count} action{'s' if count != 1 else ''}, " if count else ""
             print(
                 f"ok: {counts['events']} events, {counts['choices']} choices, {counts['endings']} endings, "
-                f"{counts['advisors']} advisors, {counts['words']} words"
+                f"{actions}{counts['advisors']} advisors, {counts['words']} words"
             )
     return 1 if failed else 0
 
@@ -509,6 +512,16 @@ def cmd_tui(args: argparse.Namespace) -> int:
 # --- simulate and schema ----------------------------------------------------------------------
 
 
+def _chance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the chance must be a number from 0 to 1, not {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"the chance must be a number from 0 to 1, not {text}")
+    return value
+
+
 def _runs(text: str) -> int:
     try:
         value = int(text)
@@ -553,7 +566,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
         return compare(report.content, (folder, tuple(args.content)), args.compare, runs, seed, args.policy,
                        args.jobs, args.json)
-    return sim.command(report.content, (folder, tuple(args.content)), runs, seed, args.policy, args.jobs, args.json)
+    return sim.command(report.content, (folder, tuple(args.content)), runs, seed, args.policy, args.jobs, args.json,
+                       args.act_chance)
 
 
 def cmd_names(args: argparse.Namespace) -> int:
@@ -727,6 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="how choices are made: random (uniform), explore (steers toward what has not "
                           "been reached), cautious (lowest posture), forceful (highest posture), counsel (the "
                           "advisors' majority), lookahead (one decision ahead on the meters the endings favour)")
+    simulate.add_argument("--act-chance", type=_chance, metavar="P",
+                          help="how often the player takes an open standing action before a decision, 0 to 1 "
+                          "(default: 0.3 random, 0.5 explore, 0 for the others)")
     simulate.add_argument("--jobs", type=_jobs, nargs="?", const=None, default=1, metavar="J",
                           help="processes to use; --jobs alone uses every core (default: 1)")
     simulate.add_argument("--compare", metavar="EVENT",

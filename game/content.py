@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from game.expr import Compiled, Condition, Effect, Names
-from game.model import Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
+from game.model import Action, Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,23 @@ class CompiledEvent:
 
 
 @dataclass(slots=True, eq=False)
+class CompiledAction:
+    """A standing action: its cost as (target, op, amount) parts and as effects, and what it does."""
+
+    model: Action
+    when: Compiled | None
+    cost: tuple[tuple[str, str, float], ...]
+    cost_effects: tuple[Effect, ...]
+    effects: tuple[Effect, ...]
+    outcomes: tuple[CompiledOutcome, ...]
+    followups: tuple[CompiledFollowUp, ...]
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+
+@dataclass(slots=True, eq=False)
 class CompiledRule:
     model: Rule
     when: Condition
@@ -106,6 +123,8 @@ class Content:
     #: Where each piece was written, keyed "event:ID", "choice:EVENT.CHOICE",
     #: "outcome:EVENT.CHOICE.OUTCOME", "ending:ID", "rule:ID", "stat:ID", ...
     where: Mapping[str, Location] = field(default_factory=dict)
+    #: The standing actions, in the order written ("action:ID" and "action_outcome:ID.OUTCOME" in `where`).
+    actions: Mapping[str, CompiledAction] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> int:
@@ -121,6 +140,10 @@ class Content:
         for ending in self.endings:
             texts += [ending.model.title, ending.model.epilogue]
         texts += [rule.model.text for rule in self.rules]
+        for action in self.actions.values():
+            texts += [action.model.label, action.model.text, action.model.unavailable_reason]
+            texts += [c.says for c in action.model.counsel]
+            texts += [o.text for o in action.model.outcome]
         texts += [advisor.bio for advisor in self.advisors.values()]
         return sum(len(t.split()) for t in texts)
 

@@ -51,7 +51,7 @@ def history_turns(state: GameState) -> list[int]:
     """The turn each entry of `state.history` belongs to (start, then each decision or quiet turn)."""
     turns = [1]
     for entry in state.log:
-        if entry.get("kind") in ("decision", "quiet"):
+        if entry.get("kind") in ("decision", "action", "quiet"):
             turns.append(int(entry["turn"]))
     if len(turns) != len(state.history):
         # an older or hand-made state: fall back to one point per turn, ending at the current one
@@ -86,7 +86,7 @@ class TimelineEntry:
 
     turn: int
     date: dt.date
-    kind: str  # "decision", "quiet" or "ending"
+    kind: str  # "decision", "action", "quiet" or "ending"
     title: str
     choice: str = ""
     outcome: str = ""
@@ -115,6 +115,14 @@ def timeline(engine: Engine, state: GameState) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(turn, day, "decision", event.model.title, label, _first_sentence(outcome_text))
             )
+        elif kind == "action":
+            action = content.actions.get(entry["action"])
+            label = action.model.label if action is not None else entry["action"]
+            outcome_text = ""
+            if action is not None and entry.get("outcome"):
+                outcome_text = next((o.text for o in action.outcomes if o.id == entry["outcome"]), "")
+            entries.append(TimelineEntry(turn, day, "action", f"Action: {label}",
+                                         outcome=_first_sentence(outcome_text)))
         elif kind == "quiet":
             entries.append(TimelineEntry(turn, day, "quiet", "A quiet stretch"))
         elif kind == "ending":
@@ -181,6 +189,9 @@ def debrief_markdown(engine: Engine, state: GameState) -> str:
         if entry.kind == "decision":
             outcome = f" {entry.outcome}" if entry.outcome else ""
             lines.append(f"- **{day}, {entry.title}:** {entry.choice}.{outcome}")
+        elif entry.kind == "action":
+            outcome = f" {entry.outcome}" if entry.outcome else ""
+            lines.append(f"- **{day}, {entry.title}.**{outcome}")
         elif entry.kind == "ending":
             lines.append(f"- **{day}:** {entry.title}.")
     lines.append("")

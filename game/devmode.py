@@ -14,6 +14,7 @@ from typing import IO
 from game.content import Content
 from game.engine import Engine, GameState
 from game.loader import LoadReport, Problem, check_scenario
+from game.replay import ACTION_PREFIX, choices_of
 
 #: Automated games tried when looking for a way into an event.
 JUMP_GAMES = 300
@@ -59,8 +60,8 @@ class JumpStart:
 
 
 def decisions_of(state: GameState) -> list[tuple[str, str]]:
-    """The (event, choice) pairs taken so far, in order."""
-    return [(entry["event"], entry["choice"]) for entry in state.log if entry.get("kind") == "decision"]
+    """The (event, choice) pairs taken so far, in order; a standing action as (event, "action:" + its id)."""
+    return choices_of(state)
 
 
 def force_event(state: GameState, event_id: str) -> GameState:
@@ -103,6 +104,14 @@ def rerun(engine: Engine, seed: int, decisions: Sequence[tuple[str, str]],
         if state.event != event:
             return state, index, (f"at decision {number} (turn {state.turn}) the game now brings "
                                   f"'{state.event}' where it brought '{event}'")
+        if choice.startswith(ACTION_PREFIX):
+            action = choice.removeprefix(ACTION_PREFIX)
+            why_not = {ident: why for ident, _posture, why in engine.action_states(state)}
+            if why_not.get(action, "gone"):
+                why = "is gone" if action not in why_not else "cannot be taken now"
+                return state, index, f"at decision {number} the action '{action}' {why}"
+            state = engine.act(state, action).state
+            continue
         options = {cid: ok for cid, _posture, ok in engine.choice_options(state)}
         if not options.get(choice, False):
             why = "is gone" if choice not in options else "is not available now"
@@ -266,7 +275,7 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
     """
     from game.authoring.why import odds_line, why_not_now
     from game.expr import suggest
-    from game.plain import format_decision, format_ending, format_resolution, pick
+    from game.plain import format_actions, format_decision, format_ending, format_resolution, pick, pick_action
     from game.stakes import Stakes
 
     made: list[Stakes] = []
@@ -336,6 +345,19 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
             continue
         decision = session.engine.decision(state)
         assert decision is not None
+        if decision.actions and answer[:1].lower() == "a" and (len(answer) == 1 or not answer[1].isalpha()):
+            if not answer[1:].strip():  # (a: list them; a N: take one)
+                print(format_actions(session.engine, decision), file=out)
+                continue
+            action, problem = pick_action(decision, answer[1:].strip())
+            if action is None:
+                print(problem, file=out)
+                continue
+            resolution = session.engine.act(state, action.id)
+            state = resolution.state
+            print(f"\nAction: {action.label} (cost: {action.cost_text})", file=out)
+            print(format_resolution(session.engine, resolution), file=out)
+            continue
         picked, problem = pick(decision, answer)
         if picked is None:
             print(problem, file=out)

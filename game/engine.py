@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from game.content import CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
+from game.content import CompiledAction, CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
 from game.estimates import Fog, fogs_of, roll_key
 from game.estimates import roll as roll  # (callers take it from the engine)
 from game.expr import (
@@ -44,10 +44,19 @@ Value = float | int | bool
 
 #: How automated play picks: (event id, visible options as (id, posture, available), state, env) -> id.
 Decide = Callable[[str, list[tuple[str, int, bool]], "GameState", dict[str, Any]], "str | None"]
+#: How automated play takes standing actions before a decision: (event id, every action as (id,
+#: posture, what keeps it from being taken now or ""), state, env) -> an action id, or None for no more.
+Act = Callable[[str, list[tuple[str, int, str]], "GameState", dict[str, Any]], "str | None"]
+#: The first part of the origin of a follow-up an action scheduled (in place of an event id).
+ACTION_ORIGIN = "@action"
 
 
 class InvalidChoice(ValueError):
     """The choice does not exist, is hidden, or is not available now."""
+
+
+class InvalidAction(InvalidChoice):
+    """The action does not exist or cannot be taken now (the message says why)."""
 
 
 #: `roll` of the parts joined by "|" (the engine's own rolls build that text directly)
@@ -76,6 +85,9 @@ class GameState:
     log: list[dict[str, Any]] = field(default_factory=list)
     #: stat values at the start and after every decision, for charts
     history: list[dict[str, float]] = field(default_factory=list)
+    #: standing actions: how often each was taken, and on which turn last
+    used: dict[str, int] = field(default_factory=dict)
+    last_used: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> GameState:
         return GameState(
@@ -91,6 +103,8 @@ class GameState:
             sequence=self.sequence,
             log=list(self.log),
             history=list(self.history),
+            used=dict(self.used),
+            last_used=dict(self.last_used),
         )
 
     @property
@@ -99,11 +113,21 @@ class GameState:
 
     @property
     def decisions(self) -> list[dict[str, Any]]:
-        """The log entries that are decisions (not quiet turns or rule notes)."""
-        return [entry for entry in self.log if entry.get("kind") == "decision"]
+        """The log entries that are decisions: choices and standing actions (not quiet turns or rule notes)."""
+        return [entry for entry in self.log if entry.get("kind") in ("decision", "action")]
+
+    @property
+    def actions_this_turn(self) -> int:
+        """How many standing actions were taken in front of the current decision."""
+        count = 0
+        for entry in reversed(self.log):
+            if entry.get("kind") != "action" or entry.get("turn") != self.turn:
+                break
+            count += 1
+        return count
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "format": STATE_FORMAT,
             "seed": self.seed,
             "turn": self.turn,
@@ -118,6 +142,13 @@ class GameState:
             "log": list(self.log),
             "history": list(self.history),
         }
+        # (only once an action was taken, so the states of games without actions, and their digests,
+        # are what they were before actions existed)
+        if self.used:
+            data["used"] = dict(self.used)
+        if self.last_used:
+            data["last_used"] = dict(self.last_used)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GameState:
@@ -136,6 +167,8 @@ class GameState:
             sequence=int(data["sequence"]),
             log=list(data["log"]),
             history=list(data["history"]),
+            used={str(k): int(v) for k, v in data.get("used", {}).items()},
+            last_used={str(k): int(v) for k, v in data.get("last_used", {}).items()},
         )
 
 
@@ -166,6 +199,54 @@ class ChoiceView:
 
 
 @dataclass(slots=True)
+class CostPart:
+    """One part of what an action costs: `amount` taken from (op "-=") or added to (op "+=") a meter."""
+
+    stat: str
+    label: str
+    op: str
+    amount: float
+    unit: str = ""
+
+    def __str__(self) -> str:
+        sign = "−" if self.op == "-=" else "+"
+        amount = int(self.amount) if float(self.amount).is_integer() else self.amount
+        return f"{self.label} {sign}{amount}{(' ' + self.unit) if self.unit else ''}"
+
+
+@dataclass(slots=True)
+class ActionView:
+    """A standing action as the player sees it now: whether it can be taken, and if not, why."""
+
+    id: str
+    label: str
+    text: str
+    available: bool
+    reason: str
+    cost: tuple[CostPart, ...]
+    posture: int
+    counsel: tuple[Counsel, ...]
+    cooldown: int
+    uses: int
+    used: int
+
+    @property
+    def cost_text(self) -> str:
+        """The cost in words: "Political capital −5", or "nothing"."""
+        return ", ".join(map(str, self.cost)) or "nothing"
+
+    @property
+    def limits_text(self) -> str:
+        """Its cooldown and uses in words ("" when it has neither)."""
+        parts = []
+        if self.uses:
+            parts.append(f"{self.uses - self.used} of {self.uses} uses left")
+        if self.cooldown:
+            parts.append(f"then {self.cooldown} turn{'s' if self.cooldown != 1 else ''} before it can be taken again")
+        return "; ".join(parts)
+
+
+@dataclass(slots=True)
 class Decision:
     """The question in front of the player."""
 
@@ -176,6 +257,8 @@ class Decision:
     choices: tuple[ChoiceView, ...]
     stats: tuple[StatView, ...]
     days_to: dict[str, int]
+    #: the scenario's standing actions, each with whether it can be taken now and why not
+    actions: tuple[ActionView, ...] = ()
 
     def choice(self, choice_id: str) -> ChoiceView | None:
         for choice in self.choices:
@@ -243,6 +326,8 @@ class Resolution:
     drift_changes: tuple[Change, ...] = ()
     estimate_notes: tuple[str, ...] = ()
 
+    #: True for a standing action (`choice` is then the action's id; the event is still to be decided)
+    action: bool = False
 
 class _Trace:
     """The values a decision passes through, kept for the readable account (`Engine.choose`)."""
@@ -410,6 +495,7 @@ class Engine:
             choices=tuple(choices),
             stats=self.stats(state),
             days_to={name: ordinal - day.toordinal() for name, ordinal in self._dates.items()},
+            actions=self.action_views(state, env),
         )
 
     def stats(self, state: GameState, turn: int | None = None) -> tuple[StatView, ...]:
@@ -525,6 +611,154 @@ class Engine:
                 notes.append(f"The estimate of {label} moved with events: ≈{shown(old[0])} → ≈{shown(now[0])}.")
         return tuple(notes)
 
+    # --- standing actions -------------------------------------------------------------------
+
+    def action_views(self, state: GameState, env: dict[str, Any] | None = None) -> tuple[ActionView, ...]:
+        """Every standing action of the scenario as the player sees it now (none once the game is over)."""
+        actions = self.content.actions
+        if not actions or state.over or state.event is None:
+            return ()
+        env = self._env(state) if env is None else env
+        taken = state.actions_this_turn
+        views = []
+        for action in actions.values():
+            model = action.model
+            reason = self._action_block(state, env, action, taken)
+            views.append(ActionView(
+                id=model.id, label=model.label, text=model.text, available=not reason, reason=reason,
+                cost=tuple(CostPart(target, self._label_of(target), op, amount, self._unit_of(target))
+                           for target, op, amount in action.cost),
+                posture=model.posture, counsel=model.counsel, cooldown=model.cooldown, uses=model.uses,
+                used=state.used.get(model.id, 0),
+            ))
+        return tuple(views)
+
+    def act(self, state: GameState, action_id: str) -> Resolution:
+        """Take a standing action in front of the current decision. The given state is not changed;
+        in the new one the same event is still to be decided (unless the action ended the game)."""
+        if state.ending is not None or state.event is None:
+            raise InvalidAction("the game is over")
+        action = self.content.actions.get(action_id)
+        if action is None:
+            raise InvalidAction(f"there is no action '{action_id}'")
+        env = self._env(state)
+        reason = self._action_block(state, env, action, state.actions_this_turn)
+        if reason:
+            raise InvalidAction(f"action '{action_id}' cannot be taken now: {reason}")
+        new = state.copy()
+        before = dict(new.values)
+        event_id = new.event
+        assert event_id is not None
+        after_effects: dict[str, Value] = {}
+        outcome, scheduled = self._take_action(new, env, action, after_effects)
+        texts = [t for t in (action.model.text, outcome.text if outcome else "") if t]
+        changes = self._changes(before, new.values, new.seed)
+        return Resolution(
+            state=new, event=event_id, choice=action.id, outcome=outcome.id if outcome else None,
+            text="\n\n".join(texts), changes=changes,
+            flags_set=tuple(k for k in self._flag_ids if not before[k] and new.values[k]),
+            flags_cleared=tuple(k for k in self._flag_ids if before[k] and not new.values[k]),
+            scheduled=tuple(scheduled), notes=(), ending=new.ending, action=True,
+            choice_changes=self._changes(before, after_effects, new.seed),
+            outcome_changes=self._changes(after_effects, new.values, new.seed) if outcome else (),
+            estimate_notes=self._estimate_notes(before, new.values, new.seed),
+        )
+
+    def _action_block(self, state: GameState, env: dict[str, Any], action: CompiledAction, taken: int) -> str:
+        """Why the action cannot be taken now, in words for the player; "" when it can."""
+        return self._action_why(state, env, action, taken)[1]
+
+    def _action_why(self, state: GameState, env: dict[str, Any], action: CompiledAction, taken: int,
+                    ) -> tuple[str, str]:
+        """What keeps the action from being taken now, as a kind ("uses", "turn", "cooldown", "when",
+        "cost"; "" when it can be taken) and in words for the player."""
+        model = action.model
+        used = state.used.get(model.id, 0)
+        if model.uses and used >= model.uses:
+            return "uses", f"used {used} of {model.uses} time{'s' if model.uses != 1 else ''} this game: none left"
+        last = state.last_used.get(model.id)
+        if last == state.turn:
+            return "turn", "already taken this turn"
+        limit = self.content.scenario.actions_per_turn
+        if taken >= limit:
+            if limit == 0:
+                return "turn", "this scenario allows no actions"
+            return "turn", (f"{taken} action{'s' if taken != 1 else ''} taken this turn, as many as a turn allows"
+                            if limit > 1 else "an action was already taken this turn (one a turn)")
+        if last is not None and state.turn - last <= model.cooldown:
+            again = last + model.cooldown + 1
+            wait = again - state.turn
+            return "cooldown", (f"taken {state.turn - last} turn{'s' if state.turn - last != 1 else ''} ago; "
+                                f"available again in {wait} turn{'s' if wait != 1 else ''} ({self.date(again):%d %b})")
+        if action.when is not None and not action.when(env):
+            return "when", model.unavailable_reason
+        for target, op, amount in action.cost:
+            value = env[target]
+            kind, low, high = self._bounds[target]
+            # (a stat must stay inside its bounds, a counter must not go below 0)
+            short = value - amount < 0 if kind == "counter" else value - amount <= low
+            if (op == "-=" and short) or (op == "+=" and kind == "stat" and value + amount >= high):
+                shown = int(value) if float(value).is_integer() else round(value, 1)
+                sign = "−" if op == "-=" else "+"
+                return "cost", f"it costs {self._label_of(target)} {sign}{amount:g}, and it stands at {shown}"
+        return "", ""
+
+    def action_states(self, state: GameState, env: dict[str, Any] | None = None) -> list[tuple[str, int, str]]:
+        """(id, posture, what keeps it from being taken: "" when nothing) of every standing action now,
+        for automated play (see `_action_why` for the kinds)."""
+        if not self.content.actions or state.ending is not None or state.event is None:
+            return []
+        env = self._env(state) if env is None else env
+        taken = state.actions_this_turn
+        return [(a.model.id, a.model.posture, self._action_why(state, env, a, taken)[0])
+                for a in self.content.actions.values()]
+
+    def _take_action(self, state: GameState, env: dict[str, Any], action: CompiledAction,
+                     after_effects: dict[str, Value] | None = None,
+                     ) -> tuple[CompiledOutcome | None, list[tuple[str, int]]]:
+        """Pay for and apply an action in `env` and `state` (both changed in place); test the endings.
+        `after_effects` is given the values after its cost and effects, before its outcome."""
+        turn = state.turn
+        event_id = state.event
+        ident = action.model.id
+        self._apply(action.cost_effects, env)
+        if action.effects:
+            self._apply(action.effects, env)
+        if after_effects is not None:
+            after_effects.update(zip(self._value_keys, self._value_getter(env), strict=True))
+        outcome = None
+        if action.outcomes:
+            weights = [max(0.0, float(o.chance(env))) for o in action.outcomes]
+            outcome = _pick(action.outcomes, weights, _roll_key(f"{state.seed}|action|{turn}|{event_id}|{ident}"))
+            self._apply(outcome.effects, env)
+        scheduled = [self._schedule(state, follow, [ACTION_ORIGIN, ident, "", index])
+                     for index, follow in enumerate(action.followups)]
+        if outcome is not None:
+            scheduled += [self._schedule(state, follow, [ACTION_ORIGIN, ident, outcome.id, index])
+                          for index, follow in enumerate(outcome.followups)]
+        state.used[ident] = state.used.get(ident, 0) + 1
+        state.last_used[ident] = turn
+        state.log.append({
+            "kind": "action", "turn": turn, "date": self._iso_date(turn), "event": event_id, "action": ident,
+            "outcome": outcome.id if outcome else None,
+        })
+        state.history.append(self._snapshot(env))
+        table = self._tables.get(turn) or self._table(turn)
+        for ending, when in table.endings:
+            if when(env):
+                self._end(state, ending)
+                break
+        self._store(state, env)
+        return outcome, scheduled
+
+    def _label_of(self, ident: str) -> str:
+        stat = self._stats.get(ident)
+        return stat.label if stat is not None else ident
+
+    def _unit_of(self, ident: str) -> str:
+        stat = self._stats.get(ident)
+        return stat.unit if stat is not None else ""
+
     # --- automated play (the simulator, dev tools) ------------------------------------------
 
     def choice_options(self, state: GameState) -> list[tuple[str, int, bool]]:
@@ -557,8 +791,11 @@ class Engine:
         self._resolve(new, env, event, choice, [])
         return new
 
-    def autoplay(self, seed: int, decide: Decide, max_decisions: int = 10_000) -> tuple[GameState, int, str | None]:
-        """Play a whole game, asking `decide(event, options, state, env)` for each choice id.
+    def autoplay(self, seed: int, decide: Decide, max_decisions: int = 10_000, act: Act | None = None,
+                 ) -> tuple[GameState, int, str | None]:
+        """Play a whole game, asking `decide(event, options, state, env)` for each choice id (and, with
+        `act`, `act(event, actions, state, env)` for standing actions to take first; each counts as a
+        decision).
 
         The same steps as `choose`, keeping one environment for the whole game instead of
         building one per decision: `env` holds the current values, and `state.values` is brought
@@ -568,15 +805,15 @@ class Engine:
         tested after it.
         """
         state, env = self._start(seed)
-        return self._play_on(state, env, decide, max_decisions)
+        return self._play_on(state, env, decide, max_decisions, act)
 
-    def play_on(self, state: GameState, decide: Decide, max_decisions: int = 10_000,
+    def play_on(self, state: GameState, decide: Decide, max_decisions: int = 10_000, act: Act | None = None,
                 ) -> tuple[GameState, int, str | None]:
         """`autoplay` from a game in progress: the given state is not changed; a copy plays on."""
         state = state.copy()
         if state.ending is not None:
             return state, 0, None
-        return self._play_on(state, self._env(state), decide, max_decisions)
+        return self._play_on(state, self._env(state), decide, max_decisions, act)
 
     def snapshot(self, state: GameState, env: Mapping[str, Any]) -> GameState:
         """A copy of a game being played by `autoplay` as it stands at a decision (`decide` is given the
@@ -586,7 +823,7 @@ class Engine:
         return copy
 
     def _play_on(self, state: GameState, env: dict[str, Any], decide: Decide, max_decisions: int,
-                 ) -> tuple[GameState, int, str | None]:
+                 act: Act | None = None) -> tuple[GameState, int, str | None]:
         events = self.content.events
         choices = self._choices
         decisions = 0
@@ -594,6 +831,18 @@ class Engine:
             assert state.event is not None
             event_id = state.event
             event = events[event_id]
+            if act is not None and self.content.actions:
+                while state.ending is None and decisions < max_decisions:
+                    states = self.action_states(state, env)
+                    action_id = act(event_id, states, state, env)
+                    if action_id is None:
+                        break
+                    if not any(ident == action_id and not why for ident, _posture, why in states):
+                        raise InvalidAction(f"action '{action_id}' cannot be taken now")
+                    self._take_action(state, env, self.content.actions[action_id])
+                    decisions += 1
+                if state.ending is not None or decisions >= max_decisions:
+                    break
             options = self._options(event, env)
             picked = decide(event_id, options, state, env)
             if picked is None:
@@ -851,6 +1100,16 @@ class Engine:
         """The follow-up spec a scheduled item came from (None if the content no longer has it)."""
         try:
             event_id, choice_id, outcome_id, index = origin
+            if event_id == ACTION_ORIGIN:
+                action = self.content.actions[choice_id]
+                follows = action.followups
+                if outcome_id:
+                    found = [o for o in action.outcomes if o.id == outcome_id]
+                    if not found:
+                        return None
+                    follows = found[0].followups
+                spec: CompiledFollowUp = follows[index]
+                return spec
             choice = self.content.events[event_id].choice(choice_id)
             if choice is None:
                 return None

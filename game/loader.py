@@ -23,6 +23,7 @@ from typing import Any
 
 from game import cache
 from game.content import (
+    CompiledAction,
     CompiledChoice,
     CompiledEnding,
     CompiledEvent,
@@ -50,6 +51,7 @@ from game.locate import Locator
 from game.model import (
     ENTRY_KINDS,
     ENTRY_MODELS,
+    Action,
     ContentFile,
     Ending,
     Event,
@@ -513,6 +515,11 @@ class _Loader:
         names = self.names(scenario_entry.model, chosen)
         where = _LazyLocations()
         events, rules, endings = self.compile_all(scenario_entry.model, chosen, names, where)
+        actions: dict[str, CompiledAction] = {}
+        for ident, entry in chosen["action"].items():
+            action = self.compile_action(entry, names, chosen, where)
+            if action is not None:
+                actions[ident] = action
         self.note_unreachable(chosen, root_name)
         content = Content(
             scenario=scenario_entry.model,
@@ -526,6 +533,7 @@ class _Loader:
             names=names,
             content_hash=self.hasher.hexdigest(),
             where=where,
+            actions=actions,
         )
         if self.problems:
             self.partial = content
@@ -840,6 +848,78 @@ class _Loader:
             out.append(CompiledFollowUp(item.event, item.after, when))
         return tuple(out) if ok else None
 
+    def counsel(self, entry: _Entry, path: tuple[str | int, ...], items: Sequence[Any],
+                chosen: dict[str, dict[str, _Entry]]) -> None:
+        """Every advisor named in counsel must be one the scenario declares."""
+        for ki, counsel in enumerate(items):
+            if counsel.advisor not in chosen["advisor"] and counsel.advisor not in self.broken["advisor"]:
+                options = list(chosen["advisor"])
+                self.problem(entry.at(*path, "counsel", ki, "advisor", value=True),
+                             f"unknown advisor '{counsel.advisor}'{suggest(counsel.advisor, options)}")
+
+    def outcomes(self, entry: _Entry, path: tuple[str | int, ...], items: Sequence[Any], names: Names,
+                 chosen: dict[str, dict[str, _Entry]], where: _LazyLocations, key: str, owner: str,
+                 ) -> list[CompiledOutcome]:
+        """The outcomes of a choice or an action (`key` names the owner in `where`: "outcome:EVENT.CHOICE")."""
+        outcomes: list[CompiledOutcome] = []
+        seen: set[str] = set()
+        all_zero = bool(items)
+        for oi, outcome in enumerate(items):
+            opath = (*path, "outcome", oi)
+            where.add(f"{key}.{outcome.id}", entry.later(*opath))
+            if outcome.id in seen:
+                self.problem(entry.at(*opath, "id", value=True), f"duplicate outcome id '{outcome.id}' in {owner}")
+            seen.add(outcome.id)
+            chance = self.number_or_expr(entry, (*opath, "chance"), outcome.chance, names, "chance")
+            if not (isinstance(outcome.chance, (int, float)) and outcome.chance == 0):
+                all_zero = False
+            o_effects = self.effects(entry, (*opath, "effects"), outcome.effects, names)
+            o_follow = self.followups(entry, (*opath, "followups"), outcome.followups, names, chosen["event"],
+                                      self.scheduled)
+            if chance is not None and o_effects is not None and o_follow is not None:
+                outcomes.append(CompiledOutcome(outcome.id, outcome.text, chance, o_effects, o_follow))
+        if all_zero:
+            self.problem(entry.at(*path, "outcome"), "every outcome has chance 0, so none can happen")
+        return outcomes
+
+    def compile_action(self, entry: _Entry, names: Names, chosen: dict[str, dict[str, _Entry]],
+                       where: _LazyLocations) -> CompiledAction | None:
+        """A standing action: its condition, cost (each part a positive step on a meter the player
+        sees, or a counter), effects, outcomes and follow-ups."""
+        action: Action = entry.model
+        where.add(f"action:{action.id}", entry.later())
+        before = len(self.problems)
+        when = None
+        if action.when is not None:
+            when = self.expr(entry, ("when",), action.when, names, "bool")
+            if not action.unavailable_reason.strip():
+                self.problem(entry.at("when"), "an action with 'when' needs an unavailable_reason to show the player")
+        cost_effects = self.effects(entry, ("cost",), action.cost, names)
+        cost: list[tuple[str, str, float]] = []
+        for ci, effect in enumerate(cost_effects or ()):
+            at = entry.at("cost", ci, value=True)
+            kind = (names.assignable or {}).get(effect.target)
+            stat = chosen["stat"].get(effect.target)
+            if kind not in ("stat", "counter"):
+                self.problem(at, f"a cost is paid from a stat or a counter, and '{effect.target}' is a {kind}")
+            elif effect.op == "=":
+                self.problem(at, f"a cost takes an amount from a value ('{effect.target} -= 5'), not sets it")
+            elif not isinstance(effect.constant, (int, float)) or isinstance(effect.constant, bool) \
+                    or effect.constant <= 0:
+                self.problem(at, "a cost is a positive number, known before the action is taken")
+            elif stat is not None and stat.model.hidden is not None:
+                self.problem(at, f"'{effect.target}' is hidden from the player, who could not see what they pay")
+            else:
+                cost.append((effect.target, effect.op, float(effect.constant)))
+        self.counsel(entry, (), action.counsel, chosen)
+        effects = self.effects(entry, ("effects",), action.effects, names)
+        followups = self.followups(entry, ("followups",), action.followups, names, chosen["event"], self.scheduled)
+        outcomes = self.outcomes(entry, (), action.outcome, names, chosen, where, f"action_outcome:{action.id}",
+                                 f"action '{action.id}'")
+        if len(self.problems) != before or cost_effects is None or effects is None or followups is None:
+            return None
+        return CompiledAction(action, when, tuple(cost), cost_effects, effects, tuple(outcomes), followups)
+
     def compile_event(self, entry: _Entry, names: Names, chosen: dict[str, dict[str, _Entry]],
                       scheduled: set[str], where: _LazyLocations) -> CompiledEvent | None:
         event: Event = entry.model
@@ -1037,7 +1117,8 @@ def _toml_hint(message: str, text: str, line: int) -> str:
         if header is not None:
             name = header.group(2)
             arrays = {"event", "stat", "flag", "counter", "advisor", "rule", "ending", "event.choice",
-                      "event.choice.outcome", "event.choice.counsel", "scenario.seasons"}
+                      "event.choice.outcome", "event.choice.counsel", "scenario.seasons", "action", "action.outcome",
+                      "action.counsel"}
             if name in arrays and header.group(1) is None:
                 return f": each entry of '{name}' is written [[{name}]] (double brackets), every time"
             if name in arrays:

@@ -135,6 +135,8 @@ class Scenario:
     seasons: tuple[Season, ...] = ()
     hypothetical_from: Date | None = None
     """Day from which the story leaves the historical record (shown to the player)."""
+    actions_per_turn: Annotated[int, EXACT, Limits(ge=0, le=10)] = 1
+    """How many standing actions (`[[action]]`) the player may take on one turn, beside its decision."""
     grades: tuple[str, ...] = ()
     """The endings' grades from worst to best (e.g. ["catastrophic", "mixed", "success"]): the analyst,
     the debrief and the look-ahead policy rank endings by it. Every grade an ending uses must be listed."""
@@ -318,6 +320,39 @@ class Event:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class Action:
+    """A standing action: something the player may do on any turn, beside the event in front of them.
+
+    Taking one pays its cost, applies its effects and one of its outcomes; the event stays to be
+    decided, and the turn moves on only with the event's choice.
+    """
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    id: Id
+    label: str
+    text: str = ""
+    """What the action is, in a sentence or two, shown before it is taken."""
+    when: Expr | None = None
+    """If set, the action can be taken only while this holds."""
+    unavailable_reason: str = ""
+    """What the player is told while `when` does not hold (needed with `when`)."""
+    cost: tuple[Effect, ...] = ()
+    """What it costs, shown before it is taken: "stat -= N" or "stat += N" with a positive number, on a
+    stat the player sees or a counter. It cannot be taken when paying would take a stat to its bound."""
+    cooldown: Annotated[int, EXACT, Limits(ge=0, le=1000)] = 0
+    """Turns after taking it before it can be taken again (0: on any later turn)."""
+    uses: Annotated[int, EXACT, Limits(ge=0, le=1000)] = 0
+    """How many times it can be taken in a game (0: no limit)."""
+    posture: Annotated[int, EXACT, Limits(ge=-3, le=3)] = 0
+    """-3 most restrained .. +3 most forceful; used by automated players."""
+    counsel: tuple[Counsel, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    outcome: tuple[Outcome, ...] = ()
+    followups: tuple[FollowUp, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Rule:
     """A systemic change applied at the start of every turn after the first, while its condition holds."""
 
@@ -360,21 +395,22 @@ class ContentFile:
     event: tuple[Event, ...] = ()
     rule: tuple[Rule, ...] = ()
     ending: tuple[Ending, ...] = ()
+    action: tuple[Action, ...] = ()
 
 
 #: The kinds of entries a file may hold, in the order they are merged and reported.
-ENTRY_KINDS: tuple[str, ...] = ("stat", "flag", "counter", "advisor", "event", "rule", "ending")
+ENTRY_KINDS: tuple[str, ...] = ("stat", "flag", "counter", "advisor", "event", "rule", "ending", "action")
 
 #: The class of each kind of entry.
 ENTRY_MODELS: dict[str, type[Any]] = {
     "stat": Stat, "flag": Flag, "counter": Counter, "advisor": Advisor, "event": Event, "rule": Rule,
-    "ending": Ending,
+    "ending": Ending, "action": Action,
 }
 
 #: Every class of the format, for the schema, the guide and the loader's explanations.
 FORMAT_MODELS: tuple[type[Any], ...] = (
-    Season, Analyst, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event, Rule,
-    Ending, ContentFile,
+    Season, Analyst, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event,
+    Action, Rule, Ending, ContentFile,
 )
 
 

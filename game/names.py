@@ -50,6 +50,9 @@ def names_of(content: Content) -> dict[str, Any]:
                      for ident, advisor in content.advisors.items()],
         "events": [{"id": ident, "choices": [choice.id for choice in event.choices], "where": where(f"event:{ident}")}
                    for ident, event in content.events.items()],
+        "actions": [{"id": ident, "label": action.model.label, "cost": list(action.model.cost),
+                     "outcomes": [outcome.id for outcome in action.outcomes], "where": where(f"action:{ident}")}
+                    for ident, action in content.actions.items()],
     }
 
 
@@ -85,6 +88,9 @@ def names_text(content: Content) -> str:
     section("Advisors: for counsel", [(a["id"], f"{a['name']}, {a['title']}", a["where"]) for a in names["advisors"]])
     section('Events and their choices: for follow-ups, fired("event") and chose("event", "choice")', [
         (e["id"], ", ".join(e["choices"]), e["where"]) for e in names["events"]])
+    if names["actions"]:
+        section("Standing actions: their ids (in saves and reports), costs and outcomes", [
+            (a["id"], ", ".join(a["cost"]) or "free", ", ".join(a["outcomes"]), a["where"]) for a in names["actions"]])
     return "\n".join(lines).rstrip() + "\n"
 
 

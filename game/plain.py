@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import IO
 
 from game.debrief import format_number, with_unit
-from game.engine import Change, ChoiceView, Decision, Drift, Engine, GameState, Resolution, StatView
+from game.engine import ActionView, Change, ChoiceView, Decision, Drift, Engine, GameState, Resolution, StatView
 from game.model import Scenario
 from game.stakes import Leaning, Stakes, StakesView
 
@@ -133,6 +133,9 @@ def format_decision(engine: Engine, decision: Decision, stakes: StakesView | Non
                 lines.append(f"     Warning: {leaning.ending_text}.")
             if leaning.nears:
                 lines.append(f"     Warning: {leaning.near_text}.")
+    if decision.actions:
+        open_now = sum(1 for action in decision.actions if action.available)
+        lines.append(f"  a. Actions of your own ({open_now} of {len(decision.actions)} open now)")
     return "\n".join(lines)
 
 
@@ -152,6 +155,61 @@ def drift_text(drift: Drift) -> str:
     return f"Over {count} turns: {drift.text}" if count > 1 else drift.text
 
 
+def format_choices(decision: Decision) -> list[str]:
+    """The numbered choices (asked again after an action), and the line that opens the standing actions."""
+    lines = ["", "Choices:"]
+    for number, choice in enumerate(decision.choices, start=1):
+        if choice.available:
+            lines.append(f"  {number}. {choice.label}")
+        else:
+            lines.append(f"  {number}. [unavailable] {choice.label} ({choice.reason})")
+    if decision.actions:
+        open_now = sum(1 for action in decision.actions if action.available)
+        lines.append(f"  a. Actions of your own ({open_now} of {len(decision.actions)} open now)")
+    return lines
+
+
+def format_actions(engine: Engine, decision: Decision) -> str:
+    """The standing actions: what each costs and does, whether it can be taken now and why not, counsel."""
+    per_turn = engine.content.scenario.actions_per_turn
+    lines = ["", f"Actions of your own ({per_turn} a turn; the event above stays to be decided):"]
+    for number, action in enumerate(decision.actions, start=1):
+        lines += ["", *format_action(engine, number, action)]
+    return "\n".join(lines)
+
+
+def format_action(engine: Engine, number: int, action: ActionView) -> list[str]:
+    mark = "" if action.available else "[unavailable] "
+    lines = [f"  {number}. {mark}{action.label}", f"     Cost: {action.cost_text}"]
+    if action.limits_text:
+        lines.append(f"     Limits: {action.limits_text}")
+    if not action.available:
+        lines.append(f"     Not now: {action.reason}")
+    if action.text:
+        lines.append(wrap(action.text, "     "))
+    for counsel in action.counsel:
+        advisor = engine.content.advisors[counsel.advisor]
+        verb = "recommends it" if counsel.position == "for" else "opposes it"
+        lines.append(f"     - {advisor.name} ({advisor.stance}) {verb}:")
+        lines.append(wrap(counsel.says, "         "))
+    return lines
+
+
+def pick_action(decision: Decision, answer: str) -> tuple[ActionView | None, str]:
+    """The action a typed answer (a number or an action id) names, or None and why not."""
+    actions = decision.actions
+    picked = None
+    if answer.isdigit() and 1 <= int(answer) <= len(actions):
+        picked = actions[int(answer) - 1]
+    else:
+        picked = next((a for a in actions if a.id == answer), None)
+    if picked is None:
+        return None, f"Please type a number from 1 to {len(actions)}, or press Enter to go back."
+    if not picked.available:
+        return None, f"That action cannot be taken now: {picked.reason}"
+    return picked, ""
+
+
 def format_resolution(engine: Engine, resolution: Resolution) -> str:
     """The account of a decision: what the choice did, what chance decided, what the turn did on its
     own, what was set in motion, and why an estimate moved; each apart."""
@@ -159,7 +217,7 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
     if resolution.text:
         lines += [wrap(resolution.text), ""]
     if resolution.choice_changes:
-        lines.append("What your choice did:")
+        lines.append("What the action did:" if resolution.action else "What your choice did:")
         lines += [f"  {change_text(change)}" for change in resolution.choice_changes]
     if resolution.outcome is not None:
         odds = ""
@@ -220,6 +278,34 @@ def pick(decision: Decision, answer: str) -> tuple[ChoiceView | None, str]:
     return picked, ""
 
 
+#: What `play` returns from asking for an action when input ends or the player stops.
+_STOP = "stop"
+
+
+def _ask_action(engine: Engine, decision: Decision, answer: str, read: Callable[[], str | None],
+                out: IO[str]) -> ActionView | str | None:
+    """The action the player picks ("a", then a number; or "a 2" at once), None to go back, or _STOP."""
+    rest = answer[1:].strip()
+    if not rest:
+        print(format_actions(engine, decision), file=out)
+    while True:
+        if not rest:
+            print("\nAction (number, or Enter to go back): ", end="", file=out, flush=True)
+            typed = read()
+            if typed is None:
+                return _STOP
+            rest = typed.strip()
+            if not rest:
+                return None
+            if rest.lower() in ("q", "quit", "exit"):
+                return _STOP
+        picked, problem = pick_action(decision, rest)
+        if picked is not None:
+            return picked
+        print(problem, file=out)
+        rest = ""
+
+
 def play(
     engine: Engine,
     state: GameState,
@@ -234,14 +320,23 @@ def play(
     `l` shows or hides the choices' leanings (they start shown with `leanings`). With `consult`,
     `o` prints what it returns (the analyst's odds)."""
     stakes = Stakes(engine)
+    shown_decision = True
     while not state.over:
         decision = engine.decision(state)
         assert decision is not None
-        print(format_decision(engine, decision, stakes.view(state, leanings)), file=out)
+        if shown_decision:
+            print(format_decision(engine, decision, stakes.view(state, leanings)), file=out)
+        else:  # (after an action: the same event, its choices again)
+            print(f"\nStill to decide: {decision.event.title}", file=out)
+            print("\n".join(format_choices(decision)), file=out)
+        shown_decision = True
+        action: ActionView | None = None
+        picked: ChoiceView | None = None
+        more = ", a for actions" if decision.actions else ""
         while True:
             toggle = "l to hide leanings" if leanings else "l to show leanings"
             offer = ", o for the analyst's odds" if consult is not None else ""
-            print(f"\nYour choice (number, {toggle}{offer}, or q to stop): ", end="", file=out, flush=True)
+            print(f"\nYour choice (number{more}, {toggle}{offer}, or q to stop): ", end="", file=out, flush=True)
             answer = read()
             if answer is None:
                 print("\nInput ended; the game stops here.", file=out)
@@ -250,6 +345,16 @@ def play(
             if answer.lower() in ("q", "quit", "exit"):
                 print("Stopped.", file=out)
                 return state
+            if decision.actions and answer[:1].lower() == "a" and (len(answer) == 1 or not answer[1].isalpha()):
+                asked = _ask_action(engine, decision, answer, read, out)
+                if asked == _STOP:
+                    print("\nStopped.", file=out)
+                    return state
+                if isinstance(asked, ActionView):
+                    action = asked
+                    break
+                print("\n".join(format_choices(decision)), file=out)
+                continue
             if answer.lower() == "l":
                 leanings = not leanings
                 if not stakes.leanings_shown:
@@ -265,6 +370,16 @@ def play(
                 print(problem, file=out)
                 continue
             break
+        if action is not None:
+            resolution = engine.act(state, action.id)
+            state = resolution.state
+            print(f"\nAction: {action.label} (cost: {action.cost_text})", file=out)
+            print(format_resolution(engine, resolution), file=out)
+            if after_decision is not None:
+                after_decision(state)
+            shown_decision = False
+            continue
+        assert picked is not None
         resolution = engine.choose(state, picked.id)
         state = resolution.state
         print(format_resolution(engine, resolution), file=out)

@@ -22,6 +22,12 @@ A game, as these functions play it:
   than `cooldown` turns since they last fired), are not waiting as a follow-up, whose trigger holds
   and whose weight is above 0. The first priority with any draws one of them by weight.
 - **Endings** are tested in order (highest priority first); the first that holds ends the game.
+- **A standing action**, taken in front of a decision: it cannot be taken when its uses are spent,
+  when it was taken this turn or the turn's actions are spent (`actions_per_turn`), while it cools
+  down (taken on turn T with cooldown C: closed until turn T + C + 1), when its `when` fails, or when
+  paying would take a stat to its bound (a counter below 0). Taken, its cost and then its effects
+  apply, its outcome is drawn and applied, its follow-ups and the outcome's are scheduled, it is
+  counted and logged, and the endings are tested; the event stays to be decided, on the same turn.
 - **Effects** keep stats within their bounds (as floats), counters whole and within a billion
   either way, and set flags.
 """
@@ -32,9 +38,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from game.content import CompiledEvent, CompiledFollowUp, Content
-from game.engine import COUNTER_LIMIT, GameState, InvalidChoice, Value, roll
-from game.expr import CHOSE_KEY, FIRED_KEY, Effect
+from game.content import CompiledAction, CompiledEvent, CompiledFollowUp, Content
+from game.engine import ACTION_ORIGIN, COUNTER_LIMIT, GameState, InvalidAction, InvalidChoice, Value, roll
+from game.expr import CHOSE_KEY, FIRED_KEY, SEED_KEY, Effect
 
 T = TypeVar("T")
 
@@ -71,6 +77,7 @@ class Reference:
         env["calendar_over"] = calendar_over
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
+        env[SEED_KEY] = state.seed  # (what the player's estimates, which expressions may read, are drawn from)
         return env
 
     def options(self, state: GameState) -> list[tuple[str, int, bool]]:
@@ -138,6 +145,67 @@ class Reference:
             while not state.over and state.event is None:
                 self._next_turn(state, notes)
         return Step(state, outcome.id if outcome else None, scheduled, notes)
+
+    # --- standing actions -------------------------------------------------------------------
+
+    def why_not(self, state: GameState, action: CompiledAction) -> str:
+        """What keeps an action from being taken now: "uses", "turn", "cooldown", "when", "cost", or ""."""
+        model = action.model
+        used = state.used.get(model.id, 0)
+        last = state.last_used.get(model.id)
+        this_turn = 0
+        for entry in reversed(state.log):
+            if entry.get("kind") != "action" or entry.get("turn") != state.turn:
+                break
+            this_turn += 1
+        if model.uses and used >= model.uses:
+            return "uses"
+        if last == state.turn or this_turn >= self.content.scenario.actions_per_turn:
+            return "turn"
+        if last is not None and state.turn <= last + model.cooldown:
+            return "cooldown"
+        env = self.env(state)
+        if action.when is not None and not action.when(env):
+            return "when"
+        for target, op, amount in action.cost:
+            value = state.values[target]
+            stat = self.content.stats.get(target)
+            if stat is None:  # a counter: paying must not take it below 0
+                short, over = value - amount < 0, False
+            else:  # a stat: paying must leave it inside its bounds
+                short, over = value - amount <= stat.min, value + amount >= stat.max
+            if (op == "-=" and short) or (op == "+=" and over):
+                return "cost"
+        return ""
+
+    def act(self, state: GameState, action_id: str) -> Step:
+        """Take a standing action; the given state is not changed, and the event stays to be decided."""
+        action = self.content.actions.get(action_id)
+        if state.over or state.event is None or action is None or self.why_not(state, action):
+            raise InvalidAction(f"action '{action_id}' cannot be taken now")
+        state = state.copy()
+        turn, event_id = state.turn, state.event
+        for effect in (*action.cost_effects, *action.effects):
+            self._apply(state, effect)
+        outcome = None
+        if action.outcomes:
+            env = self.env(state)
+            weights = [max(0.0, float(o.chance(env))) for o in action.outcomes]
+            outcome = pick(action.outcomes, weights, self._roll(state.seed, "action", turn, event_id, action.id))
+            for effect in outcome.effects:
+                self._apply(state, effect)
+        scheduled = [self._schedule(state, follow, [ACTION_ORIGIN, action.id, "", index])
+                     for index, follow in enumerate(action.followups)]
+        if outcome is not None:
+            scheduled += [self._schedule(state, follow, [ACTION_ORIGIN, action.id, outcome.id, index])
+                          for index, follow in enumerate(outcome.followups)]
+        state.used[action.id] = state.used.get(action.id, 0) + 1
+        state.last_used[action.id] = turn
+        state.log.append({"kind": "action", "turn": turn, "date": self.content.day(turn).isoformat(),
+                          "event": event_id, "action": action.id, "outcome": outcome.id if outcome else None})
+        state.history.append(self._stats(state))
+        self._ended(state)
+        return Step(state, outcome.id if outcome else None, scheduled, [])
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -219,13 +287,14 @@ class Reference:
         """The follow-up a scheduled item came from, or None when the content no longer has it."""
         try:
             event_id, choice_id, outcome_id, index = origin
-            choice = self.content.events[event_id].choice(choice_id)
-            if choice is None:
+            holder: Any = (self.content.actions[choice_id] if event_id == ACTION_ORIGIN
+                           else self.content.events[event_id].choice(choice_id))
+            if holder is None:
                 return None
-            outcomes = [outcome for outcome in choice.outcomes if outcome.id == outcome_id]
+            outcomes = [outcome for outcome in holder.outcomes if outcome.id == outcome_id]
             if outcome_id and not outcomes:
                 return None
-            follow: CompiledFollowUp = (outcomes[0] if outcome_id else choice).followups[index]
+            follow: CompiledFollowUp = (outcomes[0] if outcome_id else holder).followups[index]
             return follow
         except (KeyError, IndexError, TypeError, ValueError):
             return None

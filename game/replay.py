@@ -21,6 +21,10 @@ from game.debrief import format_number as _fmt
 from game.debrief import with_unit
 from game.engine import Decision, Engine, GameState, InvalidChoice, Resolution, Value
 
+#: How a standing action is written among the (event, choice) pairs of a decision log: its id after
+#: this prefix, which no choice id can start with.
+ACTION_PREFIX = "action:"
+
 DIGEST_BYTES = 12
 #: A step's digest is longer than a state's: a step digest as long as a state's is one of the first
 #: save format, a fingerprint of the whole state after the step, log and history included.
@@ -130,9 +134,16 @@ class Step:
     ending: str | None
     scheduled: tuple[tuple[str, int], ...]
     digest: str
+    #: True when the decision is a standing action (`choice` is then the action's id)
+    action: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The (event, choice) pair of the step as a decision log holds it (see `choices_of`)."""
+        return (self.event, ACTION_PREFIX + self.choice if self.action else self.choice)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "turn": self.turn,
             "date": self.date,
             "event": self.event,
@@ -144,6 +155,9 @@ class Step:
             "scheduled": [[event, due] for event, due in self.scheduled],
             "digest": self.digest,
         }
+        if self.action:  # (only then: steps of choices are written as before actions existed)
+            data["action"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Step:
@@ -158,6 +172,7 @@ class Step:
             ending=None if data["ending"] is None else str(data["ending"]),
             scheduled=tuple((str(event), int(due)) for event, due in data["scheduled"]),
             digest=str(data["digest"]),
+            action=bool(data.get("action", False)),
         )
 
 
@@ -192,11 +207,13 @@ def step_between(before: GameState, after: GameState, previous: str, date: str) 
     the step before it, or of the start), worked out from the two states: nothing is replayed."""
     change, extra = change_of(before, after)
     entry = after.decisions[-1]
+    action = entry_field(entry, "kind") == "action"
     return Step(
         turn=before.turn,
         date=date,
         event=str(entry_field(entry, "event")),
-        choice=str(entry_field(entry, "choice")),
+        choice=str(entry_field(entry, "action" if action else "choice")),
+        action=action,
         outcome=entry_field(entry, "outcome"),
         values=dict(change.values),
         next=after.event,
@@ -209,12 +226,26 @@ def step_between(before: GameState, after: GameState, previous: str, date: str) 
 def step_of(resolution: Resolution, before: GameState, date: str, previous: str) -> Step:
     """The record of one decision, from the engine's resolution of it."""
     return dataclasses.replace(step_between(before, resolution.state, previous, date),
-                               event=resolution.event, choice=resolution.choice, outcome=resolution.outcome)
+                               event=resolution.event, choice=resolution.choice, outcome=resolution.outcome,
+                               action=resolution.action)
 
 
 def choices_of(state: GameState) -> list[tuple[str, str]]:
-    """The (event, choice) ids a game's decision log holds, in order."""
-    return [(str(entry_field(entry, "event")), str(entry_field(entry, "choice"))) for entry in state.decisions]
+    """The (event, choice) ids a game's decision log holds, in order; a standing action as
+    (event, ACTION_PREFIX + action id), the event being the one it was taken in front of."""
+    return [
+        (str(entry_field(entry, "event")), ACTION_PREFIX + str(entry_field(entry, "action")))
+        if entry_field(entry, "kind") == "action"
+        else (str(entry_field(entry, "event")), str(entry_field(entry, "choice")))
+        for entry in state.decisions
+    ]
+
+
+def take(engine: Engine, state: GameState, choice: str) -> Resolution:
+    """Take a choice of the current decision, or a standing action written as ACTION_PREFIX + its id."""
+    if choice.startswith(ACTION_PREFIX):
+        return engine.act(state, choice.removeprefix(ACTION_PREFIX))
+    return engine.choose(state, choice)
 
 
 def record(engine: Engine, seed: int, choices: Iterable[tuple[str, str]]) -> tuple[Start, list[Step], GameState]:
@@ -239,7 +270,7 @@ def play_on(engine: Engine, state: GameState, choices: Iterable[tuple[str, str]]
         if state.event != event:
             raise InvalidChoice(f"the event is '{state.event}', not '{event}'")
         date = engine.date(state.turn).isoformat()
-        resolution = engine.choose(state, choice)
+        resolution = take(engine, state, choice)
         step = step_of(resolution, state, date, previous)
         steps.append(step)
         previous = step.digest
@@ -277,7 +308,8 @@ class Divergence:
         if self.step is None:
             return f"after the last decision ({self.matched})"
         step = self.step
-        return f"at decision {self.number} (turn {step.turn}, {step.event}: {step.choice})"
+        what = f"action {step.choice}" if step.action else step.choice
+        return f"at decision {self.number} (turn {step.turn}, {step.event}: {what})"
 
     def __str__(self) -> str:
         return f"{self.where}: {'; '.join(self.what)}"
@@ -345,6 +377,13 @@ def _before_choice(engine: Engine, state: GameState, step: Step) -> list[str]:
     if state.event != step.event:
         now = f"'{state.event}'" if state.event else "no event"
         return [f"the event here is now {now}, not '{step.event}'"]
+    if step.action:
+        if step.choice not in engine.content.actions:
+            return [f"there is no longer an action '{step.choice}'"]
+        views = {view.id: view for view in engine.action_views(state)}
+        if not views[step.choice].available:
+            return [f"action '{step.choice}' cannot be taken here now ({views[step.choice].reason})"]
+        return []
     event = engine.content.events[step.event]
     if event.choice(step.choice) is None:
         return [f"event '{step.event}' no longer has a choice '{step.choice}'"]
@@ -403,7 +442,7 @@ def verify(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None
                             tuple(done))
         date = engine.date(state.turn).isoformat()
         try:
-            resolution = engine.choose(state, step.choice)
+            resolution = take(engine, state, step.key[1])
         except InvalidChoice as exc:
             reasons = _before_choice(engine, state, step) or [str(exc)]
             return Verified(Divergence(index, step, tuple(reasons), state), state, tuple(done))
@@ -487,7 +526,7 @@ def replay(engine: Engine, seed: int, steps: Sequence[Step], start: Start | None
     for index, step in enumerate(steps[:limit]):
         decision = engine.decision(state)
         assert decision is not None
-        resolution = engine.choose(state, step.choice)
+        resolution = take(engine, state, step.key[1])
         frames.append(Frame(index, step, state, decision, resolution))
         state = resolution.state
     return Replay(tuple(frames), state, divergence, total=len(steps))
@@ -521,6 +560,26 @@ def change_lines(engine: Engine, resolution: Resolution) -> list[str]:
     return lines
 
 
+def _action_lines(engine: Engine, frame: Frame) -> list[str]:
+    """A standing action in a transcript: what it cost, what it was, how it turned out."""
+    decision, step, resolution = frame.decision, frame.step, frame.resolution
+    view = next((a for a in decision.actions if a.id == step.choice), None)
+    label = view.label if view is not None else step.choice
+    out = [f"## {frame.number}. Action: {label}", "",
+           f"Turn {decision.turn} · {decision.date.strftime('%a %d %b %Y')}, before deciding "
+           f"\"{decision.event.title}\"", ""]
+    if view is not None:
+        out += [f"Cost: {view.cost_text}", ""]
+    if resolution.outcome:
+        out += [f"Outcome: {resolution.outcome}", ""]
+    if resolution.text:
+        out += [resolution.text.strip(), ""]
+    changes = change_lines(engine, resolution)
+    if changes:
+        out += [f"- {line}" for line in changes] + [""]
+    return out
+
+
 def transcript(engine: Engine, run: Replay, heading: str = "") -> str:
     """The game as a readable Markdown document: each brief, the choices, the one taken, what followed."""
     content = engine.content
@@ -532,6 +591,9 @@ def transcript(engine: Engine, run: Replay, heading: str = "") -> str:
     for frame in run.frames:
         decision, step, resolution = frame.decision, frame.step, frame.resolution
         event = decision.event
+        if step.action:
+            out += _action_lines(engine, frame)
+            continue
         out += [f"## {frame.number}. {event.title}", "",
                 f"Turn {decision.turn} · {decision.date.strftime('%a %d %b %Y')}", ""]
         if event.hypothetical:

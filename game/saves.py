@@ -275,7 +275,7 @@ def _steps(engine: Engine, state: GameState, choices: list[tuple[str, str]],
 
 def _extends(previous: SaveRecord, engine: Engine, state: GameState, choices: list[tuple[str, str]]) -> bool:
     """Whether `state` is `previous` played on (the same game, content and code, and steps of this format)."""
-    done = [(s.event, s.choice) for s in previous.steps]
+    done = [s.key for s in previous.steps]
     return (
         previous.seed == state.seed
         and previous.content_hash == engine.content.content_hash
@@ -644,6 +644,7 @@ class _StepFile(_Strict):
     ending: Id | None
     scheduled: list[Pending]
     digest: Digest
+    action: bool = False
 
 
 class _BranchFile(_Strict):
@@ -850,7 +851,7 @@ def _check_snapshot(body: SaveFile, version: int, start: Start, steps: tuple[Ste
     values = dict(start.values)
     for step in steps:
         values.update(step.values)
-    if state.seed != body.seed or choices_of(state) != [(s.event, s.choice) for s in steps]:
+    if state.seed != body.seed or choices_of(state) != [s.key for s in steps]:
         raise SaveError("edited or damaged: the state snapshot does not match the decision log")
     if (state.turn, state.ending, len(steps)) != (body.turn, body.ending, body.decision_count):
         raise SaveError("edited or damaged: the summary at the top does not match the state snapshot")

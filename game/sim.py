@@ -33,6 +33,13 @@ POLICIES: dict[str, str] = {
     "counsel": "follows the majority of the advisors' counsel (for minus against), ties at random",
     "lookahead": "one decision ahead: the choice whose expected effects move the meters the endings favour",
 }
+#: How often each policy takes a standing action when one is open, before a decision (by default).
+#: The random player takes a random open action; the explorer the one it has taken least; the
+#: cautious and forceful players, which follow the postures of choices, take none.
+ACT_CHANCE: dict[str, float] = {"random": 0.3, "explore": 0.5, "cautious": 0.0, "forceful": 0.0}
+#: What keeps an action from being taken, as the engine names it, in words for the report.
+BLOCKED = {"uses": "none of its uses left", "turn": "a turn's actions already taken",
+           "cooldown": "cooling down", "when": "its 'when' did not hold", "cost": "its cost could not be paid"}
 #: Games per task. Fixed, so a run gives the same report whatever the number of jobs.
 CHUNK = 250
 #: A game that needs more decisions than this is stopped (a safety net; the calendar bounds games).
@@ -62,6 +69,14 @@ class Tally:
     final_sum: dict[str, float] = field(default_factory=dict)
     held: dict[str, int] = field(default_factory=dict)  # event -> turns its trigger held unreached
     stuck: dict[str, int] = field(default_factory=dict)  # event -> games stopped: no choice available
+    # standing actions: times taken, games taken in, times open or blocked ("id|kind") at the first
+    # ask of a decision, outcomes ("id.outcome"), and actions taken per game -> games
+    acted: dict[str, int] = field(default_factory=dict)
+    acted_games: dict[str, int] = field(default_factory=dict)
+    action_open: dict[str, int] = field(default_factory=dict)
+    action_blocked: dict[str, int] = field(default_factory=dict)
+    action_outcomes: dict[str, int] = field(default_factory=dict)
+    actions: dict[int, int] = field(default_factory=dict)
 
     def merge(self, other: Tally) -> None:
         self.games += other.games
@@ -72,6 +87,9 @@ class Tally:
             (self.fired, other.fired), (self.fired_games, other.fired_games), (self.offered, other.offered),
             (self.available, other.available), (self.taken, other.taken), (self.outcomes, other.outcomes),
             (self.final_sum, other.final_sum), (self.held, other.held), (self.stuck, other.stuck),
+            (self.acted, other.acted), (self.acted_games, other.acted_games), (self.action_open, other.action_open),
+            (self.action_blocked, other.action_blocked), (self.action_outcomes, other.action_outcomes),
+            (self.actions, other.actions),
         ):
             _add(mine, theirs)
         for mine, theirs in ((self.low, other.low), (self.event_low, other.event_low)):
@@ -166,6 +184,38 @@ def names_in(text: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called} - {"true", "false"}
 
 
+#: (event, every action as (id, posture, what blocks it or ""), rng) -> an action to take, or None
+ActPolicy = Callable[[str, Sequence[tuple[str, int, str]], random.Random], "str | None"]
+
+
+def make_act_policy(name: str, chance: float | None = None) -> ActPolicy | None:
+    """How a policy takes standing actions (None: it takes none). With `chance`, that chance of
+    taking one when one is open, in place of the policy's own (ACT_CHANCE). Its memory is fresh."""
+    chance = ACT_CHANCE.get(name, 0.0) if chance is None else chance
+    if chance <= 0:
+        return None
+    taken: dict[str, int] = {}
+
+    def act(event: str, options: Sequence[tuple[str, int, str]], rng: random.Random) -> str | None:
+        ids = [ident for ident, _posture, why in options if not why]
+        if not ids or rng.random() >= chance:
+            return None
+        if name == "explore":
+            least = min(taken.get(ident, 0) for ident in ids)
+            ids = [ident for ident in ids if taken.get(ident, 0) == least]
+        picked = ids[0] if len(ids) == 1 else ids[int(rng.random() * len(ids))]
+        taken[picked] = taken.get(picked, 0) + 1
+        return picked
+
+    return act
+
+
+def act_rng(seed: int) -> random.Random:
+    """The chance a game's standing actions are taken by, apart from its choices' (so a scenario
+    without actions plays as it did before they existed)."""
+    return random.Random(f"{seed}:actions")
+
+
 def make_policy(name: str, content: Content) -> Policy:
     """A fresh policy by name (see POLICIES)."""
     if name == "random":
@@ -186,10 +236,11 @@ def make_policy(name: str, content: Content) -> Policy:
 class Player:
     """Plays batches of games of one content with one policy and tallies what happened."""
 
-    def __init__(self, content: Content, policy: str) -> None:
+    def __init__(self, content: Content, policy: str, act_chance: float | None = None) -> None:
         self.content = content
         self.engine = Engine(content, history_rows=True)
         self.policy_name = policy
+        self.act_chance = act_chance
         make_policy(policy, content)  # fail early on an unknown name
         self.stat_ids = tuple(content.stats)
         self.stat_set = frozenset(self.stat_ids)
@@ -225,19 +276,20 @@ class Player:
     def _play_chunk(self, seeds: Sequence[int]) -> Tally:
         tally = Tally()
         policy = make_policy(self.policy_name, self.content)
+        act_policy = make_act_policy(self.policy_name, self.act_chance) if self.content.actions else None
         explorer = policy if isinstance(policy, Explorer) else None
         # events whose trigger is checked at each decision until they are reached, to explain misses
         pending = dict(self.drawn_once)
         record = _ChunkRecord(self.content.events, self.stat_ids, self.other_ids)
         for seed in seeds:
-            self._play(seed, policy, tally, pending, record)
+            self._play(seed, policy, tally, pending, record, act_policy)
             if explorer is not None:
                 explorer.reached.update(tally.fired)
         self._summarise(record, tally)
         return tally
 
     def _play(self, seed: int, policy: Policy, tally: Tally, pending: dict[str, bool],
-              record: _ChunkRecord) -> None:
+              record: _ChunkRecord, act_policy: ActPolicy | None = None) -> None:
         rng = random.Random(seed)
         seen = record.seen
         shown = record.shown
@@ -279,7 +331,21 @@ class Player:
                 return None
             return policy(event, options, ids, rng, env)
 
-        state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS)
+        action_open, action_blocked = tally.action_open, tally.action_blocked
+        actions_rng = act_rng(seed)
+
+        def act(event: str, options: list[tuple[str, int, str]], state: GameState, env: dict[str, Any]) -> str | None:
+            if not state.actions_this_turn:  # (what is open at a decision, not after its actions)
+                for ident, _posture, why in options:
+                    if why:
+                        key = f"{ident}|{why}"
+                        action_blocked[key] = action_blocked.get(key, 0) + 1
+                    else:
+                        action_open[ident] = action_open.get(ident, 0) + 1
+            return act_policy(event, options, actions_rng) if act_policy is not None else None
+
+        state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS,
+                                                          act if self.content.actions else None)
         self._record(state, decisions, tally, pending, record)
 
     def _record(self, state: GameState, decisions: int, tally: Tally, pending: dict[str, Any],
@@ -297,12 +363,22 @@ class Player:
             for ident in [ident for ident in pending if ident in state.fired]:
                 del pending[ident]
         record.chose += state.chose
-        outcomes = tally.outcomes
+        outcomes, action_outcomes = tally.outcomes, tally.action_outcomes
         for entry in state.log:
             outcome = entry.get("outcome")
             if outcome is not None:
-                key = f"{entry['event']}.{entry['choice']}.{outcome}"
-                outcomes[key] = outcomes.get(key, 0) + 1
+                if entry["kind"] == "action":
+                    key = f"{entry['action']}.{outcome}"
+                    action_outcomes[key] = action_outcomes.get(key, 0) + 1
+                else:
+                    key = f"{entry['event']}.{entry['choice']}.{outcome}"
+                    outcomes[key] = outcomes.get(key, 0) + 1
+        if self.content.actions:
+            for ident, count in state.used.items():
+                tally.acted[ident] = tally.acted.get(ident, 0) + count
+                tally.acted_games[ident] = tally.acted_games.get(ident, 0) + 1
+            total = sum(state.used.values())
+            tally.actions[total] = tally.actions.get(total, 0) + 1
         history = cast(list[tuple[float, ...]], state.history)  # rows: see Engine(history_rows=True)
         record.history += history
         record.finals.append(state.values)
@@ -371,14 +447,14 @@ def _widen(low: dict[str, Any], high: dict[str, Any], columns: Iterable[tuple[st
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(folder: str, extra: tuple[str, ...], policy: str) -> None:
-    key = (folder, extra, policy)
+def _worker_init(folder: str, extra: tuple[str, ...], policy: str, act_chance: float | None = None) -> None:
+    key = (folder, extra, policy, act_chance)
     if _WORKER.get("key") == key:
         return  # inherited through fork: already loaded
     from game.loader import load_scenario
 
     content = load_scenario(Path(folder), [Path(p) for p in extra])
-    _WORKER.update(key=key, player=Player(content, policy))
+    _WORKER.update(key=key, player=Player(content, policy, act_chance))
 
 
 def _worker_chunk(seeds: tuple[int, int]) -> Tally:
@@ -399,6 +475,7 @@ def run_games(
     jobs: int = 1,
     source: tuple[Path, Sequence[Path]] | None = None,
     progress: Callable[[int], None] | None = None,
+    act_chance: float | None = None,
 ) -> Tally:
     """Play `runs` games with seeds seed, seed+1, ...; the result does not depend on `jobs`.
 
@@ -407,7 +484,7 @@ def run_games(
     """
     if runs < 0:
         raise ValueError("runs must not be negative")
-    player = Player(content, policy)
+    player = Player(content, policy, act_chance)
     chunks = _chunks(seed, runs)
     total = Tally()
     jobs = max(1, min(jobs, len(chunks)))
@@ -418,7 +495,7 @@ def run_games(
                 progress(stop - start)
         return total
     folder, extra = source
-    init_args = (str(folder), tuple(str(p) for p in extra), policy)
+    init_args = (str(folder), tuple(str(p) for p in extra), policy, act_chance)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":
@@ -508,8 +585,11 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
                     item["reason"] = reasons.outcome(ident, choice.id, outcome.id)
                 outcomes.append(item)
 
+    actions, action_outcomes = _action_coverage(content, tally, place, policy)
+
     unreached = []
-    for kind, items in (("event", events), ("choice", choices), ("outcome", outcomes), ("ending", endings)):
+    for kind, items in (("event", events), ("choice", choices), ("outcome", outcomes), ("ending", endings),
+                        ("action", actions), ("action outcome", action_outcomes)):
         for item in items:
             if "reason" in item:
                 unreached.append({"kind": kind, "id": item["id"], "where": item["where"], "reason": item["reason"]})
@@ -538,6 +618,12 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
     def covered(items: list[dict[str, Any]]) -> dict[str, int]:
         return {"reached": sum(1 for i in items if i["count"]), "total": len(items)}
 
+    summary = {"events": covered(events), "choices": covered(choices), "outcomes": covered(outcomes),
+               "endings": covered([e for e in endings if e["id"] in ending_ids])}
+    length = {"decisions": _spread(tally.decisions), "turns": _spread(tally.turns)}
+    if content.actions:
+        summary["actions"] = covered(actions)
+        length["actions"] = _spread(tally.actions)
     return {
         "scenario": content.scenario.id,
         "title": content.scenario.title,
@@ -546,18 +632,55 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
         "seed": seed,
         "jobs": jobs,
         "endings": endings,
-        "length": {"decisions": _spread(tally.decisions), "turns": _spread(tally.turns)},
+        "length": length,
         "coverage": {
-            "summary": {"events": covered(events), "choices": covered(choices), "outcomes": covered(outcomes),
-                        "endings": covered([e for e in endings if e["id"] in ending_ids])},
+            "summary": summary,
             "events": events,
             "choices": choices,
             "outcomes": outcomes,
+            "actions": actions,
+            "action_outcomes": action_outcomes,
         },
         "unreached": unreached,
         "stats": stats,
         "problems": problems,
     }
+
+
+def _action_coverage(content: Content, tally: Tally, place: Callable[[str], str], policy: str,
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each standing action: how often taken, in how many games, how often open at a decision, and
+    what kept it closed; with a reason when it was never taken. And each of its outcomes."""
+    actions: list[dict[str, Any]] = []
+    outcomes: list[dict[str, Any]] = []
+    for ident, action in content.actions.items():
+        count = tally.acted.get(ident, 0)
+        blocked = {kind: tally.action_blocked.get(f"{ident}|{kind}", 0) for kind in BLOCKED}
+        item: dict[str, Any] = {"id": ident, "count": count, "games": tally.acted_games.get(ident, 0),
+                                "open": tally.action_open.get(ident, 0),
+                                "blocked": {kind: n for kind, n in blocked.items() if n},
+                                "where": place(f"action:{ident}")}
+        if not count:
+            asked = item["open"] + sum(blocked.values())
+            if item["open"]:
+                item["reason"] = (f"open at {item['open']} of {asked} decisions, but the {policy} player "
+                                  + ("takes no actions" if not ACT_CHANCE.get(policy) else "never took it"))
+            elif asked:
+                why = sorted(item["blocked"].items(), key=lambda kv: -kv[1])
+                item["reason"] = "never open: " + ", ".join(f"{BLOCKED[kind]} at {n} of {asked} decisions"
+                                                            for kind, n in why)
+            else:
+                item["reason"] = "no decision was ever asked"
+        actions.append(item)
+        for outcome in action.outcomes:
+            key = f"{ident}.{outcome.id}"
+            happened = tally.action_outcomes.get(key, 0)
+            found: dict[str, Any] = {"id": key, "count": happened, "where": place(f"action_outcome:{key}")}
+            if not happened:
+                found["reason"] = ("the action was never taken" if not count
+                                   else f"never happened in the {count} times the action was taken")
+            outcomes.append(found)
+    return actions, outcomes
 
 
 def simulate(
@@ -568,21 +691,28 @@ def simulate(
     jobs: int = 1,
     source: tuple[Path, Sequence[Path]] | None = None,
     progress: Callable[[int], None] | None = None,
+    act_chance: float | None = None,
 ) -> dict[str, Any]:
-    """Play `runs` games and return the report (see build_report)."""
+    """Play `runs` games and return the report (see build_report). `act_chance`: how often the
+    player takes an open standing action (default: the policy's own, ACT_CHANCE)."""
     from game.authoring.followups import followup_fates
 
-    tally = run_games(content, runs, seed=seed, policy=policy, jobs=jobs, source=source, progress=progress)
+    tally = run_games(content, runs, seed=seed, policy=policy, jobs=jobs, source=source, progress=progress,
+                      act_chance=act_chance)
     report = build_report(content, tally, runs=runs, seed=seed, policy=policy, jobs=jobs)
-    report["followups"] = {"games": min(runs, CHUNK), "fates": followup_fates(content, min(runs, CHUNK), seed, policy)}
+    if content.actions:
+        report["act_chance"] = ACT_CHANCE.get(policy, 0.0) if act_chance is None else act_chance
+    report["followups"] = {"games": min(runs, CHUNK),
+                           "fates": followup_fates(content, min(runs, CHUNK), seed, policy, act_chance)}
     return report
 
 
 def format_report(report: dict[str, Any]) -> str:
     """The report as text for a terminal."""
+    acting = f", standing actions taken at chance {report['act_chance']:g}" if "act_chance" in report else ""
     lines = [
         f"{report['title']} ({report['scenario']}): {report['runs']} games, policy {report['policy']}, "
-        f"seeds {report['seed']}..{report['seed'] + report['runs'] - 1}",
+        f"seeds {report['seed']}..{report['seed'] + report['runs'] - 1}{acting}",
         "",
         "Endings",
     ]
@@ -590,8 +720,9 @@ def format_report(report: dict[str, Any]) -> str:
     for ending in report["endings"]:
         lines.append(f"  {ending['id']:<{width}}  {ending['count']:>7}  {ending['share'] * 100:5.1f}%")
     for name, spread in report["length"].items():
+        title = f"Game length ({name})" if name != "actions" else "Actions taken per game"
         lines.append(
-            f"Game length ({name}): median {format_number(spread['median'])}, quartiles {format_number(spread['q1'])}"
+            f"{title}: median {format_number(spread['median'])}, quartiles {format_number(spread['q1'])}"
             f"–{format_number(spread['q3'])}, min {format_number(spread['min'])}, max {format_number(spread['max'])}"
         )
     summary = report["coverage"]["summary"]
@@ -610,6 +741,16 @@ def format_report(report: dict[str, Any]) -> str:
             lines.append(f"    choice {label}: {choice['count'] or 'never'}")
             for outcome in outcomes_of.get(choice["id"], []):
                 lines.append(f"      outcome {outcome['id'].rsplit('.', 1)[1]}: {outcome['count'] or 'never'}")
+    action_outcomes: dict[str, list[dict[str, Any]]] = {}
+    for outcome in report["coverage"].get("action_outcomes", []):
+        action_outcomes.setdefault(outcome["id"].rsplit(".", 1)[0], []).append(outcome)
+    for action in report["coverage"].get("actions", []):
+        shown = f"{action['count']} times in {action['games']} games" if action["count"] else "never"
+        closed = ", ".join(f"{BLOCKED[kind]} {n}" for kind, n in action["blocked"].items())
+        lines.append(f"  action {action['id']}: {shown}; open at {action['open']} decisions"
+                     + (f"; closed: {closed}" if closed else ""))
+        for outcome in action_outcomes.get(action["id"], []):
+            lines.append(f"    outcome {outcome['id'].rsplit('.', 1)[1]}: {outcome['count'] or 'never'}")
     if report["unreached"]:
         lines += ["", f"Never reached ({len(report['unreached'])})"]
         for item in report["unreached"]:
@@ -639,7 +780,7 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def command(content: Content, source: tuple[Path, Sequence[Path]], runs: int, seed: int, policy: str,
-            jobs: int | None, as_json: bool) -> int:
+            jobs: int | None, as_json: bool, act_chance: float | None = None) -> int:
     """`redline simulate` on checked content: play, print the report. `source` (the folder and
     extra folders it was loaded from) lets other processes load it too."""
     import json
@@ -654,9 +795,9 @@ def command(content: Content, source: tuple[Path, Sequence[Path]], runs: int, se
         with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task("games", total=runs)
             report = simulate(content, runs, seed=seed, policy=policy, jobs=jobs, source=source,
-                              progress=lambda done: bar.advance(task, done))
+                              progress=lambda done: bar.advance(task, done), act_chance=act_chance)
     else:
-        report = simulate(content, runs, seed=seed, policy=policy, jobs=jobs, source=source)
+        report = simulate(content, runs, seed=seed, policy=policy, jobs=jobs, source=source, act_chance=act_chance)
     if as_json:
         print(json.dumps(report, indent=2))
     else:

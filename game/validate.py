@@ -130,6 +130,11 @@ def suggest_place(holder: type[Any], name: str) -> str:
     here = [p for p in every if p.holder is holder]
     elsewhere = [p for p in every if p.holder is not holder and p.field == name]
     if elsewhere and name not in {p.field for p in here}:
+        # (a field of the entry's own tables first: [[event.choice.outcome]] for 'outcome' under [[event]])
+        if len(elsewhere) > 1 and here:
+            table = here[0].table
+            inside = [p for p in elsewhere if p.table[:len(table)] == table]
+            elsewhere = inside if len(inside) == 1 else elsewhere
         if len(elsewhere) == 1:
             return f"; did you mean {elsewhere[0].written}?"
         return f"; '{name}' belongs in " + ", ".join(p.written.split(" in ")[-1] for p in elsewhere[:4])

@@ -15,7 +15,7 @@ from game.cli import main
 from game.content import Content
 from game.engine import Engine
 from game.loader import load_scenario
-from game.sim import make_policy, run_games, simulate
+from game.sim import act_rng, make_act_policy, make_policy, run_games, simulate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -124,8 +124,11 @@ def test_ranges_are_the_values_held_at_every_decision_and_end(folder: Path) -> N
     seen: dict[str, set[Any]] = {name: set() for name in [*content.stats, *others]}
     for seed in range(3, 3 + 60):
         policy, rng = make_policy("random", content), random.Random(seed)
+        act, act_chance = make_act_policy("random"), act_rng(seed)  # (standing actions as the simulator takes them)
         state = engine.new_game(seed)
         while True:
+            while act is not None and not state.over and (taken := act("", engine.action_states(state), act_chance)):
+                state = engine.act(state, taken).state
             for name in others:
                 seen[name].add(state.values[name])
             if state.over:

@@ -11,16 +11,18 @@ import random
 from typing import Any
 
 from game.content import Content
-from game.engine import Engine
+from game.engine import ACTION_ORIGIN, Engine
 
 
-def followup_fates(content: Content, games: int, seed: int, policy_name: str) -> list[dict[str, Any]]:
+def followup_fates(content: Content, games: int, seed: int, policy_name: str,
+                   act_chance: float | None = None) -> list[dict[str, Any]]:
     """Each follow-up (by where it is scheduled and what it schedules) that was scheduled in the
     games: how often, and how often it fired, was dropped, or was left waiting at the end."""
-    from game.sim import Explorer, make_policy
+    from game.sim import Explorer, act_rng, make_act_policy, make_policy
 
     engine = Engine(content)
     policy = make_policy(policy_name, content)
+    act_policy = make_act_policy(policy_name, act_chance) if content.actions else None
     fates: dict[tuple[str, str, str, int], dict[str, Any]] = {}
 
     def fate(origin: list[Any]) -> dict[str, Any]:
@@ -33,8 +35,21 @@ def followup_fates(content: Content, games: int, seed: int, policy_name: str) ->
 
     for game in range(games):
         rng = random.Random(seed + game)
+        actions_rng = act_rng(seed + game)
         state = engine.new_game(seed + game)
         while not state.over and state.event is not None:
+            # the standing actions the simulator takes first (their follow-ups wait: none is due mid-turn)
+            while act_policy is not None and not state.over:
+                action = act_policy(state.event, engine.action_states(state), actions_rng)
+                if action is None:
+                    break
+                sequence = state.sequence
+                state = engine.act(state, action).state
+                for item in state.scheduled:
+                    if item[1] > sequence:
+                        fate(item[3])["scheduled"] += 1
+            if state.over or state.event is None:
+                break
             options = engine.choice_options(state)
             ids = tuple(cid for cid, _posture, ok in options if ok)
             if not ids:
@@ -68,6 +83,9 @@ def followup_fates(content: Content, games: int, seed: int, policy_name: str) ->
             policy.reached.update(state.fired)
     found = []
     for (event, choice, outcome, index), counts in fates.items():
+        if event == ACTION_ORIGIN:
+            found += _action_fate(content, choice, outcome, index, counts)
+            continue
         compiled = content.events[event].choice(choice) if event in content.events else None
         if compiled is None:
             continue
@@ -82,6 +100,24 @@ def followup_fates(content: Content, games: int, seed: int, policy_name: str) ->
         found.append({**counts, "event": follow.event, "when": written.when, "after": follow.after,
                       "where": f"{location.file}:{location.line}" if location else ""})
     return found
+
+
+def _action_fate(content: Content, action_id: str, outcome: str, index: int,
+                 counts: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fate of a follow-up a standing action scheduled, as `followup_fates` gives it."""
+    action = content.actions.get(action_id)
+    if action is None:
+        return []
+    holder = next((o for o in action.outcomes if o.id == outcome), None) if outcome else action
+    model_holder = next((o for o in action.model.outcome if o.id == outcome), None) if outcome else action.model
+    if holder is None or model_holder is None or index >= len(holder.followups):
+        return []
+    follow = holder.followups[index]
+    key = f"action_outcome:{action_id}.{outcome}" if outcome else f"action:{action_id}"
+    location = content.where.get(key)
+    return [{**counts, "from": f"action {action_id}" + (f".{outcome}" if outcome else ""), "event": follow.event,
+             "when": model_holder.followups[index].when, "after": follow.after,
+             "where": f"{location.file}:{location.line}" if location else ""}]
 
 
 def format_fates(fates: list[dict[str, Any]], games: int) -> list[str]:

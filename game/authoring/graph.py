@@ -14,7 +14,7 @@ from game.expr import CHOSE_KEY, FIRED_KEY, ExprError, reads
 class Node:
     key: str
     label: str
-    shape: str  # "event", "choice", "flag", "ending"
+    shape: str  # "event", "choice", "action", "flag", "ending"
 
 
 @dataclass(frozen=True)
@@ -41,22 +41,35 @@ def story_graph(content: Content) -> tuple[list[Node], list[Edge]]:
                 for follow in outcome.followups:
                     edges.append(Edge(key, f"event:{follow.event}",
                                       f"{outcome.id}: {_after(follow.after, follow.when)}".rstrip(": ")))
+    for ident, action in content.actions.items():
+        key = f"action:{ident}"
+        nodes[key] = Node(key, f"action {ident}: {action.model.label}", "action")
+        for follow in action.model.followups:
+            edges.append(Edge(key, f"event:{follow.event}", _after(follow.after, follow.when)))
+        for outcome in action.model.outcome:
+            for follow in outcome.followups:
+                edges.append(Edge(key, f"event:{follow.event}",
+                                  f"{outcome.id}: {_after(follow.after, follow.when)}".rstrip(": ")))
     for ending in content.endings:
         key = f"ending:{ending.model.id}"
         nodes[key] = Node(key, f"ending {ending.model.id}: {ending.model.title}", "ending")
     for site in sites(content):
-        where = f"event:{site.ident}" if site.kind == "event" else f"ending:{site.ident}"
+        where = f"{site.kind}:{site.ident}"
         if site.kind == "rule":
             continue
         if site.role == "effect":
             target = site.target
-            if target in content.flags and site.path[0] == "choice":
-                choice = content.events[site.ident].model.choice[int(site.path[1])]
+            source = None
+            if site.kind == "action":
+                source = where
+            elif site.path[0] == "choice":
+                source = f"choice:{site.ident}.{content.events[site.ident].model.choice[int(site.path[1])].id}"
+            if target in content.flags and source is not None:
                 flag = f"flag:{target}"
                 nodes.setdefault(flag, Node(flag, f"flag {target}", "flag"))
                 value = site.value.strip()
                 verb = "sets" if value == "true" else "clears" if value == "false" else "changes"
-                edges.append(Edge(f"choice:{site.ident}.{choice.id}", flag, verb, True))
+                edges.append(Edge(source, flag, verb, True))
             continue
         if site.path[0] not in ("trigger", "when"):
             continue
@@ -93,7 +106,8 @@ def _quoted(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', "#quot;")
 
 
-_MERMAID_SHAPES = {"event": ('["', '"]'), "choice": ('(["', '"])'), "flag": ('{{"', '"}}'), "ending": ('[/"', '"/]')}
+_MERMAID_SHAPES = {"event": ('["', '"]'), "choice": ('(["', '"])'), "action": ('>"', '"]'), "flag": ('{{"', '"}}'),
+                   "ending": ('[/"', '"/]')}
 
 
 def mermaid(content: Content) -> str:
@@ -110,7 +124,8 @@ def mermaid(content: Content) -> str:
     return "\n".join(lines) + "\n"
 
 
-_DOT_SHAPES = {"event": "box", "choice": "ellipse", "flag": "hexagon", "ending": "doubleoctagon"}
+_DOT_SHAPES = {"event": "box", "choice": "ellipse", "action": "parallelogram", "flag": "hexagon",
+               "ending": "doubleoctagon"}
 
 
 def dot(content: Content) -> str:

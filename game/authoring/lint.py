@@ -90,6 +90,7 @@ def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator
 def _silent_advisors(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
     speaking = {counsel.advisor for event in content.events.values() for choice in event.model.choice
                 for counsel in choice.counsel}
+    speaking |= {counsel.advisor for action in content.actions.values() for counsel in action.model.counsel}
     for ident in content.advisors:
         if ident not in speaking:
-            yield place("advisor", ident), f"advisor '{ident}' never speaks: no choice has their counsel"
+            yield place("advisor", ident), f"advisor '{ident}' never speaks: no choice or action has their counsel"

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.content import CompiledChoice, CompiledEvent, Content
+from game.content import CompiledAction, CompiledChoice, CompiledEvent, Content
 from game.engine import COUNTER_LIMIT, Engine, GameState
 from game.expr import Effect
 
@@ -46,8 +46,9 @@ class Report:
     placed: list[str] = field(default_factory=list)  # events no automated game reached
     choices: int = 0
     outcomes: int = 0
-    untried: list[str] = field(default_factory=list)  # choices never available in a state tried
+    untried: list[str] = field(default_factory=list)  # choices (and "action:ID") never available in a state tried
     findings: list[Finding] = field(default_factory=list)
+    actions: int = 0
 
 
 def _env(engine: Engine, state: GameState) -> dict[str, Any]:
@@ -134,13 +135,41 @@ def quicktest(content: Content, seed: int = 1, games: int = 200) -> Report:
                 report.untried.append(ckey)
                 usable = states[ident][:1]  # forced all the same: its effects are still worth trying
             _force_outcomes(content, engine, ident, choice, usable, report, where)
+    pool = [state for ident in content.events for state in states[ident][:4]]
+    for action in content.actions.values():
+        _force_action(content, engine, action, pool, report, where)
     _texts(content, report, where)
     return report
 
 
-def _force_outcomes(content: Content, engine: Engine, ident: str, choice: CompiledChoice,
-                    states: list[GameState], report: Report, where: Any) -> None:
+def _force_action(content: Content, engine: Engine, action: CompiledAction, pool: list[GameState], report: Report,
+                  where: Any) -> None:
+    """Take a standing action for real from a state where it can be taken, and force its outcomes there
+    (or, when it could be taken in none of the states, its effects and outcomes anyway, without its cost)."""
+    ident = action.id
+    report.actions += 1
+    usable = [s for s in pool if any(v.id == ident and v.available for v in engine.action_views(s))][:STATES_PER_EVENT]
+    if usable:
+        try:
+            engine.act(usable[0], ident)
+        except Exception as exc:
+            report.findings.append(Finding(where(f"action:{ident}"), f"action '{ident}'",
+                                           f"taking it fails: {type(exc).__name__}: {exc}"))
+    else:
+        report.untried.append(f"action:{ident}")
+        usable = pool[:1]
+    effects = (*action.cost_effects, *action.effects) if f"action:{ident}" not in report.untried else action.effects
+    _force_outcomes(content, engine, ident, action, usable, report, where, effects=effects,
+                    keys=(f"action:{ident}", f"action_outcome:{ident}"), what=f"action '{ident}'")
+
+
+def _force_outcomes(content: Content, engine: Engine, ident: str, choice: CompiledChoice | CompiledAction,
+                    states: list[GameState], report: Report, where: Any, effects: tuple[Effect, ...] | None = None,
+                    keys: tuple[str, str] | None = None, what: str = "") -> None:
+    """Each outcome of a choice (or, with `effects`, `keys` and `what`, of an action) forced in each state."""
     ckey = f"{ident}.{choice.id}"
+    owner_key, outcome_prefix = keys or (f"choice:{ckey}", f"outcome:{ckey}")
+    what = what or f"event '{ident}' choice '{choice.id}'"
     clamps: dict[str, list[bool]] = {}
     shares: dict[str, list[float]] = {o.id: [] for o in choice.outcomes}
     failed: set[str] = set()
@@ -166,32 +195,32 @@ def _force_outcomes(content: Content, engine: Engine, ident: str, choice: Compil
             except Exception as exc:
                 if owner not in failed:
                     failed.add(owner)
-                    report.findings.append(Finding(where(owner), f"event '{ident}' choice '{choice.id}'",
+                    report.findings.append(Finding(where(owner), what,
                                                    f"effect '{effect.text}' fails: {type(exc).__name__}: {exc}"))
 
     for state in states:
         env = _env(engine, state)
-        apply(choice.effects, env, f"choice:{ckey}")
+        apply(choice.effects if effects is None else effects, env, owner_key)
         weights = {}
         for outcome in choice.outcomes:
             try:
                 weights[outcome.id] = max(0.0, float(outcome.chance(env)))
             except Exception as exc:
                 weights[outcome.id] = 0.0
-                report.findings.append(Finding(where(f"outcome:{ckey}.{outcome.id}"),
-                                               f"event '{ident}' choice '{choice.id}' outcome '{outcome.id}'",
+                report.findings.append(Finding(where(f"{outcome_prefix}.{outcome.id}"),
+                                               f"{what} outcome '{outcome.id}'",
                                                f"its chance fails: {type(exc).__name__}: {exc}"))
         total = sum(weights.values())
         for outcome in choice.outcomes:
             shares[outcome.id].append(weights[outcome.id] / total if total > 0 else 0.0)
-            apply(outcome.effects, dict(env), f"outcome:{ckey}.{outcome.id}")
+            apply(outcome.effects, dict(env), f"{outcome_prefix}.{outcome.id}")
     for outcome in choice.outcomes:
         report.outcomes += 1
         seen = shares[outcome.id]
         if seen and max(seen) == 0:
             report.findings.append(Finding(
-                where(f"outcome:{ckey}.{outcome.id}"), f"event '{ident}' choice '{choice.id}' outcome '{outcome.id}'",
-                f"its chance is 0 in every state the choice was tried in ({len(seen)})"))
+                where(f"{outcome_prefix}.{outcome.id}"), f"{what} outcome '{outcome.id}'",
+                f"its chance is 0 in every state the {'action' if keys else 'choice'} was tried in ({len(seen)})"))
     for key, clamped in clamps.items():
         owner, text = key.split("|", 1)
         if clamped and all(clamped):
@@ -202,26 +231,37 @@ def _force_outcomes(content: Content, engine: Engine, ident: str, choice: Compil
 def _texts(content: Content, report: Report, where: Any) -> None:
     """Texts that name a value (`{name}`) the content does not have: it would be shown as written."""
     known = set(content.names.types)
+    texts: list[tuple[str, str, str]] = []
     for ident, event in content.events.items():
         model = event.model
-        texts = [(f"event:{ident}", "brief", model.brief), (f"event:{ident}", "title", model.title)]
+        texts += [(f"event:{ident}", "brief", model.brief), (f"event:{ident}", "title", model.title)]
         for choice in model.choice:
             key = f"choice:{ident}.{choice.id}"
             texts += [(key, "label", choice.label), (key, "text", choice.text),
                       (key, "unavailable_reason", choice.unavailable_reason)]
             texts += [(key, "counsel", counsel.says) for counsel in choice.counsel]
             texts += [(f"outcome:{ident}.{choice.id}.{o.id}", "text", o.text) for o in choice.outcome]
-        for key, name, text in texts:
-            for match in _NAMED.finditer(text):
-                if match.group(1) not in known:
-                    report.findings.append(Finding(where(key), _what(key),
-                                                   f"its {name} names '{{{match.group(1)}}}', which is no value "
-                                                   "of the content: the player would see it as written"))
+    for ident, action in content.actions.items():
+        key = f"action:{ident}"
+        texts += [(key, "label", action.model.label), (key, "text", action.model.text),
+                  (key, "unavailable_reason", action.model.unavailable_reason)]
+        texts += [(key, "counsel", counsel.says) for counsel in action.model.counsel]
+        texts += [(f"action_outcome:{ident}.{o.id}", "text", o.text) for o in action.model.outcome]
+    for key, name, text in texts:
+        for match in _NAMED.finditer(text):
+            if match.group(1) not in known:
+                report.findings.append(Finding(where(key), _what(key),
+                                               f"its {name} names '{{{match.group(1)}}}', which is no value "
+                                               "of the content: the player would see it as written"))
 
 
 def _what(key: str) -> str:
-    """"event 'e' choice 'c' outcome 'o'" for a key of Content.where ("outcome:e.c.o")."""
-    _kind, _, ident = key.partition(":")
+    """"event 'e' choice 'c' outcome 'o'" for a key of Content.where ("outcome:e.c.o"); "action 'a'
+    outcome 'o'" for one of an action ("action_outcome:a.o")."""
+    kind, _, ident = key.partition(":")
+    if kind.startswith("action"):
+        return " ".join(f"{word} '{part}'" for word, part in zip(("action", "outcome"), ident.split("."),
+                                                                   strict=False))
     return " ".join(f"{word} '{part}'" for word, part in zip(("event", "choice", "outcome"), ident.split("."),
                                                                strict=False))
 
@@ -232,6 +272,7 @@ def command(content: Content, seed: int, games: int, as_json: bool) -> int:
     if as_json:
         print(json.dumps({
             "events": report.events, "choices": report.choices, "outcomes": report.outcomes,
+            "actions": report.actions,
             "placed": report.placed, "untried": report.untried,
             "findings": [{"where": f.where, "what": f.what, "message": f.message} for f in report.findings],
         }, indent=2))
@@ -244,6 +285,7 @@ def command(content: Content, seed: int, games: int, as_json: bool) -> int:
         if report.untried:
             print(f"note: {len(report.untried)} choice(s) were never available in the states tried; their effects "
                   f"were tried all the same: {', '.join(report.untried)}")
-        print(f"quicktest: {report.events} events, {report.choices} choices and {report.outcomes} outcomes forced; "
-              f"{len(report.findings)} problem(s)")
+        actions = f", {report.actions} actions" if report.actions else ""
+        print(f"quicktest: {report.events} events, {report.choices} choices{actions} and {report.outcomes} outcomes "
+              f"forced; {len(report.findings)} problem(s)")
     return 1 if report.findings else 0

@@ -16,7 +16,7 @@ Role = Literal["condition", "number", "effect"]
 class Site:
     """One expression: in which entry (`kind`, `ident`), at which field path, its text and its role."""
 
-    kind: str  # "event", "rule" or "ending"
+    kind: str  # "event", "action", "rule" or "ending"
     ident: str
     path: tuple[str | int, ...]  # within the entry, e.g. ("choice", 0, "effects", 1)
     text: str
@@ -69,6 +69,25 @@ def sites(content: Content) -> Iterator[Site]:
                 for fi, follow in enumerate(outcome.followups):
                     if follow.when is not None:
                         yield Site("event", ident, (*opath, "followups", fi, "when"), follow.when, "condition")
+    for ident, action in content.actions.items():
+        act = action.model
+        if act.when is not None:
+            yield Site("action", ident, ("when",), act.when, "condition")
+        for name in ("cost", "effects"):
+            for ei, effect in enumerate(getattr(act, name)):
+                yield Site("action", ident, (name, ei), effect, "effect")
+        for fi, follow in enumerate(act.followups):
+            if follow.when is not None:
+                yield Site("action", ident, ("followups", fi, "when"), follow.when, "condition")
+        for oi, outcome in enumerate(act.outcome):
+            apath: tuple[str | int, ...] = ("outcome", oi)
+            if isinstance(outcome.chance, str):
+                yield Site("action", ident, (*apath, "chance"), outcome.chance, "number")
+            for ei, effect in enumerate(outcome.effects):
+                yield Site("action", ident, (*apath, "effects", ei), effect, "effect")
+            for fi, follow in enumerate(outcome.followups):
+                if follow.when is not None:
+                    yield Site("action", ident, (*apath, "followups", fi, "when"), follow.when, "condition")
     for rule in content.rules:
         yield Site("rule", rule.model.id, ("when",), rule.model.when, "condition")
         for ei, effect in enumerate(rule.model.effects):

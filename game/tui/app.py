@@ -377,6 +377,25 @@ class RedLineApp(App[int]):
         room.notes_read = frozenset(d.text for d in resolution.drift if not d.quiet)
         return resolution
 
+    def take_action(self, action_id: str) -> Resolution | None:
+        """Take a standing action in front of the current decision, save, and show what came of it;
+        the same decision is shown again after (or the debrief, if it ended the game)."""
+        if self.state is None or self.state.over or not isinstance(self.screen, SituationRoom):
+            return None
+        from game.engine import InvalidAction
+        from game.tui.screens.outcome import OutcomeScreen
+
+        try:
+            resolution = self.engine.act(self.state, action_id)
+        except InvalidAction as exc:
+            self.notify(str(exc), title="Not now", severity="warning", markup=False)
+            return None
+        self.state = resolution.state
+        self.unsaved = True
+        self.autosave()
+        self.push_screen(OutcomeScreen(self.content, resolution), self._after_outcome)
+        return resolution
+
     def _after_outcome(self, _: None = None) -> None:
         if self.state is None:
             return

@@ -27,15 +27,22 @@ Some things you only **estimate** (≈): the number beside them is your intellig
 the ± its uncertainty. Better intelligence narrows the band. The truth is revealed at the debrief.
 
 A choice marked ✗ *unavailable* cannot be taken now; the reason is given beside it.
+
+Some scenarios give you **actions of your own** beside each decision (press **a**): tasking the
+agencies, calling allies. Each has a price, shown before you take it, and limits; taking one does not
+end the turn: the same decision is waiting when you come back.
 """
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("1–9", "take that choice"),
     ("↑ ↓ then Enter", "pick a choice from the list (or click it)"),
     ("space", "read on through the brief and counsel, or an outcome"),
+    ("a", "actions of your own, beside the decision (in scenarios that have them)"),
+    ("o", "the analyst: the odds of each option, from futures played out (O switches it off)"),
     ("b / c / m / t", "go to the brief, the choices, the meters, the timeline"),
     ("e", "every argument in full (e again: a line per advisor)"),
     ("d", "fold the dashboard away for a full-width brief, or back"),
+    ("l", "show or hide which way each choice is expected to push the meters"),
     ("Tab", "move between panes; ↑ ↓ PgUp PgDn scroll the one you are in"),
     ("Enter", "go on after an outcome"),
     ("n", "after an outcome: show the notes repeated from the last"),

@@ -104,7 +104,8 @@ def outcome_content(content: GameContent, resolution: Resolution, read: Collecti
     estimates moved."""
     lines: list[Content] = []
     if resolution.choice_changes:
-        lines += [heading("What your choice did"), *_changes(content, resolution.choice_changes)]
+        title = "What the action did" if resolution.action else "What your choice did"
+        lines += [heading(title), *_changes(content, resolution.choice_changes)]
     if resolution.outcome is not None:
         lines.append(heading(f"What chance decided{odds_text(resolution)}"))
         lines += _changes(content, resolution.outcome_changes) or [Content.styled("No meter moved.", "dim")]
@@ -197,15 +198,21 @@ class OutcomeScreen(ModalScreen[None]):
         event = self.content.events[resolution.event]
         choice = event.choice(resolution.choice)
         label = choice.label if choice else resolution.choice
+        said = "You recommended: "
+        if resolution.action:  # a standing action: its label and what it cost
+            action = self.content.actions.get(resolution.choice)
+            label = action.model.label if action is not None else resolution.choice
+            said = "Your action: "
         with Vertical(id="outcome-panel"):
             with VerticalScroll(id="outcome-body"):
-                yield Static(Content.assemble(("You recommended: ", "dim"), (label, "bold")), id="outcome-choice")
+                yield Static(Content.assemble((said, "dim"), (label, "bold")), id="outcome-choice")
                 if resolution.text:
                     yield Prose(resolution.text, id="outcome-text")
                 yield Static(outcome_content(self.content, resolution, self.read), id="outcome-changes")
                 if self.repeated:
                     yield Static(folded_notes_line(len(self.repeated)), id="outcome-repeated")
-            next_step = "Press Enter to read the debrief." if resolution.ending else "Press Enter for the next brief."
+            next_step = "Press Enter to read the debrief." if resolution.ending else \
+                "Press Enter to return to the decision." if resolution.action else "Press Enter for the next brief."
             yield Static(Content.styled(next_step, "bold $text-accent"), id="outcome-next")
         yield KeyFooter()
 

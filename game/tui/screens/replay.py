@@ -167,13 +167,14 @@ class ReplayScreen(Screen[TakeOver | None]):
         self.query_one("#replay-heading", Static).update(heading)
         brief = event.brief + (f"\n\n*Source: {event.source}*" if event.source else "")
         self._markdown(brief)
-        taken = next((c.label for c in decision.choices if c.id == frame.step.choice), frame.step.choice)
+        taken = _taken(frame)
         turned_out = f"  →  {resolution.outcome}" if resolution.outcome else ""
+        said = "Your action, before deciding: " if frame.step.action else "You chose: "
         self.query_one("#replay-taken", Static).update(
-            Text.assemble(("You chose: ", "dim"), (taken, "bold $text-accent"), (turned_out, "bold")))
+            Text.assemble((said, "dim"), (taken, "bold $text-accent"), (turned_out, "bold")))
         lines = []
         for choice in decision.choices:
-            if choice.id == frame.step.choice:
+            if choice.id == frame.step.choice and not frame.step.action:
                 lines.append(Text.assemble(("▶ ", "bold $text-accent"), (choice.label, "bold"), (" (chosen)", "dim")))
             elif not choice.available:
                 lines.append(Text.styled(f"  {choice.label} (unavailable: {choice.reason})", "dim strike"))
@@ -251,8 +252,9 @@ class ReplayScreen(Screen[TakeOver | None]):
         self.query_one("#replay-meters", Static).update(Text("\n").join(lines))
 
     def _step_label(self, frame: Frame) -> str:
-        choice = next((c.label for c in frame.decision.choices if c.id == frame.step.choice), frame.step.choice)
-        return f"{frame.number}. {frame.decision.event.title} → {choice}"
+        if frame.step.action:
+            return f"{frame.number}. Action: {_taken(frame)}"
+        return f"{frame.number}. {frame.decision.event.title} → {_taken(frame)}"
 
     def _end_label(self) -> str:
         if self.game_replay.divergence is not None:
@@ -320,3 +322,10 @@ def run_viewer(engine: Engine, record: SaveRecord, saves_dir: Path) -> int:
         print(f"New game from decision {result.kept + 1}, saved as {result.path}")
         print(f"Play it with: redline play --plain --load {result.path}")
     return 0
+
+
+def _taken(frame: Frame) -> str:
+    """The label of what was taken at a frame: a choice of its decision, or a standing action."""
+    if frame.step.action:
+        return next((a.label for a in frame.decision.actions if a.id == frame.step.choice), frame.step.choice)
+    return next((c.label for c in frame.decision.choices if c.id == frame.step.choice), frame.step.choice)

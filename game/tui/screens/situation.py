@@ -49,6 +49,8 @@ class SituationRoom(Screen[None]):
         # the counsel's heading says what e does; the footer keeps its room for the keys said nowhere else
         Binding("e", "expand_counsel", "Counsel", show=False, id="expand_counsel"),
         Binding("d", "toggle_dashboard", "Dashboard", id="toggle_dashboard"),
+        # (the footer is full at 80 columns: the choices' border says `a` opens the actions)
+        Binding("a", "actions", "Actions", show=False, id="open_actions"),
         # the footer has room for few keys at 80 columns; these are listed in the help
         Binding("b", "focus_pane('brief')", "Brief", show=False, id="focus_brief"),
         Binding("c", "focus_pane('choices')", "Choices", show=False, id="focus_choices"),
@@ -94,6 +96,8 @@ class SituationRoom(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#brief").border_title = "Brief"
         self.query_one("#choices").border_title = "Your recommendation"
+        if self.game.content.actions:
+            self.query_one("#choices").border_subtitle = "a: actions of your own"
         self.query_one("#dashboard").border_title = "Dashboard"
         self.query_one("#timeline").border_title = "Timeline"
         self.show_decision()
@@ -149,6 +153,25 @@ class SituationRoom(Screen[None]):
 
     def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
         self.game.take_choice(message.choice_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "actions":  # (only in a scenario that has standing actions)
+            return bool(self.game.content.actions)
+        return True
+
+    def action_actions(self) -> None:
+        """Open the standing actions; the one picked is taken, and the same decision shown again."""
+        decision = self.decision
+        if decision is None or not decision.actions:
+            return
+        from game.tui.screens.actions import ActionsScreen
+
+        def taken(action_id: str | None) -> None:
+            if action_id is not None:
+                self.game.take_action(action_id)
+
+        self.app.push_screen(ActionsScreen(self.game.content, decision.actions,
+                                           self.game.content.scenario.actions_per_turn), taken)
 
     def action_toggle_leanings(self) -> None:
         """Show or hide which way each choice is expected to push the meters (remembered in the settings)."""

@@ -44,6 +44,8 @@ def timeline_lines(entries: Sequence[TimelineEntry], width: int) -> list[Content
                 lines.append(Content.assemble(("  → ", "$text-accent"), line[4:]) if index == 0 else Content(line))
             if entry.outcome:
                 lines.extend(Content.styled(line, "italic dim") for line in _wrap(entry.outcome, width, "    ", "    "))
+        elif entry.kind == "action" and entry.outcome:
+            lines.extend(Content.styled(line, "italic dim") for line in _wrap(entry.outcome, width, "    ", "    "))
     return lines
 
 
