@@ -106,6 +106,8 @@ class Content:
     #: Where each piece was written, keyed "event:ID", "choice:EVENT.CHOICE",
     #: "outcome:EVENT.CHOICE.OUTCOME", "ending:ID", "rule:ID", "stat:ID", ...
     where: Mapping[str, Location] = field(default_factory=dict)
+    #: each advisor's `leaves_when`, compiled (advisors without one are not here)
+    leaving: Mapping[str, Compiled] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> int:
