@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from game.content import CompiledEvent, CompiledFollowUp, Content
 from game.engine import COUNTER_LIMIT, GameState, InvalidChoice, Value, roll
-from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, OVERRULED_KEY, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, OVERRULED_KEY, SEED_KEY, Effect
 
 T = TypeVar("T")
 
@@ -71,6 +71,7 @@ class Reference:
         env["calendar_over"] = calendar_over
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
+        env[SEED_KEY] = state.seed  # (what `estimate()` and `band()` are drawn from)
         env[HEEDED_KEY], env[OVERRULED_KEY] = self._record(state)
         env[LEFT_KEY] = state.left
         return env
