@@ -125,6 +125,8 @@ class Content:
     where: Mapping[str, Location] = field(default_factory=dict)
     #: The standing actions, in the order written ("action:ID" and "action_outcome:ID.OUTCOME" in `where`).
     actions: Mapping[str, CompiledAction] = field(default_factory=dict)
+    #: each advisor's `leaves_when`, compiled (advisors without one are not here)
+    leaving: Mapping[str, Compiled] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> int:

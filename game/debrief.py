@@ -152,6 +152,26 @@ def truth_rows(engine: Engine, state: GameState) -> list[tuple[StatView, float]]
     return rows
 
 
+def advisor_lines(engine: Engine, state: GameState) -> list[str]:
+    """Each advisor's record: how often you took their counsel and went against it, and whether they left."""
+    content = engine.content
+    heeded, overruled = engine.advisor_record(state)
+    decided = [entry for entry in state.log if entry.get("kind") == "decision"]
+    lines = []
+    for ident, advisor in content.advisors.items():
+        yes, no = heeded.get(ident, 0), overruled.get(ident, 0)
+        if not yes and not no and ident not in state.left:
+            continue
+        line = f"{advisor.name} ({advisor.stance}): heeded {yes}, overruled {no}"
+        gone = state.left.get(ident)
+        if gone is not None:
+            when = decided[gone - 1]["date"] if 0 < gone <= len(decided) else ""
+            day = f" on {dt.date.fromisoformat(when).strftime('%d %b')}" if when else ""
+            line += f"; left{day}"
+        lines.append(line)
+    return lines
+
+
 def debrief_markdown(engine: Engine, state: GameState) -> str:
     """The debrief of a finished (or abandoned) game as a Markdown document."""
     content = engine.content
@@ -183,7 +203,11 @@ def debrief_markdown(engine: Engine, state: GameState) -> str:
         start, end = format_shown(series[0], stat.min, stat.max), format_shown(series[-1], stat.min, stat.max)
         lines.append(f"{stat.label:<{width}}  {sparkline(series, stat.min, stat.max)}  "
                      f"{with_unit(start, stat.unit)} → {with_unit(end, stat.unit)}")
-    lines += ["```", "", "## Your decisions", ""]
+    lines.append("```")
+    record = advisor_lines(engine, state)
+    if record:
+        lines += ["", "## Your advisors", "", *[f"- {line}" for line in record]]
+    lines += ["", "## Your decisions", ""]
     for entry in timeline(engine, state):
         day = entry.date.strftime("%d %b %Y")
         if entry.kind == "decision":

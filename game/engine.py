@@ -22,6 +22,9 @@ from game.estimates import roll as roll  # (callers take it from the engine)
 from game.expr import (
     CHOSE_KEY,
     FIRED_KEY,
+    HEEDED_KEY,
+    LEFT_KEY,
+    OVERRULED_KEY,
     SEED_KEY,
     Compiled,
     Effect,
@@ -88,6 +91,8 @@ class GameState:
     #: standing actions: how often each was taken, and on which turn last
     used: dict[str, int] = field(default_factory=dict)
     last_used: dict[str, int] = field(default_factory=dict)
+    #: the advisors who have left, each with the number of decisions taken when they left
+    left: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> GameState:
         return GameState(
@@ -105,6 +110,7 @@ class GameState:
             history=list(self.history),
             used=dict(self.used),
             last_used=dict(self.last_used),
+            left=dict(self.left),
         )
 
     @property
@@ -148,6 +154,9 @@ class GameState:
             data["used"] = dict(self.used)
         if self.last_used:
             data["last_used"] = dict(self.last_used)
+        # (`left` only once someone has left, so the states of games where nobody does read as before)
+        if self.left:
+            data["left"] = dict(self.left)
         return data
 
     @classmethod
@@ -169,6 +178,7 @@ class GameState:
             history=list(data["history"]),
             used={str(k): int(v) for k, v in data.get("used", {}).items()},
             last_used={str(k): int(v) for k, v in data.get("last_used", {}).items()},
+            left={str(k): int(v) for k, v in data.get("left", {}).items()},
         )
 
 
@@ -325,6 +335,8 @@ class Resolution:
     drift: tuple[Drift, ...] = ()
     drift_changes: tuple[Change, ...] = ()
     estimate_notes: tuple[str, ...] = ()
+    #: the advisors who left after this decision (their `leaving` text is what the player is told)
+    departures: tuple[str, ...] = ()
 
     #: True for a standing action (`choice` is then the action's id; the event is still to be decided)
     action: bool = False
@@ -332,7 +344,7 @@ class Resolution:
 class _Trace:
     """The values a decision passes through, kept for the readable account (`Engine.choose`)."""
 
-    __slots__ = ("after_choice", "decision", "notes", "odds", "odds_estimated")
+    __slots__ = ("after_choice", "decision", "departures", "notes", "odds", "odds_estimated")
 
     def __init__(self) -> None:
         self.after_choice: dict[str, Value] = {}
@@ -341,6 +353,8 @@ class _Trace:
         self.odds_estimated = False
         #: (turn, text, quiet) of each rule that applied and each quiet turn, in order
         self.notes: list[tuple[int, str, bool]] = []
+        #: the advisors who left after this decision
+        self.departures: list[str] = []
 
 
 Applier = Callable[[dict[str, Any]], None]
@@ -435,6 +449,9 @@ class Engine:
             **{ident: counter.initial for ident, counter in content.counters.items()},
         }
         self._spread = [(ident, stat) for ident, stat in content.stats.items() if stat.spread]
+        # each choice's verdict on the advisors: those it heeds and those it overrules
+        self._verdicts = verdicts(content)
+        self._leaving = tuple(content.leaving.items())
         # each event's choices by id
         self._choices = {ident: {c.id: c for c in e.choices} for ident, e in content.events.items()}
         self._effect_reads: dict[str, frozenset[str]] = {}  # effect text -> calendar names its value reads
@@ -484,7 +501,7 @@ class Engine:
                 available=available,
                 reason="" if available else choice.unavailable_reason,
                 posture=choice.posture,
-                counsel=event.model.choice_by_id(choice.id).counsel,
+                counsel=tuple(c for c in event.model.choice_by_id(choice.id).counsel if c.advisor not in state.left),
             ))
         day = self.date(state.turn)
         return Decision(
@@ -527,6 +544,10 @@ class Engine:
         confidence = float(values[fog.confidence]) if fog.confidence is not None else 0.0
         return fog.estimate(float(values[ident]), confidence, seed)
 
+    def advisor_record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
+        """How often each advisor's counsel was heeded and overruled in this game (while they were there)."""
+        return advisor_record(self._verdicts, state.chose, state.left)
+
     def ending(self, state: GameState) -> Ending | None:
         return self.content.ending(state.ending) if state.ending else None
 
@@ -565,6 +586,7 @@ class Engine:
             drift=tuple(Drift(text, tuple(turns), quiet) for (text, quiet), turns in drift.items()),
             drift_changes=self._changes(decision_values, new.values, new.seed),
             estimate_notes=self._estimate_notes(before, new.values, new.seed),
+            departures=tuple(trace.departures),
         )
 
     def _changes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[Change, ...]:
@@ -922,6 +944,21 @@ class Engine:
         key = f"{event_id}.{choice.id}"
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
+        heeded, overruled = self._verdicts.get(key, ((), ()))
+        left = new.left
+        for advisor in heeded:
+            if advisor not in left:
+                env[HEEDED_KEY][advisor] = env[HEEDED_KEY].get(advisor, 0) + 1
+        for advisor in overruled:
+            if advisor not in left:
+                env[OVERRULED_KEY][advisor] = env[OVERRULED_KEY].get(advisor, 0) + 1
+        if self._leaving:
+            env[LEFT_KEY] = left
+            for advisor, leaves in self._leaving:
+                if advisor not in left and leaves(env):
+                    left[advisor] = len(new.chose)
+                    if trace is not None:
+                        trace.departures.append(advisor)
         new.event = None
         new.log.append({
             "kind": "decision",
@@ -1083,7 +1120,8 @@ class Engine:
 
     def _endings_after(self, table: _TurnTable, choice: CompiledChoice) -> list[tuple[str, Compiled]]:
         """The endings of a turn a choice can make hold: those reading what it or the event changed."""
-        changed = {FIRED_KEY, CHOSE_KEY, *(effect.target for effect in choice.effects)}
+        changed = {FIRED_KEY, CHOSE_KEY, HEEDED_KEY, OVERRULED_KEY, LEFT_KEY}
+        changed.update(effect.target for effect in choice.effects)
         for outcome in choice.outcomes:
             changed.update(effect.target for effect in outcome.effects)
         endings = table.endings_after_choice[id(choice)] = [
@@ -1157,6 +1195,8 @@ class Engine:
             env[ident] = round(env[ident])
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
+        env[HEEDED_KEY], env[OVERRULED_KEY] = advisor_record(self._verdicts, state.chose, state.left)
+        env[LEFT_KEY] = state.left
         env[WRITTEN_KEY] = set(self._written_ids)
         env[SEED_KEY] = state.seed
         env["calendar_over"] = False
@@ -1240,6 +1280,40 @@ class Engine:
     def _stat_dict(self, env: Mapping[str, Any]) -> dict[str, float]:
         """The stats of an environment (where they are floats already)."""
         return {ident: env[ident] for ident in self._stat_ids}  # (faster than dict(zip(...)) for a dozen)
+
+
+Verdicts = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def verdicts(content: Content) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each "event.choice": the advisors whose counsel it heeds (they backed it) and those it
+    overrules (they backed another choice of the event, or opposed this one)."""
+    found = {}
+    for event in content.events.values():
+        backers = {c.id: {x.advisor for x in c.counsel if x.position == "for"} for c in event.model.choice}
+        opposers = {c.id: {x.advisor for x in c.counsel if x.position == "against"} for c in event.model.choice}
+        backing = set().union(*backers.values()) if backers else set()
+        for choice in event.model.choice:
+            heeded = backers[choice.id]
+            overruled = (backing | opposers[choice.id]) - heeded
+            found[f"{event.id}.{choice.id}"] = (tuple(sorted(heeded)), tuple(sorted(overruled)))
+    return found
+
+
+def advisor_record(verdicts: Verdicts, chose: Sequence[str], left: Mapping[str, int],
+                   ) -> tuple[dict[str, int], dict[str, int]]:
+    """How often each advisor was heeded and overruled over these choices (while still there)."""
+    heeded: dict[str, int] = {}
+    overruled: dict[str, int] = {}
+    for index, key in enumerate(chose):
+        yes, no = verdicts.get(key, ((), ()))
+        for advisor in yes:
+            if index < left.get(advisor, index + 1):
+                heeded[advisor] = heeded.get(advisor, 0) + 1
+        for advisor in no:
+            if index < left.get(advisor, index + 1):
+                overruled[advisor] = overruled.get(advisor, 0) + 1
+    return heeded, overruled
 
 
 #: the order in which follow-ups due on the same turn fire: by due turn, then as scheduled

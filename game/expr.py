@@ -31,6 +31,10 @@ MAX_LITERAL = 1e12
 #: Keys of the environment that are not names an author can write.
 FIRED_KEY = "@fired"
 CHOSE_KEY = "@chose"
+#: keys of the environment: how often each advisor's counsel was heeded and overruled, and who has left
+HEEDED_KEY = "@heeded"
+OVERRULED_KEY = "@overruled"
+LEFT_KEY = "@left"
 SEED_KEY = "@seed"
 
 TYPE_WORDS: dict[str, str] = {"num": "a number", "bool": "true/false", "str": "a string", "date": "a date"}
@@ -61,6 +65,8 @@ class Names:
     assignable: Mapping[str, Literal["stat", "counter", "flag"]] | None = None
     #: how each hidden stat is estimated, for `estimate("id")` and `band("id")`
     hidden: Mapping[str, Fog] | None = None
+    #: the advisors, for `heeded("id")`, `overruled("id")` and `present("id")`
+    advisors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,8 @@ _FUNCTIONS: dict[str, tuple[tuple[Type, ...] | None, Type, Callable[..., Any]]] 
     "round": (("num",), "num", round),
 }
 #: Every function the language offers, for error messages and the guide.
-FUNCTION_NAMES: tuple[str, ...] = (*_FUNCTIONS, "days_until", "days_since", "fired", "chose", "estimate", "band")
+FUNCTION_NAMES: tuple[str, ...] = (*_FUNCTIONS, "days_until", "days_since", "fired", "chose", "estimate", "band",
+                                   "heeded", "overruled", "present")
 
 
 def _specialised_compare(op: type, left: Compiled, right: Compiled, lc: Any, rc: Any, lk: Any, rk: Any) -> Compiled:
@@ -524,6 +531,8 @@ class _Compiler:
             return self._call_history(name, node)
         if name in ("estimate", "band"):
             return self._call_estimate(name, node)
+        if name in ("heeded", "overruled", "present"):
+            return self._call_memory(name, node)
         if name in ("days_until", "days_since"):
             if len(node.args) != 1:
                 raise self.fail(f"{name}() takes one date", node)
@@ -577,6 +586,19 @@ class _Compiler:
         if confidence is None:
             return _Node("num", lambda v: fog.estimate(v[stat], 0.0, v[SEED_KEY])[index])
         return _Node("num", lambda v: fog.estimate(v[stat], v[confidence], v[SEED_KEY])[index])
+
+    def _call_memory(self, name: str, node: ast.Call) -> _Node:
+        """`heeded("advisor")`, `overruled("advisor")`: how often the player took, or went against, the
+        advisor's counsel; `present("advisor")`: whether the advisor is still there."""
+        if len(node.args) != 1 or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            raise self.fail(f'write {name}("advisor_id") with the quoted id of an advisor', node)
+        ident = str(node.args[0].value)
+        if ident not in self.names.advisors:
+            raise self.fail(f"unknown advisor '{ident}'{suggest(ident, sorted(self.names.advisors))}", node)
+        if name == "present":
+            return _Node("bool", lambda v: ident not in v[LEFT_KEY])
+        key = HEEDED_KEY if name == "heeded" else OVERRULED_KEY
+        return _Node("num", lambda v: v[key].get(ident, 0))
 
     def _call_history(self, name: str, node: ast.Call) -> _Node:
         want = 1 if name == "fired" else 2
@@ -786,7 +808,8 @@ def reads(text: str, names: Names) -> frozenset[str]:
 
 
 #: what a call reads besides its arguments (the other functions read only their arguments)
-_CALL_READS = {"fired": FIRED_KEY, "chose": CHOSE_KEY, "days_until": "date", "days_since": "date"}
+_CALL_READS = {"fired": FIRED_KEY, "chose": CHOSE_KEY, "days_until": "date", "days_since": "date",
+               "heeded": HEEDED_KEY, "overruled": OVERRULED_KEY, "present": LEFT_KEY}
 
 
 def _reads(tree: ast.AST, names: Names) -> frozenset[str]:

@@ -534,6 +534,7 @@ class _Loader:
             content_hash=self.hasher.hexdigest(),
             where=where,
             actions=actions,
+            leaving=self.compile_leaving(chosen, names),
         )
         if self.problems:
             self.partial = content
@@ -636,7 +637,19 @@ class _Loader:
             choices=event_choices,
             assignable=assignable,
             hidden=fogs_of({ident: entry.model for ident, entry in chosen["stat"].items()}),
+            advisors=frozenset(chosen["advisor"]) | frozenset(self.broken["advisor"]),
         )
+
+    def compile_leaving(self, chosen: dict[str, dict[str, _Entry]], names: Names) -> dict[str, Compiled]:
+        """Each advisor's condition for leaving, compiled (those with problems reported and left out)."""
+        leaving = {}
+        for ident, entry in chosen["advisor"].items():
+            text = entry.model.leaves_when
+            if text is not None:
+                test = self.expr(entry, ("leaves_when",), text, names, "bool")
+                if test is not None:
+                    leaving[ident] = test
+        return leaving
 
     def compile_all(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]], names: Names,
                     where: _LazyLocations) -> tuple[dict[str, CompiledEvent], list[CompiledRule], list[CompiledEnding]]:

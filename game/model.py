@@ -226,6 +226,11 @@ class Advisor:
     stance: str
     """The advisor's outlook in a word or two, e.g. "hawk" or "restraint"."""
     bio: str = ""
+    leaves_when: Expr | None = None
+    """The advisor leaves (resigns, or is let go) after the first decision at which this holds, e.g.
+    `overruled("hawk") >= 5`; from then on their counsel is gone. It is tested after every decision."""
+    leaving: str = ""
+    """What the player is told when the advisor leaves."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

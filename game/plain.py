@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Callable
 from typing import IO
 
-from game.debrief import format_number, with_unit
+from game.debrief import advisor_lines, format_number, with_unit
 from game.engine import ActionView, Change, ChoiceView, Decision, Drift, Engine, GameState, Resolution, StatView
 from game.model import Scenario
 from game.stakes import Leaning, Stakes, StakesView
@@ -240,9 +240,18 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
     if resolution.estimate_notes:
         lines.append("Your estimates:")
         lines += [f"  {note}" for note in resolution.estimate_notes]
+    for advisor in resolution.departures:
+        lines.append(departure_text(engine, advisor))
     if len(lines) == 1 or lines[-1] == "":
         lines.append("Nothing you can measure changed.")
     return "\n".join(lines)
+
+
+def departure_text(engine: Engine, advisor: str) -> str:
+    """What the player is told when an advisor leaves."""
+    who = engine.content.advisors[advisor]
+    said = f" {who.leaving.strip()}" if who.leaving.strip() else ""
+    return wrap(f"{who.name} ({who.title}) has left your staff.{said}")
 
 
 def format_ending(engine: Engine, state: GameState) -> str:
@@ -260,6 +269,9 @@ def format_ending(engine: Engine, state: GameState) -> str:
             f"  {stat.label}: truly {with_unit(format_number(float(state.values[ident])), stat.unit)}; "
             f"your last estimate was ~{format_number(view.value)} ±{format_number((view.high - view.low) / 2)}"
         )
+    record = advisor_lines(engine, state)
+    if record:
+        lines += ["", "Your advisors:", *[f"  {line}" for line in record]]
     lines.append(f"\nDecisions taken: {len(state.decisions)}")
     return "\n".join(lines)
 

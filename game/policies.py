@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from game.content import CompiledChoice, Content
-from game.expr import Effect
+from game.expr import LEFT_KEY, Effect
 
 Options = Sequence[tuple[str, int, bool]]
 Policy = Callable[[str, Options, tuple[str, ...], random.Random, Mapping[str, Any]], str]
@@ -34,18 +34,27 @@ def _best(scored: Sequence[tuple[str, float]], rng: random.Random) -> str:
 
 
 class Counsel:
-    """Follows the majority of the advisors' counsel (see the module's documentation)."""
+    """Follows the majority of the advisors' counsel (see the module's documentation); an advisor who
+    has left no longer counts."""
 
     def __init__(self, content: Content) -> None:
         self.score: dict[tuple[str, str], int] = {}
+        self.votes: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {}
         for event in content.events.values():
             for choice in event.model.choice:
-                self.score[event.id, choice.id] = sum(1 if c.position == "for" else -1 for c in choice.counsel)
+                votes = tuple((c.advisor, 1 if c.position == "for" else -1) for c in choice.counsel)
+                self.votes[event.id, choice.id] = votes
+                self.score[event.id, choice.id] = sum(vote for _advisor, vote in votes)
 
     def __call__(self, event: str, options: Options, ids: tuple[str, ...], rng: random.Random,
                  env: Mapping[str, Any]) -> str:
         if len(ids) == 1:
             return ids[0]
+        left = env.get(LEFT_KEY)
+        if left:
+            votes = self.votes
+            return _best([(ident, sum(v for a, v in votes.get((event, ident), ()) if a not in left)) for ident in ids],
+                         rng)
         score = self.score
         return _best([(ident, score.get((event, ident), 0)) for ident in ids], rng)
 

@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from game.content import CompiledAction, CompiledEvent, CompiledFollowUp, Content
 from game.engine import ACTION_ORIGIN, COUNTER_LIMIT, GameState, InvalidAction, InvalidChoice, Value, roll
-from game.expr import CHOSE_KEY, FIRED_KEY, SEED_KEY, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, OVERRULED_KEY, SEED_KEY, Effect
 
 T = TypeVar("T")
 
@@ -77,8 +77,28 @@ class Reference:
         env["calendar_over"] = calendar_over
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
-        env[SEED_KEY] = state.seed  # (what the player's estimates, which expressions may read, are drawn from)
+        env[SEED_KEY] = state.seed  # (what `estimate()` and `band()` are drawn from)
+        env[HEEDED_KEY], env[OVERRULED_KEY] = self._record(state)
+        env[LEFT_KEY] = state.left
         return env
+
+    def _record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
+        """How often each advisor was heeded and overruled: at each decision, those who backed the
+        choice taken were heeded; those who backed another choice of the event, or opposed this one,
+        were overruled; nothing counts for an advisor after they left."""
+        heeded: dict[str, int] = {}
+        overruled: dict[str, int] = {}
+        for index, key in enumerate(state.chose):
+            event_id, choice_id = key.split(".", 1)
+            choices = self.content.events[event_id].model.choice
+            backers = {c.id: {x.advisor for x in c.counsel if x.position == "for"} for c in choices}
+            opposers = {x.advisor for c in choices if c.id == choice_id for x in c.counsel if x.position == "against"}
+            for advisor in sorted(set().union(*backers.values()) | opposers):
+                if advisor in state.left and index >= state.left[advisor]:
+                    continue
+                tally = heeded if advisor in backers[choice_id] else overruled
+                tally[advisor] = tally.get(advisor, 0) + 1
+        return heeded, overruled
 
     def options(self, state: GameState) -> list[tuple[str, int, bool]]:
         """(id, posture, available) of each visible choice of the current event."""
@@ -136,6 +156,9 @@ class Reference:
             scheduled += [self._schedule(state, follow, [event.id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
         state.chose.append(f"{event.id}.{choice.id}")
+        for advisor, leaves in self.content.leaving.items():
+            if advisor not in state.left and leaves(self.env(state)):
+                state.left[advisor] = len(state.chose)
         state.event = None
         state.log.append({"kind": "decision", "turn": turn, "date": self.content.day(turn).isoformat(),
                           "event": event.id, "choice": choice.id, "outcome": outcome.id if outcome else None})

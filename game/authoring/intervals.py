@@ -186,9 +186,9 @@ class _Evaluator:
 
     def visit_Call(self, node: ast.Call) -> Abstract:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
-        if name == "chose":
+        if name in ("chose", "present"):
             return BOTH
-        if name == "fired":
+        if name in ("fired", "heeded", "overruled"):
             return Span(0, INF)
         if name in ("estimate", "band") and node.args and isinstance(node.args[0], ast.Constant):
             # an estimate stays within its stat's bounds; a band is a half-width

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from game.debrief import format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
+from game.debrief import advisor_lines, format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
 from game.engine import Engine, GameState
 from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
@@ -109,6 +109,10 @@ class DebriefScreen(Screen[None]):
             yield Static(truth_content(engine, state), id="truth")
             yield Static("The meters over the game", classes="section")
             yield Static(id="chart")
+            record = advisor_lines(engine, state)
+            if record:
+                yield Static("Your advisors", classes="section")
+                yield Static("\n".join(record), id="advisors")
             yield Static("The decisions that shaped this ending", classes="section")
             yield ProgressBar(total=None, show_eta=False, id="shaping-progress")
             yield Static(Content.styled("Playing futures of every option at each of your decisions…", "dim italic"),
