@@ -307,3 +307,21 @@ def test_a_grade_the_scenario_does_not_list_is_a_located_error(edit: Callable[[s
     report = check_scenario(folder)
     messages = [str(p) for p in report.problems]
     assert any("grade 'good'" in m and "scenario.toml:" in m for m in messages), messages
+
+
+def test_the_debrief_weighs_the_decisions_of_a_game_with_standing_actions(shipped: Content) -> None:
+    from game.analyst.shaping import decision_states, shape
+    from game.replay import choices_of
+
+    engine = Engine(shipped)
+    state = engine.new_game(12)
+    action = next(iter(shipped.actions))
+    state = engine.act(state, action).state
+    for _ in range(3):
+        state = engine.choose(state, state_choice(shipped, state)).state
+    choices = choices_of(state)
+    assert any(choice.startswith("action:") for _event, choice in choices)
+    states = decision_states(engine, state.seed, choices)
+    assert [choice for _state, choice in states] == [c for _e, c in choices if not c.startswith("action:")]
+    found = shape(shipped, state.seed, choices, "grind", futures=3)
+    assert found is not None and len(found.moments) >= 2

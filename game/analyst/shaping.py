@@ -108,15 +108,19 @@ def from_save(kept: dict[str, Any] | None, content: Content, ending: str, future
     return found
 
 
-def decision_states(engine: Engine, seed: int, choices: Sequence[tuple[str, str]]) -> list[GameState]:
-    """The game before each of its decisions, played again from its seed."""
+def decision_states(engine: Engine, seed: int, choices: Sequence[tuple[str, str]]) -> list[tuple[GameState, str]]:
+    """The game before each of its decisions, played again from its seed, with the choice then taken
+    (the standing actions taken between decisions are played too, but not weighed)."""
+    from game.replay import ACTION_PREFIX, take
+
     state = engine.new_game(seed)
     found = []
     for event, choice in choices:
         if state.event != event:
             raise ValueError(f"the game does not replay: expected '{event}', found '{state.event}'")
-        found.append(state)
-        state = engine.choose_state(state, choice)
+        if not choice.startswith(ACTION_PREFIX):
+            found.append((state, choice))
+        state = take(engine, state, choice).state
     return found
 
 
@@ -129,7 +133,7 @@ def shape(content: Content, seed: int, choices: Sequence[tuple[str, str]], endin
     engine = analyst.roller.engine
     states = decision_states(Engine(content), seed, choices)
     moments = []
-    for index, (state, (_event, chosen)) in enumerate(zip(states, choices, strict=True)):
+    for index, (state, chosen) in enumerate(states):
         if progress is not None:
             progress(index, len(states))
         options = [ident for ident, _posture, ok in engine.choice_options(state) if ok]
