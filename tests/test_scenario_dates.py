@@ -47,11 +47,11 @@ REAL_DATES: dict[str, tuple[dt.date, dt.date, str]] = {
     # the US election
     "election_result": (D(2024, 11, 5), D(2024, 11, 6), "report"),
     # Putin signs the new nuclear doctrine
-    "doctrine_update": (D(2024, 11, 19), D(2024, 11, 19), "present"),
+    "doctrine_update": (D(2024, 11, 19), D(2024, 11, 19), "report"),
     # Oreshnik strikes Dnipro
     "oreshnik": (D(2024, 11, 21), D(2024, 11, 21), "report"),
     # Yoon declares martial law (lifted within hours)
-    "korea_martial_law": (D(2024, 12, 3), D(2024, 12, 3), "present"),
+    "korea_martial_law": (D(2024, 12, 3), D(2024, 12, 3), "report"),
     # the Russia-DPRK treaty enters into force
     "kursk_treaty_cover": (D(2024, 12, 4), D(2024, 12, 4), "report"),
     # the Pentagon confirms North Korean troops in combat
@@ -138,29 +138,39 @@ def test_every_listed_event_is_real_and_exists(content: Content) -> None:
         assert event.source, f"{ident} tells a real event but names no source"
 
 
-@pytest.mark.parametrize("ident", sorted(REAL_DATES))
-def test_real_event_comes_up_on_its_date_or_names_it(content: Content, ident: str) -> None:
+def verdict(content: Content, ident: str, possible: set[int], brief: str) -> str | None:
+    """What is wrong with when an event can come up, or None."""
     first, last, told = REAL_DATES[ident]
-    possible = possible_turns(content)[ident]
-    assert possible, f"{ident} can never come up"
+    if not possible:
+        return f"{ident} can never come up"
     real = {t for t in turns(content) if covers(content, t, first, last)}
     shown = {t: str(content.day(t)) for t in sorted(possible)}
-    assert min(possible) >= min(real), f"{ident} can come up before {first}: {shown}"
-    if told == "present":
-        assert possible <= real, f"{ident} is told as it happens but can come up off {first}: {shown}"
-    else:
-        late = possible - real
-        brief = content.events[ident].model.brief.replace("**", "")
-        assert not late or names_date(brief, first, last), (
-            f"{ident} can come up after {last} ({shown}) and its brief does not say it happened on {first}")
+    if min(possible) < min(real):
+        return f"{ident} can come up before {first}: {shown}"
+    if told == "present" and not possible <= real:
+        return f"{ident} is told as it happens but can come up off {first}: {shown}"
+    if possible - real and not names_date(brief.replace("**", ""), first, last):
+        return f"{ident} can come up after {last} ({shown}) and its brief does not say it happened on {first}"
+    return None
 
 
-def test_the_rule_can_fail(content: Content) -> None:
-    """A trigger that drifts a turn off the real date is caught (the test above is not vacuous)."""
-    doctrine = content.events["doctrine_update"]
-    assert doctrine.trigger is not None
-    on = {t for t in turns(content) if all(part(content.calendar(t)) for part in doctrine.trigger.calendar)}
-    real = {t for t in turns(content) if covers(content, t, D(2024, 11, 19), D(2024, 11, 19))}
-    assert on == real
-    assert not {t + 1 for t in on} <= real  # a turn later would be caught
-    assert not names_date("Moscow has published its revised doctrine.", D(2024, 11, 19), D(2024, 11, 19))
+@pytest.mark.parametrize("ident", sorted(REAL_DATES))
+def test_real_event_comes_up_on_its_date_or_names_it(content: Content, ident: str) -> None:
+    possible = possible_turns(content)[ident]
+    assert verdict(content, ident, possible, content.events[ident].model.brief) is None
+
+
+def test_the_rule_catches_drift(content: Content) -> None:
+    """The drifts the design review found are caught, so the test above is not vacuous."""
+    undated = "Moscow has published its revised nuclear doctrine."
+    # the doctrine on 28 Nov (turn 10) in the present tense
+    assert verdict(content, "doctrine_update", {10}, undated)
+    # a turn early, even with the date named
+    assert verdict(content, "doctrine_update", {6}, "On 19 November Putin signed it.")
+    # Oreshnik on 2 Dec (turn 11), undated
+    assert verdict(content, "oreshnik", {11}, "A new missile has struck Dnipro.")
+    # the January attack told as it happens in February
+    assert verdict(content, "kursk_january", {21, 28}, "Kyiv will attack in Kursk within days.")
+    # and the right answers pass
+    assert verdict(content, "doctrine_update", {7}, undated) is None
+    assert verdict(content, "doctrine_update", {7, 8}, "On 19 November Putin signed it.") is None
