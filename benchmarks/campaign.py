@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's content cache alone
 
 from game import paths
-from game.analyst.compare import compare_games
+from game.analyst.compare import MIN_SHARED, compare_games
 from game.analyst.compare import report as compare_report
 from game.content import Content
 from game.engine import Engine, GameState
@@ -151,12 +151,14 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
             continue
         goods, bads = [], []
         for found in forked.endings[event].values():
+            if len(found) < MIN_SHARED:
+                continue  # too few games to tell (as --compare does)
             counts: dict[str, int] = {}
             for ending in found.values():
                 counts[ending] = counts.get(ending, 0) + 1
             goods.append(share(counts, good))
             bads.append(share(counts, bad))
-        swing = max(max(goods) - min(goods), max(bads) - min(bads))
+        swing = max(max(goods) - min(goods), max(bads) - min(bads)) if goods else 0.0
         ok = swing >= 0.10 and not d["dominant"] and not d["inert"]
         passing += ok
         marks = (" inert" if d["inert"] else "") + (" dominant option" if d["dominant"] else "")
