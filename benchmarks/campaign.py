@@ -3,6 +3,11 @@
 Only measures: it plays games with the project's own policies (fixed seeds, so the same content
 gives the same figures) and changes nothing. Each target is a line
 `target: measured value (goal) MET|NOT MET`; the last line is `campaign_targets_met: K/N`.
+A major decision's swing is the largest difference, between its options, in the share of good or of
+bad endings (the analyst's view: rank > 0.4 good, rank < 0 bad), each option on the games where
+`simulate --compare` forced it (options forced in fewer than MIN_SHARED games are left out); its
+"dominant" and "inert" marks are --compare's own. The fog target plays the lookahead policy twice
+on the same seeds, once reading hidden stats' true values and once the player's estimates.
 Run: python benchmarks/campaign.py [FOLDER] [--runs 600] [--jobs 2] [--seed 1]
 """
 
