@@ -1,0 +1,251 @@
+"""The campaign's targets, measured on a scenario (the shipped one, or a folder given as argument).
+
+Only measures: it plays games with the project's own policies (fixed seeds, so the same content
+gives the same figures) and changes nothing. Each target is a line
+`target: measured value (goal) MET|NOT MET`; the last line is `campaign_targets_met: K/N`.
+A major decision's swing is the largest difference, between its options, in the share of good or of
+bad endings (the analyst's view: rank > 0.4 good, rank < 0 bad), each option on the games where
+`simulate --compare` forced it (options forced in fewer than MIN_SHARED games are left out); its
+"dominant" and "inert" marks are --compare's own. The fog target plays the lookahead policy twice
+on the same seeds, once reading hidden stats' true values and once the player's estimates.
+Run: python benchmarks/campaign.py [FOLDER] [--runs 600] [--jobs 2] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's content cache alone
+
+from game import paths
+from game.analyst.compare import MIN_SHARED, compare_games
+from game.analyst.compare import report as compare_report
+from game.content import Content
+from game.engine import Engine, GameState
+from game.loader import load_scenario
+from game.policies import Lookahead, grade_rank
+from game.sim import Tally, build_report, run_games
+
+#: The major decisions (event ids): going public, the strike limits, the call for direct action, the
+#: camps, Kursk, European troops, the doctrine and nuclear signalling, election timing, the ceasefire.
+MAJOR_DECISIONS: tuple[str, ...] = (
+    "going_public", "strike_limits", "direct_action_revisited", "camp_strikes",
+    "kursk_card", "kursk_eight_thousand", "kursk_treaty_cover", "kursk_chip", "kursk_offensive_result",
+    "kursk_january", "kursk_squeeze", "europe_troops_question", "doctrine_update", "nuclear_signal",
+    "election_timing", "ceasefire_architecture",
+)
+#: The event that shows the Ukrainian-success branch can be reached.
+WOBBLE = "front_russian_wobble"
+#: Fields of an advisor that would give them a departure (an arc).
+DEPARTURE_FIELDS = ("leaves_when", "leaves_if", "departs_when", "departure")
+MAX_DECISIONS = 10_000
+
+
+@dataclass(frozen=True)
+class Line:
+    target: str
+    value: str
+    goal: str
+    met: bool
+    details: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        lines = [f"{self.target}: {self.value} ({self.goal}) {'MET' if self.met else 'NOT MET'}"]
+        return "\n".join([*lines, *(f"    {d}" for d in self.details)])
+
+
+def classes(content: Content) -> tuple[set[str], set[str]]:
+    """The good and the bad endings, as the analyst's view defines them (rank > 0.4; rank < 0)."""
+    rank = grade_rank(content)
+    return {e for e, r in rank.items() if r > 0.4}, {e for e, r in rank.items() if r < 0}
+
+
+def share(endings: Mapping[str, int], which: set[str]) -> float:
+    total = sum(endings.values())
+    return sum(n for e, n in endings.items() if e in which) / total if total else 0.0
+
+
+class EstimatingLookahead:
+    """The lookahead policy reading either the truth or, for hidden stats, the player's estimates."""
+
+    def __init__(self, content: Content, engine: Engine, estimates: bool) -> None:
+        self.inner = Lookahead(content)
+        self.engine = engine
+        self.hidden = [ident for ident, stat in content.stats.items() if stat.hidden is not None]
+        self.estimates = estimates
+
+    def decide(self, rng: random.Random) -> Callable[..., str | None]:
+        def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
+                   env: dict[str, Any]) -> str | None:
+            ids = tuple(choice for choice, _posture, ok in options if ok)
+            if not ids:
+                return None
+            seen = dict(env)
+            if self.estimates:
+                for ident in self.hidden:
+                    seen[ident] = self.engine.estimate(env, ident, state.seed)[0]
+            return self.inner(event, options, ids, rng, seen)
+
+        return decide
+
+
+def _estimating_games(args: tuple[str, bool, int, int]) -> dict[str, int]:
+    folder, estimates, start, stop = args
+    content = load_scenario(Path(folder))
+    return play_estimating(content, estimates, range(start, stop))
+
+
+def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
+    engine = Engine(content)
+    policy = EstimatingLookahead(content, engine, estimates)
+    endings: dict[str, int] = {}
+    for seed in seeds:
+        final, _count, stopped = engine.autoplay(seed, policy.decide(random.Random(seed)), MAX_DECISIONS)
+        ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
+        endings[ending] = endings.get(ending, 0) + 1
+    return endings
+
+
+def estimating_endings(content: Content, folder: Path, estimates: bool, runs: int, seed: int,
+                       jobs: int) -> dict[str, int]:
+    if jobs <= 1:
+        return play_estimating(content, estimates, range(seed, seed + runs))
+    import multiprocessing
+
+    step = max(1, -(-runs // (jobs * 4)))
+    parts = [(str(folder), estimates, seed + i, seed + min(i + step, runs)) for i in range(0, runs, step)]
+    total: dict[str, int] = {}
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for found in pool.map(_estimating_games, parts):
+            for ending, n in found.items():
+                total[ending] = total.get(ending, 0) + n
+    return total
+
+
+def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list[Line]:
+    """Every target, measured."""
+    content = load_scenario(folder)
+    source: tuple[Path, Sequence[Path]] = (folder, ())
+    good, bad = classes(content)
+    tallies: dict[str, Tally] = {}
+    for policy in ("random", "counsel", "lookahead", "cautious", "forceful"):
+        tallies[policy] = run_games(content, runs, seed=seed, policy=policy, jobs=jobs, source=source)
+    lines: list[Line] = []
+
+    # 1. major decisions under --compare with the counsel policy
+    majors = [e for e in MAJOR_DECISIONS if e in content.events]
+    forked = compare_games(content, majors, "counsel", runs, seed, jobs, source)
+    compared = compare_report(content, forked, policy="counsel", runs=runs, seed=seed)
+    by_event = {d["event"]: d for d in compared["decisions"]}
+    passing = 0
+    details = []
+    for event in MAJOR_DECISIONS:
+        d = by_event.get(event)
+        if event not in content.events or d is None:
+            why = "not in the scenario" if event not in content.events else "never reached with a choice"
+            details.append(f"{event}: {why}")
+            continue
+        goods, bads = [], []
+        for found in forked.endings[event].values():
+            if len(found) < MIN_SHARED:
+                continue  # too few games to tell (as --compare does)
+            counts: dict[str, int] = {}
+            for ending in found.values():
+                counts[ending] = counts.get(ending, 0) + 1
+            goods.append(share(counts, good))
+            bads.append(share(counts, bad))
+        swing = max(max(goods) - min(goods), max(bads) - min(bads)) if goods else 0.0
+        ok = swing >= 0.10 and not d["dominant"] and not d["inert"]
+        passing += ok
+        marks = (" inert" if d["inert"] else "") + (" dominant option" if d["dominant"] else "")
+        details.append(f"{event}: swing {swing:.0%}, reached {d['reached']}/{compared['games']}{marks}"
+                       f"{'' if ok else ' <- fails'}")
+    lines.append(Line("major_decisions", f"{passing}/{len(MAJOR_DECISIONS)} swing good or bad endings",
+                      "each >= 10 points, no dominant option, none inert",
+                      passing == len(MAJOR_DECISIONS), tuple(details)))
+
+    # 2. always cautious / always forceful rarely end well
+    cautious = share(tallies["cautious"].endings, good)
+    forceful = share(tallies["forceful"].endings, good)
+    lines.append(Line("extreme_postures_good", f"cautious {cautious:.1%}, forceful {forceful:.1%}",
+                      "each <= 10%", cautious <= 0.10 and forceful <= 0.10))
+
+    # 3. the timeout ending
+    timeout = content.scenario.timeout_ending
+    shares = {p: share(tallies[p].endings, {timeout}) for p in ("random", "counsel", "lookahead")}
+    lines.append(Line("timeout_share", ", ".join(f"{p} {s:.1%}" for p, s in shares.items()),
+                      f"'{timeout}' <= 30% under each", max(shares.values()) <= 0.30))
+
+    # 4. every ending reached by random play
+    random_report = build_report(content, tallies["random"], runs=runs, seed=seed, policy="random", jobs=jobs)
+    endings = random_report["endings"]
+    ids = {e.model.id for e in content.endings}
+    rare = sorted((e["share"], e["id"]) for e in endings if e["id"] in ids)
+    low = [f"{ident} {s:.1%}" for s, ident in rare if s < 0.02]
+    lines.append(Line("endings_reached", f"rarest {rare[0][1]} {rare[0][0]:.1%}" if rare else "no endings",
+                      "each >= 2% of random games", bool(rare) and not low,
+                      (f"below: {', '.join(low)}",) if low else ()))
+
+    # 5. the Ukrainian-success branch
+    fired = {p: t.fired_games.get(WOBBLE, 0) for p, t in tallies.items()}
+    lines.append(Line("ukrainian_success_branch", f"{WOBBLE} in {sum(fired.values())} games "
+                      f"({', '.join(f'{p} {n}' for p, n in fired.items())})", "fires in some games",
+                      sum(fired.values()) > 0))
+
+    # 6. the fog costs the player
+    truth = share(estimating_endings(content, folder, False, runs, seed, jobs), good)
+    fog = share(estimating_endings(content, folder, True, runs, seed, jobs), good)
+    lines.append(Line("fog_costs", f"lookahead good endings: truth {truth:.1%}, estimates {fog:.1%}, "
+                      f"gap {100 * (truth - fog):+.1f} points", "estimates >= 5 points fewer",
+                      truth - fog >= 0.05))
+
+    # 7. standing actions
+    actions = len(getattr(content, "actions", {}) or {})
+    lines.append(Line("standing_actions", str(actions), ">= 6", actions >= 6))
+
+    # 8. game length
+    median = random_report["length"]["decisions"]["median"]
+    lines.append(Line("median_length", f"{median:g} decisions (random)", "20-35", 20 <= median <= 35))
+
+    # 9. words
+    words = content.words
+    lines.append(Line("words", f"{words:,}", ">= 60,000", words >= 60_000))
+
+    # 10. advisors with arcs
+    arcs = 0
+    for advisor in content.advisors.values() if isinstance(content.advisors, Mapping) else content.advisors:
+        names = {f.name for f in dataclasses.fields(advisor)} if dataclasses.is_dataclass(advisor) else set()
+        arcs += any(getattr(advisor, name, None) for name in DEPARTURE_FIELDS if name in names)
+    lines.append(Line("advisor_arcs", f"{arcs} advisors with a departure", ">= 3", arcs >= 3))
+    return lines
+
+
+def summary(lines: Sequence[Line]) -> str:
+    return f"campaign_targets_met: {sum(line.met for line in lines)}/{len(lines)}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=None, help="a scenario folder (default: shipped)")
+    parser.add_argument("--runs", type=int, default=600)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    folder = args.folder if args.folder is not None else paths.scenario_folder("red-line")
+    lines = measure(folder, args.runs, args.seed, args.jobs)
+    for line in lines:
+        print(line.text())
+    print(summary(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The campaign measuring script names every target and ends with its count (not the values)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks import campaign
+from game import paths
+from game.loader import load_scenario
+
+TARGETS = ("major_decisions", "extreme_postures_good", "timeout_share", "endings_reached",
+           "ukrainian_success_branch", "fog_costs", "standing_actions", "median_length", "words", "advisor_arcs")
+
+
+def test_every_target_has_a_line_and_the_last_line_counts_them(capsys: pytest.CaptureFixture[str]) -> None:
+    campaign.main([str(paths.scenario_folder("red-line")), "--runs", "8", "--jobs", "1"])
+    out = capsys.readouterr().out.splitlines()
+    heads = [line for line in out if not line.startswith(" ")]
+    assert [line.split(":")[0] for line in heads[:-1]] == list(TARGETS)
+    for line in heads[:-1]:
+        assert re.fullmatch(r"[a-z_]+: .+ \(.+\) (MET|NOT MET)", line), line
+    last = re.fullmatch(r"campaign_targets_met: (\d+)/(\d+)", out[-1])
+    assert last is not None
+    assert int(last.group(2)) == len(TARGETS) and int(last.group(1)) <= len(TARGETS)
+    assert int(last.group(1)) == sum(line.endswith(" MET") and not line.endswith("NOT MET") for line in heads[:-1])
+
+
+def test_the_estimating_player_sees_estimates_only_when_asked() -> None:
+    content = load_scenario(paths.scenario_folder("red-line"))
+    truth = campaign.play_estimating(content, False, range(1, 4))
+    fog = campaign.play_estimating(content, True, range(1, 4))
+    assert sum(truth.values()) == sum(fog.values()) == 3
