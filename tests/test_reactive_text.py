@@ -9,7 +9,7 @@ import pytest
 
 from game.debrief import debrief_markdown
 from game.engine import Engine
-from game.loader import ContentError, load_scenario
+from game.loader import ContentError, check_scenario, load_scenario
 from game.paths import scenario_folder
 
 SCENARIO = '''[scenario]
@@ -97,3 +97,12 @@ def test_the_shipped_timeout_epilogue_follows_the_strike_limits() -> None:
     assert "around Kursk and held the limit there" in kursk and "never lifted the limits" not in kursk
     state.values["strikes_kursk"] = False
     assert "never lifted the limits" in engine.epilogue(state)
+
+
+def test_a_flag_read_only_by_an_epilogue_counts_as_read(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(SCENARIO, encoding="utf-8")
+    report = check_scenario(tmp_path)
+    assert report.content is not None
+    assert not [n for n in report.notes if "'warned'" in str(n)]
+    (tmp_path / "one.toml").write_text(SCENARIO.replace('when = "warned"', 'when = "only > 1"'), encoding="utf-8")
+    assert any("flag 'warned' is set but nothing reads it" in str(n) for n in check_scenario(tmp_path).notes)
