@@ -14,6 +14,7 @@ from typing import Any
 
 from game.expr import Compiled, Condition, Effect, Names
 from game.model import Action, Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
+from game.text import Part, every_text
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class CompiledRule:
 class CompiledEnding:
     model: Ending
     when: Condition | None
+    #: the epilogue's paragraphs, their conditions compiled
+    epilogue: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,7 +143,7 @@ class Content:
                 texts += [c.says for c in choice.counsel]
                 texts += [o.text for o in choice.outcome]
         for ending in self.endings:
-            texts += [ending.model.title, ending.model.epilogue]
+            texts += [ending.model.title, *every_text(ending.epilogue)]
         texts += [rule.model.text for rule in self.rules]
         for action in self.actions.values():
             texts += [action.model.label, action.model.text, action.model.unavailable_reason]
@@ -148,6 +151,12 @@ class Content:
             texts += [o.text for o in action.model.outcome]
         texts += [advisor.bio for advisor in self.advisors.values()]
         return sum(len(t.split()) for t in texts)
+
+    def compiled_ending(self, ending_id: str) -> CompiledEnding:
+        for ending in self.endings:
+            if ending.model.id == ending_id:
+                return ending
+        raise KeyError(ending_id)
 
     def ending(self, ending_id: str) -> Ending:
         for ending in self.endings:

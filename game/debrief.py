@@ -183,7 +183,7 @@ def debrief_markdown(engine: Engine, state: GameState) -> str:
     lines.append("")
     if ending is not None:
         grade = f" ({ending.grade})" if ending.grade else ""
-        lines += [f"## {ending.title}{grade}", "", ending.epilogue.strip(), ""]
+        lines += [f"## {ending.title}{grade}", "", engine.epilogue(state).strip(), ""]
     else:
         lines += ["## The game was not finished", ""]
     rows = truth_rows(engine, state)

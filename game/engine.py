@@ -35,6 +35,7 @@ from game.expr import (
     reads,
 )
 from game.model import Counsel, Ending, Event
+from game.text import render
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
@@ -550,6 +551,12 @@ class Engine:
 
     def ending(self, state: GameState) -> Ending | None:
         return self.content.ending(state.ending) if state.ending else None
+
+    def epilogue(self, state: GameState) -> str:
+        """The epilogue of the game's ending as this game went (its paragraphs whose conditions hold)."""
+        if not state.ending:
+            return ""
+        return render(self.content.compiled_ending(state.ending).epilogue, self._env(state))
 
     # --- deciding ---------------------------------------------------------------------------
 

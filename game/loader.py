@@ -56,11 +56,13 @@ from game.model import (
     Ending,
     Event,
     FollowUp,
+    Passage,
     Rule,
     Scenario,
     Stat,
     field_names,
 )
+from game.text import Part, plain_parts
 
 BUILTIN_NAMES = ("turn", "date", "season", "calendar_over", "true", "false")
 
@@ -651,6 +653,36 @@ class _Loader:
                     leaving[ident] = test
         return leaving
 
+    def compile_text(self, entry: _Entry, path: tuple[str | int, ...], text: str | tuple[str | Passage, ...],
+                     names: Names) -> tuple[Part, ...]:
+        """A text written as a string or as a list of paragraphs, its conditions compiled (problems reported)."""
+        if isinstance(text, str):
+            return plain_parts(text)
+        parts: list[Part] = []
+        cases = False  # a conditioned paragraph since the last plain or `otherwise` one
+        for index, passage in enumerate(text):
+            if isinstance(passage, str):
+                parts.append(Part(passage))
+                cases = False
+                continue
+            if passage.when is not None and passage.otherwise:
+                self.problem(entry.at(*path, index, "otherwise", value=True),
+                             "a paragraph has either 'when' or 'otherwise', not both")
+                continue
+            if passage.otherwise and not cases:
+                self.problem(entry.at(*path, index, "otherwise", value=True),
+                             "'otherwise' needs a paragraph with 'when' just before it")
+                continue
+            if passage.when is None:
+                parts.append(Part(passage.text, otherwise=passage.otherwise))
+                cases = False
+                continue
+            test = self.expr(entry, (*path, index, "when"), passage.when, names, "bool")
+            if test is not None:
+                parts.append(Part(passage.text, when=test))
+            cases = True
+        return tuple(parts)
+
     def compile_all(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]], names: Names,
                     where: _LazyLocations) -> tuple[dict[str, CompiledEvent], list[CompiledRule], list[CompiledEnding]]:
         """Every event, rule and ending compiled (those with problems left out), and where each was written."""
@@ -686,7 +718,8 @@ class _Loader:
                 self.problem(entry.at("grade", value=True) if ending.grade else entry.at(),
                              f"ending '{ident}' has grade {ending.grade!r}, which the scenario's 'grades' does not "
                              f"list ({listed}){suggest(ending.grade, scenario.grades)}")
-            endings.append(CompiledEnding(ending, condition))
+            endings.append(CompiledEnding(ending, condition, self.compile_text(entry, ("epilogue",), ending.epilogue,
+                                                                          names)))
         endings.sort(key=lambda e: -e.model.priority)
         for kind in ("stat", "flag", "counter", "advisor"):
             for ident, entry in chosen[kind].items():

@@ -371,6 +371,20 @@ class Rule:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class Passage:
+    """One paragraph of a text written as a list, shown only when its condition holds."""
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    text: str
+    when: Expr | None = None
+    """Shown only if this holds when the text is shown."""
+    otherwise: bool = False
+    """Shown only if none of the conditioned passages just before it (since the last plain one or
+    `otherwise`) was shown. Cannot be given with `when`."""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Ending:
     """How a game can end. Endings are checked after every change; the highest priority that holds wins."""
 
@@ -383,7 +397,9 @@ class Ending:
     priority: Int = 0
     grade: str = ""
     """How it went, in a word: e.g. "catastrophic", "costly", "mixed"."""
-    epilogue: str
+    epilogue: str | tuple[str | Passage, ...]
+    """Markdown; or a list of paragraphs, each a string (always shown) or a table with `text` and
+    `when` or `otherwise = true` (shown as the game went)."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -415,7 +431,7 @@ ENTRY_MODELS: dict[str, type[Any]] = {
 #: Every class of the format, for the schema, the guide and the loader's explanations.
 FORMAT_MODELS: tuple[type[Any], ...] = (
     Season, Analyst, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event,
-    Action, Rule, Ending, ContentFile,
+    Action, Rule, Passage, Ending, ContentFile,
 )
 
 

@@ -260,7 +260,7 @@ def format_ending(engine: Engine, state: GameState) -> str:
     lines = ["", "=" * WIDTH, f"ENDING: {ending.title}"]
     if ending.grade:
         lines.append(f"Grade: {ending.grade}")
-    lines += ["=" * WIDTH, "", wrap(ending.epilogue), "", "What was hidden from you:"]
+    lines += ["=" * WIDTH, "", wrap(engine.epilogue(state)), "", "What was hidden from you:"]
     for ident, stat in engine.content.stats.items():
         if stat.hidden is None:
             continue

@@ -632,7 +632,7 @@ def transcript(engine: Engine, run: Replay, heading: str = "") -> str:
         ending = engine.ending(final)
         assert ending is not None
         grade = f" ({ending.grade})" if ending.grade else ""
-        out += [f"## Ending: {ending.title}{grade}", "", ending.epilogue.strip(), ""]
+        out += [f"## Ending: {ending.title}{grade}", "", engine.epilogue(final).strip(), ""]
         hidden = [line for line in meter_lines(engine, final) if "truly" in line]
         if hidden:
             out += ["What was hidden:", ""] + [f"- {line}" for line in hidden] + [""]

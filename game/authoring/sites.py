@@ -95,3 +95,7 @@ def sites(content: Content) -> Iterator[Site]:
     for ending in content.endings:
         if ending.model.when is not None:
             yield Site("ending", ending.model.id, ("when",), ending.model.when, "condition")
+        if not isinstance(ending.model.epilogue, str):
+            for pi, passage in enumerate(ending.model.epilogue):
+                if not isinstance(passage, str) and passage.when is not None:
+                    yield Site("ending", ending.model.id, ("epilogue", pi, "when"), passage.when, "condition")

@@ -104,7 +104,7 @@ class DebriefScreen(Screen[None]):
                 grade = f"  ({ending.grade})" if ending.grade else ""
                 yield Static(Content.assemble((ending.title, "bold $text-primary"), (grade, "italic")),
                              id="ending-title")
-                yield Prose(ending.epilogue.strip(), id="epilogue")
+                yield Prose(engine.epilogue(state).strip(), id="epilogue")
             yield Static("What was hidden from you", classes="section")
             yield Static(truth_content(engine, state), id="truth")
             yield Static("The meters over the game", classes="section")

@@ -224,7 +224,7 @@ class ReplayScreen(Screen[TakeOver | None]):
             assert ending is not None
             grade = f" ({ending.grade})" if ending.grade else ""
             self.query_one("#replay-heading", Static).update(Text.styled(f"Ending: {ending.title}{grade}", "bold"))
-            self._markdown(ending.epilogue)
+            self._markdown(self.engine.epilogue(final))
         else:
             day = self.engine.date(final.turn).strftime("%a %d %b %Y")
             self.query_one("#replay-heading", Static).update(Text.styled("Unfinished", "bold"))
