@@ -229,7 +229,8 @@ def _plain_analyst(engine: Any, out: IO[str]) -> Any:
         futures = analyst.futures(state, FUTURES // 2)
         numbers = {choice.id: number for number, choice in enumerate(decision.choices, start=1)}
         left = "" if not settings.uses else f" ({settings.uses - len(consulted)} consultation(s) left this game)"
-        return ["", *text_lines(engine.content, futures, numbers), *([left] if left else [])]
+        now = {k: float(v) for k, v in state.values.items()}
+        return ["", *text_lines(engine.content, futures, numbers, now), *([left] if left else [])]
 
     return consult
 

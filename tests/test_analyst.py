@@ -252,6 +252,7 @@ def test_the_plain_game_offers_the_analysts_odds(tmp_path: Path) -> None:
     assert "o for the analyst's odds" in played.stdout
     assert "futures of each option" in played.stdout and "drawn from your estimates" in played.stdout
     assert played.stdout.count("likeliest:") == 4  # the four options of the first decision
+    assert played.stdout.count("(typically, 6 decisions on)") == 4  # and where the meters they move apart go
 
 
 def test_analyze_names_the_decisions_that_shaped_a_finished_game(tmp_path: Path) -> None:

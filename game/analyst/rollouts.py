@@ -33,6 +33,8 @@ BATCH = 25
 #: A future that needs more decisions than this is stopped (the calendar bounds games).
 MAX_DECISIONS = 2_000
 UNFINISHED = "(unfinished)"
+#: the decisions after this one whose mean stats are kept (the typical paths of the meters)
+PATH_STEPS = 12
 
 
 def future_seed(state: GameState, k: int) -> int:
@@ -45,7 +47,22 @@ class Batch:
     """What some futures gave: by option, each future's ending and its stats at every decision."""
 
     endings: dict[str, dict[int, str]] = field(default_factory=dict)  # option -> future -> ending
-    paths: dict[str, dict[int, list[tuple[float, ...]]]] = field(default_factory=dict)
+    #: option -> for each decision after this one, the sum of every stat over the futures that got there
+    sums: dict[str, list[list[float]]] = field(default_factory=dict)
+    counts: dict[str, list[int]] = field(default_factory=dict)  # option -> futures that got to each step
+
+    def add_path(self, option: str, rows: Sequence[Sequence[float]]) -> None:
+        """Add one future's stats after each decision (sums, not the rows: they are sent between processes)."""
+        sums = self.sums.setdefault(option, [])
+        counts = self.counts.setdefault(option, [])
+        for step, row in enumerate(rows[:PATH_STEPS]):
+            if step == len(sums):
+                sums.append([0.0] * len(row))
+                counts.append(0)
+            total = sums[step]
+            for column, value in enumerate(row):
+                total[column] += value
+            counts[step] += 1
 
 
 @dataclass
@@ -69,13 +86,21 @@ class Futures:
     fog: bool
     wanted: int
     endings: dict[str, dict[int, str]] = field(default_factory=dict)
-    paths: dict[str, dict[int, list[tuple[float, ...]]]] = field(default_factory=dict)
+    paths: Batch = field(default_factory=Batch)  # (its sums and counts of the stats after each decision)
 
     def merge(self, batch: Batch) -> None:
         for option, found in batch.endings.items():
             self.endings.setdefault(option, {}).update(found)
-        for option, rows in batch.paths.items():
-            self.paths.setdefault(option, {}).update(rows)
+        for option, sums in batch.sums.items():
+            mine = self.paths.sums.setdefault(option, [])
+            counts = self.paths.counts.setdefault(option, [])
+            for step, row in enumerate(sums):
+                if step == len(mine):
+                    mine.append([0.0] * len(row))
+                    counts.append(0)
+                for column, value in enumerate(row):
+                    mine[step][column] += value
+                counts[step] += batch.counts[option][step]
 
     @property
     def done(self) -> int:
@@ -107,8 +132,8 @@ class Futures:
                 endings={ending: wilson(count, total) for ending, count in counts.items()},
                 grades={grade: wilson(count, total) for grade, count in grades.items()},
                 score=score,
-                path=_mean_path(self.paths.get(option, {}), [list(content.stats).index(s) for s in stats],
-                                stats, steps),
+                path=_mean_path(self.paths.sums.get(option, []), self.paths.counts.get(option, []),
+                                [list(content.stats).index(s) for s in stats], stats, steps),
             ))
         return found
 
@@ -121,18 +146,11 @@ class Futures:
         return paired_interval(sum(diffs), sum(d * d for d in diffs), len(diffs))
 
 
-def _mean_path(rows: dict[int, list[tuple[float, ...]]], columns: Sequence[int], stats: Sequence[str],
+def _mean_path(sums: list[list[float]], counts: list[int], columns: Sequence[int], stats: Sequence[str],
                steps: int) -> dict[str, tuple[float, ...]]:
-    path: dict[str, tuple[float, ...]] = {}
-    for name, column in zip(stats, columns, strict=True):
-        means = []
-        for step in range(steps):
-            values = [row[step][column] for row in rows.values() if len(row) > step]
-            if not values:
-                break
-            means.append(round(sum(values) / len(values), 1))
-        path[name] = tuple(means)
-    return path
+    return {name: tuple(round(sums[step][column] / counts[step], 1) for step in range(min(steps, len(sums)))
+                        if counts[step])
+            for name, column in zip(stats, columns, strict=True)}
 
 
 class Roller:
@@ -172,7 +190,7 @@ class Roller:
                 final, _count, stopped = self.engine.play_on(world, decide, MAX_DECISIONS)
                 ending = final.ending if final.ending is not None and stopped is None else UNFINISHED
                 batch.endings.setdefault(option, {})[k] = ending
-                batch.paths.setdefault(option, {})[k] = cast(list[tuple[float, ...]], final.history)
+                batch.add_path(option, cast(list[tuple[float, ...]], final.history))
         return batch
 
     def _decider(self, option: str, rng: random.Random) -> Decide:

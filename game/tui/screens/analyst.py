@@ -18,7 +18,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from game.analyst.rollouts import Futures
-from game.analyst.view import FUTURES, OptionLine, basis, groups, lines_of
+from game.analyst.view import FUTURES, OptionLine, basis, groups, lines_of, path_text
 from game.engine import Decision, GameState
 
 if TYPE_CHECKING:
@@ -39,7 +39,8 @@ def odds_content(app: RedLineApp, futures: Futures, decision: Decision) -> Conte
     content = app.engine.content
     numbers = {choice.id: number for number, choice in enumerate(decision.choices, start=1)}
     rows = []
-    for line in lines_of(content, futures):
+    now = {k: float(v) for k, v in app.state.values.items()} if app.state is not None else None
+    for line in lines_of(content, futures, now=now):
         number = numbers.get(line.option, 0)
         rows.append(Content.assemble((f"{number}. {line.label}", "bold")))
         rows.append(Content.assemble(
@@ -49,6 +50,8 @@ def odds_content(app: RedLineApp, futures: Futures, decision: Decision) -> Conte
         ))
         likeliest = "; ".join(f"{title} {share:.0%}" for title, share in line.top)
         rows.append(Content.styled(f"   likeliest: {likeliest}", "dim"))
+        if line.paths:
+            rows.append(Content.styled(f"   {path_text(line)}", "dim"))
     return Content("\n").join(rows)
 
 
