@@ -14,7 +14,7 @@ from typing import Any
 
 from game.expr import Compiled, Condition, Effect, Names
 from game.model import Action, Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
-from game.text import Part, every_text
+from game.text import Part, every_text, passages
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,11 @@ class CompiledFollowUp:
 @dataclass(slots=True, eq=False)
 class CompiledOutcome:
     id: str
-    text: str
+    text: str  # every paragraph, for tools; what the player reads is `parts` rendered (game.text)
     chance: Compiled
     effects: tuple[Effect, ...]
     followups: tuple[CompiledFollowUp, ...]
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -57,6 +58,7 @@ class CompiledChoice:
     effects: tuple[Effect, ...]
     outcomes: tuple[CompiledOutcome, ...]
     followups: tuple[CompiledFollowUp, ...]
+    parts: tuple[Part, ...] = ()  # the text's paragraphs; `text` holds them all, for tools
 
 
 @dataclass(slots=True, eq=False)
@@ -139,16 +141,16 @@ class Content:
             event = compiled.model
             texts += [event.title, event.brief]
             for choice in event.choice:
-                texts += [choice.label, choice.text, choice.unavailable_reason]
+                texts += [choice.label, *passages(choice.text), choice.unavailable_reason]
                 texts += [c.says for c in choice.counsel]
-                texts += [o.text for o in choice.outcome]
+                texts += [t for o in choice.outcome for t in passages(o.text)]
         for ending in self.endings:
             texts += [ending.model.title, *every_text(ending.epilogue)]
         texts += [rule.model.text for rule in self.rules]
         for action in self.actions.values():
             texts += [action.model.label, action.model.text, action.model.unavailable_reason]
             texts += [c.says for c in action.model.counsel]
-            texts += [o.text for o in action.model.outcome]
+            texts += [t for o in action.model.outcome for t in passages(o.text)]
         texts += [advisor.bio for advisor in self.advisors.values()]
         return sum(len(t.split()) for t in texts)
 

@@ -568,7 +568,8 @@ class Engine:
         trace = _Trace()
         outcome, scheduled = self._resolve(new, env, event, choice, trace.notes, trace=trace)
         decision_values = trace.decision
-        texts = [t for t in (choice.text, outcome.text if outcome else "") if t]
+        # (an outcome's paragraphs read the game as the decision left it)
+        texts = [t for t in (render(choice.parts, env), render(outcome.parts, env) if outcome else "") if t]
         flags_set = tuple(k for k in self._flag_ids if not before[k] and decision_values[k])
         flags_cleared = tuple(k for k in self._flag_ids if before[k] and not decision_values[k])
         drift: dict[tuple[str, bool], list[int]] = {}
@@ -680,7 +681,7 @@ class Engine:
         assert event_id is not None
         after_effects: dict[str, Value] = {}
         outcome, scheduled = self._take_action(new, env, action, after_effects)
-        texts = [t for t in (action.model.text, outcome.text if outcome else "") if t]
+        texts = [t for t in (action.model.text, render(outcome.parts, env) if outcome else "") if t]
         changes = self._changes(before, new.values, new.seed)
         return Resolution(
             state=new, event=event_id, choice=action.id, outcome=outcome.id if outcome else None,

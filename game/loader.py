@@ -62,7 +62,7 @@ from game.model import (
     Stat,
     field_names,
 )
-from game.text import Part, plain_parts
+from game.text import Part, every_text, plain_parts
 
 BUILTIN_NAMES = ("turn", "date", "season", "calendar_over", "true", "false")
 
@@ -922,8 +922,10 @@ class _Loader:
             o_effects = self.effects(entry, (*opath, "effects"), outcome.effects, names)
             o_follow = self.followups(entry, (*opath, "followups"), outcome.followups, names, chosen["event"],
                                       self.scheduled)
+            parts = self.compile_text(entry, (*opath, "text"), outcome.text, names)
             if chance is not None and o_effects is not None and o_follow is not None:
-                outcomes.append(CompiledOutcome(outcome.id, outcome.text, chance, o_effects, o_follow))
+                outcomes.append(CompiledOutcome(outcome.id, "\n\n".join(every_text(parts)), chance, o_effects,
+                                                o_follow, parts))
         if all_zero:
             self.problem(entry.at(*path, "outcome"), "every outcome has chance 0, so none can happen")
         return outcomes
@@ -1016,15 +1018,18 @@ class _Loader:
                 o_effects = self.effects(entry, (*opath, "effects"), outcome.effects, names)
                 o_follow = self.followups(entry, (*opath, "followups"), outcome.followups, names,
                                           chosen["event"], scheduled)
+                parts = self.compile_text(entry, (*opath, "text"), outcome.text, names)
                 if chance is not None and o_effects is not None and o_follow is not None:
-                    outcomes.append(CompiledOutcome(outcome.id, outcome.text, chance, o_effects, o_follow))
+                    outcomes.append(CompiledOutcome(outcome.id, "\n\n".join(every_text(parts)), chance, o_effects,
+                                                    o_follow, parts))
             if all_zero:
                 self.problem(entry.at(*cpath, "outcome"), "every outcome has chance 0, so none can happen")
+            text_parts = self.compile_text(entry, (*cpath, "text"), choice.text, names)
             if effects is not None and followups is not None:
                 choices.append(CompiledChoice(
-                    id=choice.id, label=choice.label, text=choice.text, posture=choice.posture,
+                    id=choice.id, label=choice.label, text="\n\n".join(every_text(text_parts)), posture=choice.posture,
                     visible=visible, available=available, unavailable_reason=choice.unavailable_reason,
-                    effects=effects, outcomes=tuple(outcomes), followups=followups,
+                    effects=effects, outcomes=tuple(outcomes), followups=followups, parts=text_parts,
                 ))
         if len(self.problems) != before or weight is None:
             return None

@@ -258,6 +258,20 @@ class FollowUp:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class Passage:
+    """One paragraph of a text written as a list, shown only when its condition holds."""
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    text: str
+    when: Expr | None = None
+    """Shown only if this holds when the text is shown."""
+    otherwise: bool = False
+    """Shown only if none of the conditioned passages just before it (since the last plain one or
+    `otherwise`) was shown. Cannot be given with `when`."""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Outcome:
     """One way a choice can turn out."""
 
@@ -266,7 +280,9 @@ class Outcome:
     id: Id
     chance: NumberOrExpr
     """Relative weight among the choice's outcomes."""
-    text: str = ""
+    text: str | tuple[str | Passage, ...] = ""
+    """Markdown; or, like an epilogue, a list of paragraphs each shown only when its `when` holds
+    (or `otherwise`), read after the decision: the outcome can tell what happened before."""
     effects: tuple[Effect, ...] = ()
     followups: tuple[FollowUp, ...] = ()
 
@@ -279,8 +295,9 @@ class Choice:
 
     id: Id
     label: str
-    text: str = ""
-    """What happens, shown after the choice (before any outcome's text)."""
+    text: str | tuple[str | Passage, ...] = ""
+    """What happens, shown after the choice (before any outcome's text); or a list of paragraphs,
+    each shown only when its `when` holds (or `otherwise`), read after the decision."""
     visible_if: Expr | None = None
     available_if: Expr | None = None
     unavailable_reason: str = ""
@@ -368,20 +385,6 @@ class Rule:
     effects: Annotated[tuple[Effect, ...], Limits(min_length=1)]
     text: str = ""
     """Shown in the turn's log when the rule applies."""
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class Passage:
-    """One paragraph of a text written as a list, shown only when its condition holds."""
-
-    __pydantic_config__ = FORMAT_CONFIG
-
-    text: str
-    when: Expr | None = None
-    """Shown only if this holds when the text is shown."""
-    otherwise: bool = False
-    """Shown only if none of the conditioned passages just before it (since the last plain one or
-    `otherwise`) was shown. Cannot be given with `when`."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -47,6 +47,14 @@ def plain_parts(text: str) -> tuple[Part, ...]:
     return (Part(text),)
 
 
+def passages(text: Any) -> list[str]:
+    """Every paragraph of a text as written in the format: a string, or a list of strings and
+    passages (tables with a `text`)."""
+    if isinstance(text, str):
+        return [text]
+    return [item if isinstance(item, str) else item.text for item in text]
+
+
 def every_text(parts: tuple[Part, ...]) -> list[str]:
     """Every paragraph, whether shown or not (for counting words and checking prose)."""
     return [part.text for part in parts]

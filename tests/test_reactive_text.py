@@ -106,3 +106,54 @@ def test_a_flag_read_only_by_an_epilogue_counts_as_read(tmp_path: Path) -> None:
     assert not [n for n in report.notes if "'warned'" in str(n)]
     (tmp_path / "one.toml").write_text(SCENARIO.replace('when = "warned"', 'when = "only > 1"'), encoding="utf-8")
     assert any("flag 'warned' is set but nothing reads it" in str(n) for n in check_scenario(tmp_path).notes)
+
+
+CHOICES = SCENARIO.replace('''[[event.choice]]
+id = "warn"
+label = "Warn"
+effects = ["warned = true"]
+''', '''[[event.choice]]
+id = "warn"
+label = "Warn"
+effects = ["warned = true"]
+text = [
+    "You speak.",
+    { when = "warned", text = "The warning is on the record." },
+    { otherwise = true, text = "Nobody heard." },
+]
+
+  [[event.choice.outcome]]
+  id = "heard"
+  chance = 1
+  text = [
+    { when = "warned and only >= 5", text = "Moscow answers the warning." },
+    { otherwise = true, text = "Silence." },
+  ]
+''')
+
+
+def test_choice_and_outcome_texts_tell_what_happened(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(CHOICES, encoding="utf-8")
+    engine = Engine(load_scenario(tmp_path))
+    told = engine.choose(engine.new_game(1), "warn").text
+    assert told == "You speak.\n\nThe warning is on the record.\n\nMoscow answers the warning."
+    assert "Nobody heard" not in told and "Silence" not in told
+
+
+def test_a_bad_condition_in_a_choice_text_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        _play(tmp_path, "warn", CHOICES.replace('{ when = "warned and only >= 5"', '{ when = "warned and onyl >= 5"'))
+    assert "one.toml:" in str(caught.value) and "unknown name 'onyl'" in str(caught.value)
+
+
+def test_the_shipped_strike_limits_text_says_what_washington_had_warned() -> None:
+    engine = Engine(load_scenario(scenario_folder("red-line")))
+    choice = engine.content.events["strike_limits"].choice("keep_limits")
+    assert choice is not None and len(choice.parts) == 4
+    from game.text import render
+
+    env = engine.environment(engine.new_game(3))
+    env.update(deployment_red_line=True, declassified=True)
+    assert "drew a line" in render(choice.parts, env) and "caution" not in render(choice.parts, env)
+    env.update(deployment_red_line=False, declassified=False)
+    assert "caution" in render(choice.parts, env) and "came to nothing" not in render(choice.parts, env)

@@ -21,6 +21,7 @@ from typing import Any
 from game.content import CompiledAction, CompiledChoice, CompiledEvent, Content
 from game.engine import COUNTER_LIMIT, Engine, GameState
 from game.expr import Effect
+from game.text import passages
 
 #: states kept for each event (one a game at most), to try its choices and outcomes in
 STATES_PER_EVENT = 24
@@ -237,16 +238,17 @@ def _texts(content: Content, report: Report, where: Any) -> None:
         texts += [(f"event:{ident}", "brief", model.brief), (f"event:{ident}", "title", model.title)]
         for choice in model.choice:
             key = f"choice:{ident}.{choice.id}"
-            texts += [(key, "label", choice.label), (key, "text", choice.text),
-                      (key, "unavailable_reason", choice.unavailable_reason)]
+            texts += [(key, "label", choice.label), (key, "unavailable_reason", choice.unavailable_reason)]
+            texts += [(key, "text", t) for t in passages(choice.text)]
             texts += [(key, "counsel", counsel.says) for counsel in choice.counsel]
-            texts += [(f"outcome:{ident}.{choice.id}.{o.id}", "text", o.text) for o in choice.outcome]
+            texts += [(f"outcome:{ident}.{choice.id}.{o.id}", "text", t)
+                      for o in choice.outcome for t in passages(o.text)]
     for ident, action in content.actions.items():
         key = f"action:{ident}"
         texts += [(key, "label", action.model.label), (key, "text", action.model.text),
                   (key, "unavailable_reason", action.model.unavailable_reason)]
         texts += [(key, "counsel", counsel.says) for counsel in action.model.counsel]
-        texts += [(f"action_outcome:{ident}.{o.id}", "text", o.text) for o in action.model.outcome]
+        texts += [(f"action_outcome:{ident}.{o.id}", "text", t) for o in action.model.outcome for t in passages(o.text)]
     for key, name, text in texts:
         for match in _NAMED.finditer(text):
             if match.group(1) not in known:

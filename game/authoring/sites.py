@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from game.content import Content
 
@@ -41,6 +41,14 @@ class Site:
         return self.text.split("=", 1)[0].rstrip("+-").strip()
 
 
+def _passages(kind: str, ident: str, path: tuple[str | int, ...], text: Any) -> Iterator[Site]:
+    """The conditions of a text written as a list of paragraphs."""
+    if not isinstance(text, str):
+        for pi, passage in enumerate(text):
+            if not isinstance(passage, str) and passage.when is not None:
+                yield Site(kind, ident, (*path, pi, "when"), passage.when, "condition")
+
+
 def sites(content: Content) -> Iterator[Site]:
     """Every expression of the content, entry by entry in the order of the content."""
     for ident, event in content.events.items():
@@ -57,6 +65,7 @@ def sites(content: Content) -> Iterator[Site]:
                     yield Site("event", ident, (*at, name), text, "condition")
             for ei, effect in enumerate(choice.effects):
                 yield Site("event", ident, (*at, "effects", ei), effect, "effect")
+            yield from _passages("event", ident, (*at, "text"), choice.text)
             for fi, follow in enumerate(choice.followups):
                 if follow.when is not None:
                     yield Site("event", ident, (*at, "followups", fi, "when"), follow.when, "condition")
@@ -69,6 +78,7 @@ def sites(content: Content) -> Iterator[Site]:
                 for fi, follow in enumerate(outcome.followups):
                     if follow.when is not None:
                         yield Site("event", ident, (*opath, "followups", fi, "when"), follow.when, "condition")
+                yield from _passages("event", ident, (*opath, "text"), outcome.text)
     for ident, action in content.actions.items():
         act = action.model
         if act.when is not None:
@@ -83,6 +93,7 @@ def sites(content: Content) -> Iterator[Site]:
             apath: tuple[str | int, ...] = ("outcome", oi)
             if isinstance(outcome.chance, str):
                 yield Site("action", ident, (*apath, "chance"), outcome.chance, "number")
+            yield from _passages("action", ident, (*apath, "text"), outcome.text)
             for ei, effect in enumerate(outcome.effects):
                 yield Site("action", ident, (*apath, "effects", ei), effect, "effect")
             for fi, follow in enumerate(outcome.followups):
