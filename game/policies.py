@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import ast
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from game.content import CompiledChoice, Content
+from game.engine import Decide, GameState
 from game.expr import LEFT_KEY, Effect
 
 Options = Sequence[tuple[str, int, bool]]
@@ -38,25 +39,20 @@ class Counsel:
     has left no longer counts."""
 
     def __init__(self, content: Content) -> None:
-        self.score: dict[tuple[str, str], int] = {}
-        self.votes: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {}
-        for event in content.events.values():
-            for choice in event.model.choice:
-                votes = tuple((c.advisor, 1 if c.position == "for" else -1) for c in choice.counsel)
-                self.votes[event.id, choice.id] = votes
-                self.score[event.id, choice.id] = sum(vote for _advisor, vote in votes)
+        #: each choice's votes: (advisor, +1 for, -1 against)
+        self.votes: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
+            (event.id, choice.id): tuple((c.advisor, 1 if c.position == "for" else -1) for c in choice.counsel)
+            for event in content.events.values() for choice in event.model.choice
+        }
 
     def __call__(self, event: str, options: Options, ids: tuple[str, ...], rng: random.Random,
                  env: Mapping[str, Any]) -> str:
         if len(ids) == 1:
             return ids[0]
-        left = env.get(LEFT_KEY)
-        if left:
-            votes = self.votes
-            return _best([(ident, sum(v for a, v in votes.get((event, ident), ()) if a not in left)) for ident in ids],
-                         rng)
-        score = self.score
-        return _best([(ident, score.get((event, ident), 0)) for ident in ids], rng)
+        left = env.get(LEFT_KEY) or ()
+        votes = self.votes
+        return _best([(ident, sum(v for a, v in votes.get((event, ident), ()) if a not in left)) for ident in ids],
+                     rng)
 
 
 def grade_rank(content: Content) -> dict[str, float]:
@@ -72,10 +68,9 @@ def grade_rank(content: Content) -> dict[str, float]:
 Edge = tuple[str, int, float, float]
 
 
-def ending_edges(content: Content) -> list[Edge]:
-    """Where each stat's comparisons in the endings' conditions lie, with the endings' ranks."""
+def _ranked_leanings(content: Content) -> Iterator[tuple[float, str, int, float | None]]:
+    """(ending's rank, name, +1 or -1, threshold or None) for each leaning of each ranked ending's condition."""
     rank = grade_rank(content)
-    edges = []
     for ending in content.endings:
         text = ending.model.when
         if text is None or not rank[ending.model.id]:
@@ -84,29 +79,24 @@ def ending_edges(content: Content) -> list[Edge]:
             tree = ast.parse(text.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
             continue
-        edges += [(name, direction, threshold, rank[ending.model.id])
-                  for name, direction, threshold in _leanings(tree, 1)
-                  if threshold is not None and name in content.stats]
-    return edges
+        for name, direction, threshold in _leanings(tree, 1):
+            yield rank[ending.model.id], name, direction, threshold
+
+
+def ending_edges(content: Content) -> list[Edge]:
+    """Where each stat's comparisons in the endings' conditions lie, with the endings' ranks."""
+    return [(name, direction, threshold, rank) for rank, name, direction, threshold in _ranked_leanings(content)
+            if threshold is not None and name in content.stats]
 
 
 def meter_worth(content: Content) -> dict[str, float]:
     """How much raising each stat by its whole range (or setting each flag) is worth, read from the
     endings' conditions: `front <= 0` in a bad ending makes the front worth raising, `ceasefire` in a
     good ending makes the flag worth setting; each weighted by the ending's rank."""
-    rank = grade_rank(content)
     worth = dict.fromkeys((*content.stats, *content.flags), 0.0)
-    for ending in content.endings:
-        text = ending.model.when
-        if text is None or not rank[ending.model.id]:
-            continue
-        try:
-            tree = ast.parse(text.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        for name, direction, _threshold in _leanings(tree, 1):
-            if name in worth:
-                worth[name] += rank[ending.model.id] * direction
+    for rank, name, direction, _threshold in _ranked_leanings(content):
+        if name in worth:
+            worth[name] += rank * direction
     return worth
 
 
@@ -206,3 +196,19 @@ class Lookahead:
             return ids[0]
         choices = self.choices
         return _best([(ident, round(self.value(choices[event, ident], env), 9)) for ident in ids], rng)
+
+
+def forcing(option: str, policy: Policy, rng: random.Random) -> Decide:
+    """A `decide` for automated play that takes `option` at the first decision, then lets `policy` play."""
+    forced = [option]
+
+    def decide(event: str, choices: list[tuple[str, int, bool]], state: GameState,
+               env: dict[str, Any]) -> str | None:
+        if forced:
+            return forced.pop()
+        ids = tuple(choice for choice, _posture, ok in choices if ok)
+        if not ids:
+            return None
+        return policy(event, choices, ids, rng, env)
+
+    return decide

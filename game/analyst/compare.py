@@ -18,8 +18,8 @@ from typing import Any
 
 from game.analyst.stats import Z95, distance, paired_interval, wilson
 from game.content import Content
-from game.engine import Decide, Engine, GameState
-from game.policies import Policy, grade_rank
+from game.engine import Engine, GameState
+from game.policies import Policy, forcing, grade_rank
 
 #: Games per task (fixed, so the report does not depend on the number of processes).
 CHUNK = 25
@@ -93,25 +93,10 @@ class Comparer:
                 if not ok:
                     continue
                 luck = random.Random(f"{seed}|{event}")
-                final, _count, stopped = engine.play_on(fork, _forcing(option, self.make_policy(), luck),
+                final, _count, stopped = engine.play_on(fork, forcing(option, self.make_policy(), luck),
                                                         MAX_DECISIONS)
                 ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
                 found.setdefault(option, {})[seed] = ending
-
-
-def _forcing(option: str, policy: Policy, rng: random.Random) -> Decide:
-    forced = [option]
-
-    def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
-               env: dict[str, Any]) -> str | None:
-        if forced:
-            return forced.pop()
-        ids = tuple(choice for choice, _posture, ok in options if ok)
-        if not ids:
-            return None
-        return policy(event, options, ids, rng, env)
-
-    return decide
 
 
 _WORKER: dict[str, Any] = {}

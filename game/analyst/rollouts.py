@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from game.analyst.stats import paired_interval, wilson
+from game.analyst.stats import wilson
 from game.content import Content
-from game.engine import Decide, Engine, GameState, roll
-from game.policies import grade_rank
+from game.engine import Engine, GameState, roll
+from game.policies import forcing, grade_rank
 from game.seeds import MAX_SEED
 
 #: Futures per task: small enough that the first figures come quickly.
@@ -51,8 +51,9 @@ class Batch:
     sums: dict[str, list[list[float]]] = field(default_factory=dict)
     counts: dict[str, list[int]] = field(default_factory=dict)  # option -> futures that got to each step
 
-    def add_path(self, option: str, rows: Sequence[Sequence[float]]) -> None:
-        """Add one future's stats after each decision (sums, not the rows: they are sent between processes)."""
+    def add_path(self, option: str, rows: Sequence[Sequence[float]], count: int | Sequence[int] = 1) -> None:
+        """Add one future's stats after each decision (or, with counts, sums of several futures'): sums,
+        not rows, are what is sent between processes."""
         sums = self.sums.setdefault(option, [])
         counts = self.counts.setdefault(option, [])
         for step, row in enumerate(rows[:PATH_STEPS]):
@@ -62,7 +63,7 @@ class Batch:
             total = sums[step]
             for column, value in enumerate(row):
                 total[column] += value
-            counts[step] += 1
+            counts[step] += count if isinstance(count, int) else count[step]
 
 
 @dataclass
@@ -84,7 +85,6 @@ class Futures:
     labels: dict[str, str]
     policy: str
     fog: bool
-    wanted: int
     endings: dict[str, dict[int, str]] = field(default_factory=dict)
     paths: Batch = field(default_factory=Batch)  # (its sums and counts of the stats after each decision)
 
@@ -92,15 +92,7 @@ class Futures:
         for option, found in batch.endings.items():
             self.endings.setdefault(option, {}).update(found)
         for option, sums in batch.sums.items():
-            mine = self.paths.sums.setdefault(option, [])
-            counts = self.paths.counts.setdefault(option, [])
-            for step, row in enumerate(sums):
-                if step == len(mine):
-                    mine.append([0.0] * len(row))
-                    counts.append(0)
-                for column, value in enumerate(row):
-                    mine[step][column] += value
-                counts[step] += batch.counts[option][step]
+            self.paths.add_path(option, sums, batch.counts[option])
 
     @property
     def done(self) -> int:
@@ -136,14 +128,6 @@ class Futures:
                                 [list(content.stats).index(s) for s in stats], stats, steps),
             ))
         return found
-
-    def paired(self, content: Content, a: str, b: str) -> tuple[float, float, float]:
-        """How much better option a's endings rank than b's on the same futures, with a 95% interval."""
-        rank = grade_rank(content)
-        first, second = self.endings.get(a, {}), self.endings.get(b, {})
-        shared = first.keys() & second.keys()
-        diffs = [rank.get(first[k], 0.0) - rank.get(second[k], 0.0) for k in shared]
-        return paired_interval(sum(diffs), sum(d * d for d in diffs), len(diffs))
 
 
 def _mean_path(sums: list[list[float]], counts: list[int], columns: Sequence[int], stats: Sequence[str],
@@ -186,28 +170,12 @@ class Roller:
         for k in futures:
             world = self.world(state, k, fog)
             for option in options:
-                decide = self._decider(option, random.Random(world.seed))
+                decide = forcing(option, self.policy, random.Random(world.seed))
                 final, _count, stopped = self.engine.play_on(world, decide, MAX_DECISIONS)
                 ending = final.ending if final.ending is not None and stopped is None else UNFINISHED
                 batch.endings.setdefault(option, {})[k] = ending
                 batch.add_path(option, cast(list[tuple[float, ...]], final.history))
         return batch
-
-    def _decider(self, option: str, rng: random.Random) -> Decide:
-        """Takes `option` at the first decision, then lets the policy play."""
-        policy = self.policy
-        forced = [option]
-
-        def decide(event: str, choices: list[tuple[str, int, bool]], now: GameState,
-                   env: dict[str, Any]) -> str | None:
-            if forced:
-                return forced.pop()
-            ids = tuple(choice for choice, _posture, ok in choices if ok)
-            if not ids:
-                return None
-            return policy(event, choices, ids, rng, env)
-
-        return decide
 
 
 # --- several processes -------------------------------------------------------------------------
@@ -283,7 +251,7 @@ class Analyst:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
 
-    def start(self, state: GameState, wanted: int, fog: bool = True, options: Sequence[str] | None = None,
+    def start(self, state: GameState, fog: bool = True, options: Sequence[str] | None = None,
               ) -> Futures:
         """An empty result for the current decision of `state` (every available option, or `options`)."""
         if state.event is None:
@@ -292,13 +260,13 @@ class Analyst:
         chosen = tuple(options) if options is not None else tuple(available)
         event = self.content.events[state.event]
         labels = {choice.id: choice.label for choice in event.choices}
-        return Futures(state.event, chosen, labels, self.roller.policy_name, fog, wanted)
+        return Futures(state.event, chosen, labels, self.roller.policy_name, fog)
 
     def stream(self, state: GameState, wanted: int, fog: bool = True, options: Sequence[str] | None = None,
                stop: Callable[[], bool] = lambda: False) -> Iterator[Futures]:
         """The futures of the current decision, yielded after each batch (the same object, growing),
         until `wanted` futures of every option are played or `stop()` says so."""
-        result = self.start(state, wanted, fog, options)
+        result = self.start(state, fog, options)
         chunks = [tuple(range(i, min(i + BATCH, wanted))) for i in range(0, wanted, BATCH)]
         if not chunks or not result.options:
             yield result

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.analyst.rollouts import Analyst, Futures
+from game.analyst.stats import apart
 from game.content import Content
 from game.engine import Engine, GameState
 from game.policies import grade_rank
@@ -39,7 +40,7 @@ class Moment:
     def impact(self) -> float:
         """The share of games whose ending the best other option would have changed."""
         mine = self.endings[self.chosen]
-        return max((_tv(mine, other) for option, other in self.endings.items() if option != self.chosen), default=0.0)
+        return max((apart(mine, other) for option, other in self.endings.items() if option != self.chosen), default=0.0)
 
     def best_other(self) -> str | None:
         others = [o for o in self.score if o != self.chosen]
@@ -53,10 +54,6 @@ class Moment:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Moment:
         return cls(**data)
-
-
-def _tv(a: dict[str, float], b: dict[str, float]) -> float:
-    return sum(abs(a.get(k, 0.0) - b.get(k, 0.0)) for k in {*a, *b}) / 2
 
 
 @dataclass(frozen=True)
@@ -185,7 +182,7 @@ def _day(iso: str) -> str:
 def sentence(content: Content, moment: Moment) -> str:
     """'Had you …' for the option that would have changed the most, on the grade it moves most."""
     other = max((o for o in moment.endings if o != moment.chosen),
-                key=lambda o: (_tv(moment.endings[moment.chosen], moment.endings[o]), o))
+                key=lambda o: (apart(moment.endings[moment.chosen], moment.endings[o]), o))
     mine, theirs = moment.grades[moment.chosen], moment.grades[other]
     grade = max({*mine, *theirs}, key=lambda g: (abs(theirs.get(g, 0.0) - mine.get(g, 0.0)), g))
     article = "an" if grade[:1].lower() in "aeiou" else "a"

@@ -28,11 +28,15 @@ def shares(counts: Mapping[str, int]) -> dict[str, float]:
     return {key: (count / total if total else 0.0) for key, count in counts.items()}
 
 
+def apart(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Total variation distance between two mixes given as shares: the share of games that would have
+    to change ending to turn one into the other (0: the same mix, 1: nothing in common)."""
+    return sum(abs(a.get(key, 0.0) - b.get(key, 0.0)) for key in {*a, *b}) / 2
+
+
 def distance(a: Mapping[str, int], b: Mapping[str, int]) -> float:
-    """Total variation distance between two mixes of counts: the share of games that would have to
-    change ending to turn one into the other (0: the same mix, 1: nothing in common)."""
-    pa, pb = shares(a), shares(b)
-    return sum(abs(pa.get(key, 0.0) - pb.get(key, 0.0)) for key in {*pa, *pb}) / 2
+    """`apart` of two mixes given as counts."""
+    return apart(shares(a), shares(b))
 
 
 def paired_interval(diffs_sum: float, diffs_square: float, n: int, z: float = Z95) -> tuple[float, float, float]:

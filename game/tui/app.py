@@ -960,7 +960,7 @@ def run(args: argparse.Namespace, pause: Pause | None = None) -> int:
         from game.tui.dev import attach
 
         attach(app, args)
-    if app.engine.content.scenario.analyst.available:
+    if app.engine.content.scenario.analyst.available and app.settings.analyst:
         # the analyst's processes need multiprocessing's helper process, which can only be started while
         # this process still has its own standard error (the interface takes it over)
         from multiprocessing import resource_tracker

@@ -51,9 +51,9 @@ async def test_a_scenario_can_ration_or_refuse_the_analyst(shipped_content: Cont
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.analyst_refusal() is None
-        app.consulted.add((app._game.info().game, 0))  # consulted at this decision already
+        app.consulted.add((app.game_record.info().game, 0))  # consulted at this decision already
         assert app.analyst_refusal() is None  # the same decision again is free
-        app.consulted = {(app._game.info().game, 99)}
+        app.consulted = {(app.game_record.info().game, 99)}
         assert "allows no more" in (app.analyst_refusal() or "")
         await pilot.press("O")
         await pilot.pause()
