@@ -14,7 +14,7 @@ from typing import Any
 
 from game.expr import Compiled, Condition, Effect, Names
 from game.model import Action, Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
-from game.text import Part, every_text, passages
+from game.text import CompiledCounsel, Part, every_text, passages
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class CompiledChoice:
     outcomes: tuple[CompiledOutcome, ...]
     followups: tuple[CompiledFollowUp, ...]
     parts: tuple[Part, ...] = ()  # the text's paragraphs; `text` holds them all, for tools
+    counsel: tuple[CompiledCounsel, ...] = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -67,6 +68,8 @@ class CompiledEvent:
     trigger: Condition | None
     weight: Compiled
     choices: tuple[CompiledChoice, ...]
+    #: the brief's paragraphs
+    brief: tuple[Part, ...] = ()
 
     @property
     def id(self) -> str:
@@ -90,6 +93,9 @@ class CompiledAction:
     effects: tuple[Effect, ...]
     outcomes: tuple[CompiledOutcome, ...]
     followups: tuple[CompiledFollowUp, ...]
+    #: what it is, as paragraphs, and the counsel on it
+    text: tuple[Part, ...] = ()
+    counsel: tuple[CompiledCounsel, ...] = ()
 
     @property
     def id(self) -> str:
@@ -132,6 +138,8 @@ class Content:
     actions: Mapping[str, CompiledAction] = field(default_factory=dict)
     #: each advisor's `leaves_when`, compiled (advisors without one are not here)
     leaving: Mapping[str, Compiled] = field(default_factory=dict)
+    #: what the player is told when each advisor leaves, as paragraphs (advisors without it are not here)
+    farewells: Mapping[str, tuple[Part, ...]] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> int:
@@ -139,17 +147,17 @@ class Content:
         texts: list[str] = [self.scenario.intro, self.scenario.title]
         for compiled in self.events.values():
             event = compiled.model
-            texts += [event.title, event.brief]
+            texts += [event.title, *passages(event.brief)]
             for choice in event.choice:
                 texts += [choice.label, *passages(choice.text), choice.unavailable_reason]
-                texts += [c.says for c in choice.counsel]
+                texts += [t for c in choice.counsel for t in passages(c.says)]
                 texts += [t for o in choice.outcome for t in passages(o.text)]
         for ending in self.endings:
             texts += [ending.model.title, *every_text(ending.epilogue)]
         texts += [rule.model.text for rule in self.rules]
         for action in self.actions.values():
-            texts += [action.model.label, action.model.text, action.model.unavailable_reason]
-            texts += [c.says for c in action.model.counsel]
+            texts += [action.model.label, *passages(action.model.text), action.model.unavailable_reason]
+            texts += [t for c in action.model.counsel for t in passages(c.says)]
             texts += [t for o in action.model.outcome for t in passages(o.text)]
         texts += [advisor.bio for advisor in self.advisors.values()]
         return sum(len(t.split()) for t in texts)

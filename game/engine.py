@@ -34,8 +34,8 @@ from game.expr import (
     compile_with_constant,
     reads,
 )
-from game.model import Counsel, Ending, Event
-from game.text import render
+from game.model import Ending, Event
+from game.text import CounselView, counsel_views, render
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
@@ -206,7 +206,8 @@ class ChoiceView:
     available: bool
     reason: str
     posture: int
-    counsel: tuple[Counsel, ...]
+    #: what the advisors still there say on it now, rendered
+    counsel: tuple[CounselView, ...]
 
 
 @dataclass(slots=True)
@@ -231,12 +232,12 @@ class ActionView:
 
     id: str
     label: str
-    text: str
+    text: str  # rendered as the game stands
     available: bool
     reason: str
     cost: tuple[CostPart, ...]
     posture: int
-    counsel: tuple[Counsel, ...]
+    counsel: tuple[CounselView, ...]
     cooldown: int
     uses: int
     used: int
@@ -270,6 +271,8 @@ class Decision:
     days_to: dict[str, int]
     #: the scenario's standing actions, each with whether it can be taken now and why not
     actions: tuple[ActionView, ...] = ()
+    #: the event's brief as the game stands (its paragraphs that hold, its values filled in)
+    brief: str = ""
 
     def choice(self, choice_id: str) -> ChoiceView | None:
         for choice in self.choices:
@@ -336,8 +339,9 @@ class Resolution:
     drift: tuple[Drift, ...] = ()
     drift_changes: tuple[Change, ...] = ()
     estimate_notes: tuple[str, ...] = ()
-    #: the advisors who left after this decision (their `leaving` text is what the player is told)
+    #: the advisors who left after this decision, and what the player is told of each (rendered)
     departures: tuple[str, ...] = ()
+    farewells: tuple[str, ...] = ()
 
     #: True for a standing action (`choice` is then the action's id; the event is still to be decided)
     action: bool = False
@@ -345,7 +349,7 @@ class Resolution:
 class _Trace:
     """The values a decision passes through, kept for the readable account (`Engine.choose`)."""
 
-    __slots__ = ("after_choice", "decision", "departures", "notes", "odds", "odds_estimated")
+    __slots__ = ("after_choice", "decision", "departures", "farewells", "notes", "odds", "odds_estimated")
 
     def __init__(self) -> None:
         self.after_choice: dict[str, Value] = {}
@@ -354,8 +358,9 @@ class _Trace:
         self.odds_estimated = False
         #: (turn, text, quiet) of each rule that applied and each quiet turn, in order
         self.notes: list[tuple[int, str, bool]] = []
-        #: the advisors who left after this decision
+        #: the advisors who left after this decision, and what the player is told of each
         self.departures: list[str] = []
+        self.farewells: list[str] = []
 
 
 Applier = Callable[[dict[str, Any]], None]
@@ -502,7 +507,7 @@ class Engine:
                 available=available,
                 reason="" if available else choice.unavailable_reason,
                 posture=choice.posture,
-                counsel=tuple(c for c in event.model.choice_by_id(choice.id).counsel if c.advisor not in state.left),
+                counsel=counsel_views(choice.counsel, env),
             ))
         day = self.date(state.turn)
         return Decision(
@@ -514,6 +519,7 @@ class Engine:
             stats=self.stats(state),
             days_to={name: ordinal - day.toordinal() for name, ordinal in self._dates.items()},
             actions=self.action_views(state, env),
+            brief=render(event.brief, env),
         )
 
     def stats(self, state: GameState, turn: int | None = None) -> tuple[StatView, ...]:
@@ -595,6 +601,7 @@ class Engine:
             drift_changes=self._changes(decision_values, new.values, new.seed),
             estimate_notes=self._estimate_notes(before, new.values, new.seed),
             departures=tuple(trace.departures),
+            farewells=tuple(trace.farewells),
         )
 
     def _changes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[Change, ...]:
@@ -655,10 +662,11 @@ class Engine:
             model = action.model
             reason = self._action_block(state, env, action, taken)
             views.append(ActionView(
-                id=model.id, label=model.label, text=model.text, available=not reason, reason=reason,
+                id=model.id, label=model.label, text=render(action.text, env), available=not reason, reason=reason,
                 cost=tuple(CostPart(target, self._label_of(target), op, amount, self._unit_of(target))
                            for target, op, amount in action.cost),
-                posture=model.posture, counsel=model.counsel, cooldown=model.cooldown, uses=model.uses,
+                posture=model.posture, counsel=counsel_views(action.counsel, env), cooldown=model.cooldown,
+                uses=model.uses,
                 used=state.used.get(model.id, 0),
             ))
         return tuple(views)
@@ -679,9 +687,10 @@ class Engine:
         before = dict(new.values)
         event_id = new.event
         assert event_id is not None
+        seen = dict(env)  # (what the action's text is read in: the game as the player took it)
         after_effects: dict[str, Value] = {}
         outcome, scheduled = self._take_action(new, env, action, after_effects)
-        texts = [t for t in (action.model.text, render(outcome.parts, env) if outcome else "") if t]
+        texts = [t for t in (render(action.text, seen), render(outcome.parts, env) if outcome else "") if t]
         changes = self._changes(before, new.values, new.seed)
         return Resolution(
             state=new, event=event_id, choice=action.id, outcome=outcome.id if outcome else None,
@@ -967,6 +976,7 @@ class Engine:
                     left[advisor] = len(new.chose)
                     if trace is not None:
                         trace.departures.append(advisor)
+                        trace.farewells.append(render(self.content.farewells.get(advisor, ()), env))
         new.event = None
         new.log.append({
             "kind": "decision",

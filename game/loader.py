@@ -53,16 +53,18 @@ from game.model import (
     ENTRY_MODELS,
     Action,
     ContentFile,
+    Counsel,
     Ending,
     Event,
     FollowUp,
     Passage,
     Rule,
     Scenario,
+    Season,
     Stat,
     field_names,
 )
-from game.text import Part, every_text, plain_parts
+from game.text import CompiledCounsel, Part, compile_pieces, every_text, passages
 
 BUILTIN_NAMES = ("turn", "date", "season", "calendar_over", "true", "false")
 
@@ -116,6 +118,32 @@ class _Source:
         line, col = self.locator.value_position(path) if value else self.locator.position(path)
         return Location(self.name, line, col + col_offset)
 
+    def in_text(self, path: Sequence[str | int], text: str, offset: int) -> Location:
+        """Where position `offset` of the string value at `path` (as parsed, `text`) was written: the
+        same characters found again in the source after the value's opening quotes (escapes aside)."""
+        line, col = self.locator.value_position(path)
+        source = self.text
+        start = 0
+        for _ in range(line - 1):
+            start = source.find("\n", start) + 1
+        start += col - 1
+        for quotes in ('"""', "'''", '"', "'"):
+            if source.startswith(quotes, start):
+                start += len(quotes)
+                if len(quotes) == 3 and source.startswith("\n", start):
+                    start += 1
+                elif len(quotes) == 3 and source.startswith("\r\n", start):
+                    start += 2
+                break
+        needle = text[offset : offset + 24].split("\n")[0] or text[offset : offset + 1]
+        found = start - 1
+        for _ in range(text.count(needle, 0, offset) + 1 if needle else 1):
+            found = source.find(needle, found + 1)
+            if found < 0:
+                return Location(self.name, line, col)
+        where_line = source.count("\n", 0, found) + 1
+        return Location(self.name, where_line, found - (source.rfind("\n", 0, found) + 1) + 1)
+
 
 @dataclass
 class _File:
@@ -136,6 +164,10 @@ class _Entry:
 
     def at(self, *rest: str | int, value: bool = False, col_offset: int = 0) -> Location:
         return self.source.at(self.path + rest, value=value, col_offset=col_offset)
+
+    def in_text(self, path: tuple[str | int, ...], text: str, offset: int) -> Location:
+        """Where position `offset` of the text written at `path` is."""
+        return self.source.in_text(self.path + path, text, offset)
 
     def later(self, *rest: str | int) -> tuple[_Source, tuple[str | int, ...]]:
         """A location to be looked up only if someone asks for it."""
@@ -305,6 +337,10 @@ class _Loader:
         self.scheduled: set[str] = set()
         # what of the content is sound, when the whole is not (for listing names, and for editors)
         self.partial: Content | None = None
+        # what texts' slots may name, and how they are shown (set once the names are known)
+        self.names_in_force = Names(types={}, constants={}, string_values={})
+        self.stat_models: dict[str, Stat] = {}
+        self.seasons: tuple[Season, ...] = ()
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
@@ -515,6 +551,9 @@ class _Loader:
         self.check_stats(chosen["stat"], stats)
         self.check_scenario(scenario_entry, chosen)
         names = self.names(scenario_entry.model, chosen)
+        self.names_in_force = names
+        self.stat_models = stats
+        self.seasons = scenario_entry.model.seasons
         where = _LazyLocations()
         events, rules, endings = self.compile_all(scenario_entry.model, chosen, names, where)
         actions: dict[str, CompiledAction] = {}
@@ -537,6 +576,8 @@ class _Loader:
             where=where,
             actions=actions,
             leaving=self.compile_leaving(chosen, names),
+            farewells={ident: self.compile_text(entry, ("leaving",), entry.model.leaving, names)
+                       for ident, entry in chosen["advisor"].items() if passages(entry.model.leaving) != [""]},
         )
         if self.problems:
             self.partial = content
@@ -655,14 +696,15 @@ class _Loader:
 
     def compile_text(self, entry: _Entry, path: tuple[str | int, ...], text: str | tuple[str | Passage, ...],
                      names: Names) -> tuple[Part, ...]:
-        """A text written as a string or as a list of paragraphs, its conditions compiled (problems reported)."""
+        """A text written as a string or as a list of paragraphs, its conditions and slots compiled
+        (problems reported)."""
         if isinstance(text, str):
-            return plain_parts(text)
+            return (self.part(entry, path, text),)
         parts: list[Part] = []
         cases = False  # a conditioned paragraph since the last plain or `otherwise` one
         for index, passage in enumerate(text):
             if isinstance(passage, str):
-                parts.append(Part(passage))
+                parts.append(self.part(entry, (*path, index), passage))
                 cases = False
                 continue
             if passage.when is not None and passage.otherwise:
@@ -674,14 +716,51 @@ class _Loader:
                              "'otherwise' needs a paragraph with 'when' just before it")
                 continue
             if passage.when is None:
-                parts.append(Part(passage.text, otherwise=passage.otherwise))
+                parts.append(self.part(entry, (*path, index, "text"), passage.text, otherwise=passage.otherwise))
                 cases = False
                 continue
             test = self.expr(entry, (*path, index, "when"), passage.when, names, "bool")
             if test is not None:
-                parts.append(Part(passage.text, when=test))
+                parts.append(self.part(entry, (*path, index, "text"), passage.text, when=test))
             cases = True
         return tuple(parts)
+
+    def part(self, entry: _Entry, path: tuple[str | int, ...], text: str, when: Compiled | None = None,
+             otherwise: bool = False) -> Part:
+        """One paragraph, its slots compiled (a bad slot reported where it was written)."""
+        if "{" not in text and "}" not in text:
+            return Part(text, when, otherwise)
+        try:
+            pieces = compile_pieces(text, self.names_in_force, self.stat_models, self.seasons)
+        except ExprError as exc:
+            self.problem(entry.in_text(path, text, exc.col), exc.message)
+            return Part(text, when, otherwise)
+        return Part(text, when, otherwise, pieces)
+
+    def compile_counsel(self, entry: _Entry, path: tuple[str | int, ...], items: Sequence[Counsel], names: Names,
+                        chosen: dict[str, dict[str, _Entry]]) -> tuple[CompiledCounsel, ...]:
+        """The counsel on a choice or an action: every advisor one the scenario declares, each `when`
+        and each text compiled; an entry after one of the same advisor without `when` is never given."""
+        compiled: list[CompiledCounsel] = []
+        always: dict[str, int] = {}
+        for ki, counsel in enumerate(items):
+            kpath = (*path, "counsel", ki)
+            if counsel.advisor not in chosen["advisor"] and counsel.advisor not in self.broken["advisor"]:
+                options = list(chosen["advisor"])
+                self.problem(entry.at(*kpath, "advisor", value=True),
+                             f"unknown advisor '{counsel.advisor}'{suggest(counsel.advisor, options)}")
+            if counsel.advisor in always:
+                first = entry.at(*path, "counsel", always[counsel.advisor])
+                self.problem(entry.at(*kpath), f"'{counsel.advisor}' already counsels on this without a 'when' "
+                                               f"(at {first}), so this counsel is never given")
+            when = None
+            if counsel.when is not None:
+                when = self.expr(entry, (*kpath, "when"), counsel.when, names, "bool")
+            else:
+                always.setdefault(counsel.advisor, ki)
+            says = self.compile_text(entry, (*kpath, "says"), counsel.says, names)
+            compiled.append(CompiledCounsel(counsel.advisor, counsel.position, when, says))
+        return tuple(compiled)
 
     def compile_all(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]], names: Names,
                     where: _LazyLocations) -> tuple[dict[str, CompiledEvent], list[CompiledRule], list[CompiledEnding]]:
@@ -894,15 +973,6 @@ class _Loader:
             out.append(CompiledFollowUp(item.event, item.after, when))
         return tuple(out) if ok else None
 
-    def counsel(self, entry: _Entry, path: tuple[str | int, ...], items: Sequence[Any],
-                chosen: dict[str, dict[str, _Entry]]) -> None:
-        """Every advisor named in counsel must be one the scenario declares."""
-        for ki, counsel in enumerate(items):
-            if counsel.advisor not in chosen["advisor"] and counsel.advisor not in self.broken["advisor"]:
-                options = list(chosen["advisor"])
-                self.problem(entry.at(*path, "counsel", ki, "advisor", value=True),
-                             f"unknown advisor '{counsel.advisor}'{suggest(counsel.advisor, options)}")
-
     def outcomes(self, entry: _Entry, path: tuple[str | int, ...], items: Sequence[Any], names: Names,
                  chosen: dict[str, dict[str, _Entry]], where: _LazyLocations, key: str, owner: str,
                  ) -> list[CompiledOutcome]:
@@ -959,14 +1029,16 @@ class _Loader:
                 self.problem(at, f"'{effect.target}' is hidden from the player, who could not see what they pay")
             else:
                 cost.append((effect.target, effect.op, float(effect.constant)))
-        self.counsel(entry, (), action.counsel, chosen)
+        counsel = self.compile_counsel(entry, (), action.counsel, names, chosen)
+        text = self.compile_text(entry, ("text",), action.text, names)
         effects = self.effects(entry, ("effects",), action.effects, names)
         followups = self.followups(entry, ("followups",), action.followups, names, chosen["event"], self.scheduled)
         outcomes = self.outcomes(entry, (), action.outcome, names, chosen, where, f"action_outcome:{action.id}",
                                  f"action '{action.id}'")
         if len(self.problems) != before or cost_effects is None or effects is None or followups is None:
             return None
-        return CompiledAction(action, when, tuple(cost), cost_effects, effects, tuple(outcomes), followups)
+        return CompiledAction(action, when, tuple(cost), cost_effects, effects, tuple(outcomes), followups, text,
+                              counsel)
 
     def compile_event(self, entry: _Entry, names: Names, chosen: dict[str, dict[str, _Entry]],
                       scheduled: set[str], where: _LazyLocations) -> CompiledEvent | None:
@@ -994,11 +1066,7 @@ class _Loader:
                 if not choice.unavailable_reason.strip():
                     self.problem(entry.at(*cpath, "available_if"),
                                  "a choice with available_if needs an unavailable_reason to show the player")
-            for ki, counsel in enumerate(choice.counsel):
-                if counsel.advisor not in chosen["advisor"] and counsel.advisor not in self.broken["advisor"]:
-                    options = list(chosen["advisor"])
-                    self.problem(entry.at(*cpath, "counsel", ki, "advisor", value=True),
-                                 f"unknown advisor '{counsel.advisor}'{suggest(counsel.advisor, options)}")
+            counsel = self.compile_counsel(entry, cpath, choice.counsel, names, chosen)
             effects = self.effects(entry, (*cpath, "effects"), choice.effects, names)
             followups = self.followups(entry, (*cpath, "followups"), choice.followups, names,
                                        chosen["event"], scheduled)
@@ -1030,10 +1098,12 @@ class _Loader:
                     id=choice.id, label=choice.label, text="\n\n".join(every_text(text_parts)), posture=choice.posture,
                     visible=visible, available=available, unavailable_reason=choice.unavailable_reason,
                     effects=effects, outcomes=tuple(outcomes), followups=followups, parts=text_parts,
+                    counsel=counsel,
                 ))
+        brief = self.compile_text(entry, ("brief",), event.brief, names)
         if len(self.problems) != before or weight is None:
             return None
-        return CompiledEvent(event, trigger, weight, tuple(choices))
+        return CompiledEvent(event, trigger, weight, tuple(choices), brief)
 
 
 def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:

@@ -215,6 +215,33 @@ class Counter:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class Passage:
+    """One paragraph of a text written as a list, shown only when its condition holds."""
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    text: str
+    when: Expr | None = None
+    """Shown only if this holds when the text is shown."""
+    otherwise: bool = False
+    """Shown only if none of the conditioned passages just before it (since the last plain one or
+    `otherwise`) was shown. Cannot be given with `when`."""
+
+
+#: A text: Markdown in one string, or a list of paragraphs, each a string (always shown) or a table
+#: with `text` and `when` or `otherwise = true` (shown as the game went). Any text may name values
+#: the player can see in braces, `{capital}`; `{{` and `}}` write a brace itself.
+Text = Annotated[
+    str | tuple[str | Passage, ...],
+    Limits(description=(
+        "Markdown; or a list of paragraphs, each a string (always shown) or a table with `text` and `when` "
+        "or `otherwise = true` (shown as the game went). `{name}` shows a value the player can see (a hidden "
+        "stat as its estimate); `{{` and `}}` write a brace."
+    )),
+]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Advisor:
     """Someone who gives the player counsel."""
 
@@ -229,8 +256,8 @@ class Advisor:
     leaves_when: Expr | None = None
     """The advisor leaves (resigns, or is let go) after the first decision at which this holds, e.g.
     `overruled("hawk") >= 5`; from then on their counsel is gone. It is tested after every decision."""
-    leaving: str = ""
-    """What the player is told when the advisor leaves."""
+    leaving: Text = ""
+    """What the player is told when the advisor leaves (read as the game stood when they left)."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -241,7 +268,12 @@ class Counsel:
 
     advisor: Id
     position: Literal["for", "against"]
-    says: str
+    says: Text
+    """Their argument, in their voice (read as the game stands at the decision)."""
+    when: Expr | None = None
+    """Given only when this holds at the decision. An advisor may have several entries for one choice:
+    the first whose `when` holds (an entry without one always holds) is what they say, and counts as
+    their vote; with none, they say nothing on it."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -258,20 +290,6 @@ class FollowUp:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
-class Passage:
-    """One paragraph of a text written as a list, shown only when its condition holds."""
-
-    __pydantic_config__ = FORMAT_CONFIG
-
-    text: str
-    when: Expr | None = None
-    """Shown only if this holds when the text is shown."""
-    otherwise: bool = False
-    """Shown only if none of the conditioned passages just before it (since the last plain one or
-    `otherwise`) was shown. Cannot be given with `when`."""
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
 class Outcome:
     """One way a choice can turn out."""
 
@@ -280,7 +298,7 @@ class Outcome:
     id: Id
     chance: NumberOrExpr
     """Relative weight among the choice's outcomes."""
-    text: str | tuple[str | Passage, ...] = ""
+    text: Text = ""
     """Markdown; or, like an epilogue, a list of paragraphs each shown only when its `when` holds
     (or `otherwise`), read after the decision: the outcome can tell what happened before."""
     effects: tuple[Effect, ...] = ()
@@ -295,7 +313,7 @@ class Choice:
 
     id: Id
     label: str
-    text: str | tuple[str | Passage, ...] = ""
+    text: Text = ""
     """What happens, shown after the choice (before any outcome's text); or a list of paragraphs,
     each shown only when its `when` holds (or `otherwise`), read after the decision."""
     visible_if: Expr | None = None
@@ -317,8 +335,8 @@ class Event:
 
     id: Id
     title: str
-    brief: str
-    """What the player reads (Markdown)."""
+    brief: Text
+    """What the player reads (Markdown), read as the game stands when the event fires."""
     source: str = ""
     """Where the facts come from: outlet and date."""
     hypothetical: Bool = False
@@ -353,7 +371,7 @@ class Action:
 
     id: Id
     label: str
-    text: str = ""
+    text: Text = ""
     """What the action is, in a sentence or two, shown before it is taken."""
     when: Expr | None = None
     """If set, the action can be taken only while this holds."""
@@ -400,7 +418,7 @@ class Ending:
     priority: Int = 0
     grade: str = ""
     """How it went, in a word: e.g. "catastrophic", "costly", "mixed"."""
-    epilogue: str | tuple[str | Passage, ...]
+    epilogue: Text
     """Markdown; or a list of paragraphs, each a string (always shown) or a table with `text` and
     `when` or `otherwise = true` (shown as the game went)."""
 

@@ -103,7 +103,7 @@ def format_decision(engine: Engine, decision: Decision, stakes: StakesView | Non
     lines = ["", "=" * WIDTH, " · ".join(head), "=" * WIDTH, "", f"## {event.title}", ""]
     if event.hypothetical:
         lines += ["[Hypothetical: this event departs from the historical record.]", ""]
-    lines.append(wrap(event.brief))
+    lines.append(wrap(decision.brief))
     if event.source:
         lines += ["", f"Source: {event.source}"]
     counsel_lines = []
@@ -240,17 +240,17 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
     if resolution.estimate_notes:
         lines.append("Your estimates:")
         lines += [f"  {note}" for note in resolution.estimate_notes]
-    for advisor in resolution.departures:
-        lines.append(departure_text(engine, advisor))
+    for advisor, farewell in zip(resolution.departures, resolution.farewells, strict=False):
+        lines.append(departure_text(engine, advisor, farewell))
     if len(lines) == 1 or lines[-1] == "":
         lines.append("Nothing you can measure changed.")
     return "\n".join(lines)
 
 
-def departure_text(engine: Engine, advisor: str) -> str:
-    """What the player is told when an advisor leaves."""
+def departure_text(engine: Engine, advisor: str, farewell: str) -> str:
+    """What the player is told when an advisor leaves (`farewell`: their `leaving` text, rendered)."""
     who = engine.content.advisors[advisor]
-    said = f" {who.leaving.strip()}" if who.leaving.strip() else ""
+    said = f" {farewell.strip()}" if farewell.strip() else ""
     return wrap(f"{who.name} ({who.title}) has left your staff.{said}")
 
 

@@ -598,7 +598,7 @@ def transcript(engine: Engine, run: Replay, heading: str = "") -> str:
                 f"Turn {decision.turn} · {decision.date.strftime('%a %d %b %Y')}", ""]
         if event.hypothetical:
             out += ["*Hypothetical: this event departs from the historical record.*", ""]
-        out += [event.brief.strip(), ""]
+        out += [decision.brief.strip(), ""]
         if event.source:
             out += [f"Source: {event.source}", ""]
         out += ["Meters:", ""] + [f"- {line}" for line in meter_lines(engine, frame.before)] + [""]

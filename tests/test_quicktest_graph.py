@@ -36,10 +36,10 @@ def test_an_outcome_whose_chance_is_always_zero_is_found_though_chance_never_pic
     assert found and "its chance is 0 in every state the choice was tried in" in found[0]
 
 
-def test_a_text_naming_an_unknown_value_is_found(edit: Edit) -> None:
-    folder = edit(EVENTS, 'brief = "They replied."', 'brief = "They replied; {captial} is low, {{literal}}."')
+def test_a_title_naming_a_value_is_found_as_values_are_filled_in_only_in_texts(edit: Edit) -> None:
+    folder = edit(EVENTS, 'title = "Reply"', 'title = "{tension} replies"')
     found = [f for f in findings(folder) if "names" in f]
-    assert len(found) == 1 and "'{captial}'" in found[0] and "event 'reply'" in found[0]
+    assert len(found) == 1 and "'{tension}'" in found[0] and "event 'reply'" in found[0]
 
 
 def test_an_event_no_game_reaches_is_still_forced(edit: Edit) -> None:
@@ -60,10 +60,10 @@ def test_quicktest_runs_on_the_shipped_scenario_and_the_example_pack(extra: list
 
 
 def test_quicktest_exits_1_on_problems(edit: Edit, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = edit(EVENTS, 'brief = "They replied."', 'brief = "{nothing}"')
+    folder = edit(EVENTS, 'title = "Reply"', 'title = "{nothing}"')
     assert main(["quicktest", str(folder), "--games", "20"]) == 1
     out = capsys.readouterr().out
-    assert "event 'reply': its brief names '{nothing}'" in out and out.rstrip().endswith("problem(s)")
+    assert "event 'reply': its title names '{nothing}'" in out and out.rstrip().endswith("problem(s)")
 
 
 def test_the_graph_has_every_event_choice_follow_up_gate_and_ending() -> None:

@@ -21,7 +21,6 @@ from typing import Any
 from game.content import CompiledAction, CompiledChoice, CompiledEvent, Content
 from game.engine import COUNTER_LIMIT, Engine, GameState
 from game.expr import Effect
-from game.text import passages
 
 #: states kept for each event (one a game at most), to try its choices and outcomes in
 STATES_PER_EVENT = 24
@@ -230,31 +229,25 @@ def _force_outcomes(content: Content, engine: Engine, ident: str, choice: Compil
 
 
 def _texts(content: Content, report: Report, where: Any) -> None:
-    """Texts that name a value (`{name}`) the content does not have: it would be shown as written."""
-    known = set(content.names.types)
+    """Titles, labels and reasons that name a value (`{name}`): values are filled in only in texts
+    (briefs, counsel, outcomes, epilogues; the loader checks their slots), so the player would see
+    these as written."""
     texts: list[tuple[str, str, str]] = []
     for ident, event in content.events.items():
         model = event.model
-        texts += [(f"event:{ident}", "brief", model.brief), (f"event:{ident}", "title", model.title)]
+        texts += [(f"event:{ident}", "title", model.title)]
         for choice in model.choice:
             key = f"choice:{ident}.{choice.id}"
             texts += [(key, "label", choice.label), (key, "unavailable_reason", choice.unavailable_reason)]
-            texts += [(key, "text", t) for t in passages(choice.text)]
-            texts += [(key, "counsel", counsel.says) for counsel in choice.counsel]
-            texts += [(f"outcome:{ident}.{choice.id}.{o.id}", "text", t)
-                      for o in choice.outcome for t in passages(o.text)]
     for ident, action in content.actions.items():
         key = f"action:{ident}"
-        texts += [(key, "label", action.model.label), (key, "text", action.model.text),
-                  (key, "unavailable_reason", action.model.unavailable_reason)]
-        texts += [(key, "counsel", counsel.says) for counsel in action.model.counsel]
-        texts += [(f"action_outcome:{ident}.{o.id}", "text", t) for o in action.model.outcome for t in passages(o.text)]
+        texts += [(key, "label", action.model.label), (key, "unavailable_reason", action.model.unavailable_reason)]
     for key, name, text in texts:
         for match in _NAMED.finditer(text):
-            if match.group(1) not in known:
-                report.findings.append(Finding(where(key), _what(key),
-                                               f"its {name} names '{{{match.group(1)}}}', which is no value "
-                                               "of the content: the player would see it as written"))
+            report.findings.append(Finding(where(key), _what(key),
+                                           f"its {name} names '{{{match.group(1)}}}', but values are filled in "
+                                           "only in texts (briefs, counsel, outcomes, epilogues): the player would "
+                                           "see it as written"))
 
 
 def _what(key: str) -> str:

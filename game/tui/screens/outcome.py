@@ -128,11 +128,11 @@ def outcome_content(content: GameContent, resolution: Resolution, read: Collecti
     if resolution.estimate_notes:
         lines.append(heading("Your estimates"))
         lines += [Content.styled(note, "italic") for note in resolution.estimate_notes]
-    for advisor in resolution.departures:
+    for advisor, farewell in zip(resolution.departures, resolution.farewells, strict=False):
         who = content.advisors[advisor]
         lines.append(heading(f"{who.name} has left your staff"))
-        if who.leaving.strip():
-            lines.append(Content(who.leaving.strip()))
+        if farewell.strip():
+            lines.append(Content(farewell.strip()))
     if not lines and not any(not d.quiet and d.text in read for d in resolution.drift):
         lines.append(Content.styled("Nothing you can measure changed.", "dim italic"))
     return Content("\n").join(lines)

@@ -165,7 +165,7 @@ class ReplayScreen(Screen[TakeOver | None]):
         if event.hypothetical:
             heading += Text.styled("\nHypothetical: this event departs from the historical record.", "italic")
         self.query_one("#replay-heading", Static).update(heading)
-        brief = event.brief + (f"\n\n*Source: {event.source}*" if event.source else "")
+        brief = decision.brief + (f"\n\n*Source: {event.source}*" if event.source else "")
         self._markdown(brief)
         taken = _taken(frame)
         turned_out = f"  →  {resolution.outcome}" if resolution.outcome else ""

@@ -116,7 +116,7 @@ class SituationRoom(Screen[None]):
         if event.hypothetical:
             title = Content.assemble(title, "  ", (HYPOTHETICAL_MARK, "italic $text-warning"))
         self.query_one("#event-title", Static).update(title)
-        self.query_one("#brief-text", Prose).show(event.brief)
+        self.query_one("#brief-text", Prose).show(decision.brief)
         source = self.query_one("#source", Static)
         source.update(Content.styled(f"Source: {event.source}", "dim italic") if event.source else "")
         source.display = bool(event.source)
