@@ -25,6 +25,7 @@ from game.expr import (
     HEEDED_KEY,
     LEFT_KEY,
     OVERRULED_KEY,
+    RECORD_KEY,
     SEED_KEY,
     Compiled,
     Effect,
@@ -35,7 +36,7 @@ from game.expr import (
     reads,
 )
 from game.model import Ending, Event
-from game.text import CounselView, counsel_views, render
+from game.text import CounselView, conditional, counsel_views, render, votes
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
@@ -94,6 +95,10 @@ class GameState:
     last_used: dict[str, int] = field(default_factory=dict)
     #: the advisors who have left, each with the number of decisions taken when they left
     left: dict[str, int] = field(default_factory=dict)
+    #: the part of each advisor's record, [heeded, overruled], that the choices in `chose` do not
+    #: tell: what content effects moved (`heeded("hawk") += 1`), and verdicts at decisions whose
+    #: counsel is given under conditions
+    record: dict[str, list[int]] = field(default_factory=dict)
 
     def copy(self) -> GameState:
         return GameState(
@@ -112,6 +117,7 @@ class GameState:
             used=dict(self.used),
             last_used=dict(self.last_used),
             left=dict(self.left),
+            record={advisor: list(counts) for advisor, counts in self.record.items()},
         )
 
     @property
@@ -158,6 +164,9 @@ class GameState:
         # (`left` only once someone has left, so the states of games where nobody does read as before)
         if self.left:
             data["left"] = dict(self.left)
+        # (`record` likewise, only once content has moved it)
+        if self.record:
+            data["record"] = {advisor: list(counts) for advisor, counts in self.record.items()}
         return data
 
     @classmethod
@@ -180,6 +189,7 @@ class GameState:
             used={str(k): int(v) for k, v in data.get("used", {}).items()},
             last_used={str(k): int(v) for k, v in data.get("last_used", {}).items()},
             left={str(k): int(v) for k, v in data.get("left", {}).items()},
+            record={str(k): [int(v[0]), int(v[1])] for k, v in data.get("record", {}).items()},
         )
 
 
@@ -457,6 +467,9 @@ class Engine:
         self._spread = [(ident, stat) for ident, stat in content.stats.items() if stat.spread]
         # each choice's verdict on the advisors: those it heeds and those it overrules
         self._verdicts = verdicts(content)
+        # the events whose counsel is given under conditions: their verdicts are found at the decision
+        self._verdicts_at_decision = frozenset(
+            e.id for e in content.events.values() if any(conditional(c.counsel) for c in e.choices))
         self._leaving = tuple(content.leaving.items())
         # each event's choices by id
         self._choices = {ident: {c.id: c for c in e.choices} for ident, e in content.events.items()}
@@ -553,7 +566,7 @@ class Engine:
 
     def advisor_record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
         """How often each advisor's counsel was heeded and overruled in this game (while they were there)."""
-        return advisor_record(self._verdicts, state.chose, state.left)
+        return advisor_record(self._verdicts, state.chose, state.left, state.record)
 
     def ending(self, state: GameState) -> Ending | None:
         return self.content.ending(state.ending) if state.ending else None
@@ -935,6 +948,10 @@ class Engine:
         """
         turn = new.turn
         event_id = event.model.id
+        key = f"{event_id}.{choice.id}"
+        found_now = event_id in self._verdicts_at_decision
+        # (counsel under conditions is read in the game as the player saw it; counted with the choice)
+        heeded, overruled = verdict(event, choice.id, env) if found_now else self._verdicts.get(key, ((), ()))
         if choice.effects:
             self._apply(choice.effects, env)
         if trace is not None:
@@ -958,11 +975,17 @@ class Engine:
         if outcome is not None and outcome.followups:
             scheduled += [self._schedule(new, follow, [event_id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
-        key = f"{event_id}.{choice.id}"
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
-        heeded, overruled = self._verdicts.get(key, ((), ()))
         left = new.left
+        if found_now:
+            record = dict(env[RECORD_KEY])  # (never changed in place: see `_record_applier`)
+            for index, advisors in enumerate((heeded, overruled)):
+                for advisor in advisors:
+                    if advisor not in left:
+                        counts = record[advisor] = list(record.get(advisor, (0, 0)))
+                        counts[index] += 1
+            env[RECORD_KEY] = record
         for advisor in heeded:
             if advisor not in left:
                 env[HEEDED_KEY][advisor] = env[HEEDED_KEY].get(advisor, 0) + 1
@@ -1213,8 +1236,9 @@ class Engine:
             env[ident] = round(env[ident])
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
-        env[HEEDED_KEY], env[OVERRULED_KEY] = advisor_record(self._verdicts, state.chose, state.left)
+        env[HEEDED_KEY], env[OVERRULED_KEY] = advisor_record(self._verdicts, state.chose, state.left, state.record)
         env[LEFT_KEY] = state.left
+        env[RECORD_KEY] = state.record
         env[WRITTEN_KEY] = set(self._written_ids)
         env[SEED_KEY] = state.seed
         env["calendar_over"] = False
@@ -1237,6 +1261,8 @@ class Engine:
     def _applier(self, effect: Effect) -> Applier:
         """One effect as a single closure: read, combine, keep within bounds, store."""
         target, op, value_of = effect.target, effect.op, effect.value
+        if effect.advisor:
+            return _record_applier(effect)
         kind, low, high = self._bounds[target]
         sign = 1 if op == "+=" else -1
         constant = effect.constant
@@ -1288,6 +1314,9 @@ class Engine:
 
     def _store(self, state: GameState, env: Mapping[str, Any]) -> None:
         state.values.update(zip(self._value_keys, self._value_getter(env), strict=True))
+        record = env[RECORD_KEY]
+        if record is not state.record:
+            state.record = {advisor: list(counts) for advisor, counts in record.items()}
 
     def _iso_date(self, turn: int) -> str:
         day = self._iso.get(turn)
@@ -1304,23 +1333,62 @@ Verdicts = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 def verdicts(content: Content) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """For each "event.choice": the advisors whose counsel it heeds (they backed it) and those it
-    overrules (they backed another choice of the event, or opposed this one)."""
+    """For each "event.choice" of an event whose counsel is always given: the advisors whose counsel
+    it heeds (they backed it) and those it overrules (they backed another choice of the event, or
+    opposed this one). (An event with counsel under conditions has its verdicts found at the decision.)"""
     found = {}
     for event in content.events.values():
-        backers = {c.id: {x.advisor for x in c.counsel if x.position == "for"} for c in event.model.choice}
-        opposers = {c.id: {x.advisor for x in c.counsel if x.position == "against"} for c in event.model.choice}
-        backing = set().union(*backers.values()) if backers else set()
-        for choice in event.model.choice:
-            heeded = backers[choice.id]
-            overruled = (backing | opposers[choice.id]) - heeded
-            found[f"{event.id}.{choice.id}"] = (tuple(sorted(heeded)), tuple(sorted(overruled)))
+        if any(conditional(choice.counsel) for choice in event.choices):
+            continue
+        for choice in event.choices:
+            found[f"{event.id}.{choice.id}"] = verdict(event, choice.id, {})
     return found
 
 
+def verdict(event: CompiledEvent, choice_id: str, env: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The advisors a choice heeds and those it overrules, by the counsel given in this environment."""
+    backing: set[str] = set()
+    heeded: set[str] = set()
+    opposed: set[str] = set()
+    for choice in event.choices:
+        for advisor, position in votes(choice.counsel, env):
+            if position == "for":
+                backing.add(advisor)
+                if choice.id == choice_id:
+                    heeded.add(advisor)
+            elif choice.id == choice_id:
+                opposed.add(advisor)
+    return tuple(sorted(heeded)), tuple(sorted((backing | opposed) - heeded))
+
+
+def _record_applier(effect: Effect) -> Applier:
+    """An effect on an advisor's record: their count of heeded (or overruled) counsel moved, whole and
+    not below 0, and the move kept in the state's `record`; nothing once the advisor has left."""
+    target, op, value_of, advisor = effect.target, effect.op, effect.value, effect.advisor
+    index = 0 if target == HEEDED_KEY else 1
+
+    # (the record and the tally are replaced, never changed in place: a tool looking ahead in a copy
+    # of an environment leaves the game's own untouched; `Engine._store` brings the state up to date)
+    def apply(env: dict[str, Any]) -> None:
+        if advisor in env[LEFT_KEY]:
+            return
+        tally = env[target]
+        old = tally.get(advisor, 0)
+        value = value_of(env)
+        now = max(0, min(COUNTER_LIMIT, round(value if op == "=" else old + value if op == "+=" else old - value)))
+        if now != old:
+            env[target] = {**tally, advisor: now}
+            record = env[RECORD_KEY]
+            counts = list(record.get(advisor, (0, 0)))
+            counts[index] += now - old
+            env[RECORD_KEY] = {**record, advisor: counts}
+    return apply
+
+
 def advisor_record(verdicts: Verdicts, chose: Sequence[str], left: Mapping[str, int],
-                   ) -> tuple[dict[str, int], dict[str, int]]:
-    """How often each advisor was heeded and overruled over these choices (while still there)."""
+                   record: Mapping[str, Sequence[int]] | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """How often each advisor was heeded and overruled over these choices (while still there), with
+    what the state's `record` adds."""
     heeded: dict[str, int] = {}
     overruled: dict[str, int] = {}
     for index, key in enumerate(chose):
@@ -1331,6 +1399,11 @@ def advisor_record(verdicts: Verdicts, chose: Sequence[str], left: Mapping[str, 
         for advisor in no:
             if index < left.get(advisor, index + 1):
                 overruled[advisor] = overruled.get(advisor, 0) + 1
+    for advisor, (more_heeded, more_overruled) in (record or {}).items():
+        if more_heeded:
+            heeded[advisor] = heeded.get(advisor, 0) + more_heeded
+        if more_overruled:
+            overruled[advisor] = overruled.get(advisor, 0) + more_overruled
     return heeded, overruled
 
 

@@ -36,6 +36,9 @@ HEEDED_KEY = "@heeded"
 OVERRULED_KEY = "@overruled"
 LEFT_KEY = "@left"
 SEED_KEY = "@seed"
+#: a key of the environment: the part of each advisor's record content moved or counsel under
+#: conditions made, [heeded, overruled] (the state's `record`; the rest is read from the choices)
+RECORD_KEY = "@record"
 
 TYPE_WORDS: dict[str, str] = {"num": "a number", "bool": "true/false", "str": "a string", "date": "a date"}
 
@@ -78,6 +81,9 @@ class Effect:
     value: Compiled
     text: str
     constant: Any = None  # the value, when it does not depend on the game
+    #: for an effect on an advisor's record (`heeded("hawk") += 1`, target HEEDED_KEY or
+    #: OVERRULED_KEY): the advisor
+    advisor: str = ""
 
 
 def suggest(name: str, options: Iterable[str]) -> str:
@@ -851,12 +857,17 @@ def all_of(tests: list[Compiled]) -> Compiled:
 
 
 _EFFECT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
+_RECORD_EFFECT = re.compile(
+    r"""^\s*(heeded|overruled)\s*\(\s*(?:"([^"]*)"|'([^']*)')\s*\)\s*(\+=|-=|=(?!=))(.*)$""", re.DOTALL)
 
 
 def compile_effect(text: str, names: Names) -> Effect:
     """Parse and check an effect statement such as `escalation += 5`. Raises ExprError."""
     if len(text) > MAX_LENGTH:
         raise ExprError(f"effect too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH)
+    record = _RECORD_EFFECT.match(text)
+    if record is not None:
+        return _record_effect(text, record, names)
     match = _EFFECT.match(text)
     if not match:
         raise ExprError(
@@ -879,3 +890,19 @@ def compile_effect(text: str, names: Names) -> Effect:
     except ExprError as exc:
         raise ExprError(exc.message, exc.col + offset) from None
     return Effect(target, op, value, text.strip(), constant)  # type: ignore[arg-type]
+
+
+def _record_effect(text: str, match: re.Match[str], names: Names) -> Effect:
+    """`heeded("hawk") += 1`, `overruled("dove") -= 1`: a move of an advisor's record, as if their
+    counsel had been heeded (a loyalty rewarded) or overruled (a public rebuke) once more or less."""
+    which, ident = match.group(1), match.group(2) if match.group(2) is not None else match.group(3)
+    if ident not in names.advisors:
+        at = match.start(2) if match.group(2) is not None else match.start(3)
+        raise ExprError(f"unknown advisor '{ident}'{suggest(ident, sorted(names.advisors))}", at)
+    offset = match.start(5)
+    try:
+        value, constant = compile_with_constant(match.group(5), names, "num")
+    except ExprError as exc:
+        raise ExprError(exc.message, exc.col + offset) from None
+    target = HEEDED_KEY if which == "heeded" else OVERRULED_KEY
+    return Effect(target, match.group(4), value, text.strip(), constant, ident)  # type: ignore[arg-type]

@@ -22,6 +22,8 @@ from typing import Any
 from game.content import CompiledChoice, Content
 from game.engine import Decide, GameState
 from game.expr import LEFT_KEY, Effect
+from game.text import conditional
+from game.text import votes as given_votes
 
 Options = Sequence[tuple[str, int, bool]]
 Policy = Callable[[str, Options, tuple[str, ...], random.Random, Mapping[str, Any]], str]
@@ -44,11 +46,21 @@ class Counsel:
             (event.id, choice.id): tuple((c.advisor, 1 if c.position == "for" else -1) for c in choice.counsel)
             for event in content.events.values() for choice in event.model.choice
         }
+        #: the counsel of the events where some is given under conditions: their votes are read at the decision
+        self.conditional = {
+            (event.id, choice.id): choice.counsel for event in content.events.values()
+            if any(conditional(c.counsel) for c in event.choices) for choice in event.choices
+        }
+        self.conditional_events = {event for event, _choice in self.conditional}
 
     def __call__(self, event: str, options: Options, ids: tuple[str, ...], rng: random.Random,
                  env: Mapping[str, Any]) -> str:
         if len(ids) == 1:
             return ids[0]
+        if event in self.conditional_events:  # (the counsel given now, as the player reads it)
+            return _best([(ident, sum(1 if position == "for" else -1
+                                      for _a, position in given_votes(self.conditional[event, ident], env)))
+                          for ident in ids], rng)
         left = env.get(LEFT_KEY) or ()
         votes = self.votes
         return _best([(ident, sum(v for a, v in votes.get((event, ident), ()) if a not in left)) for ident in ids],

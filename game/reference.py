@@ -29,7 +29,13 @@ A game, as these functions play it:
   apply, its outcome is drawn and applied, its follow-ups and the outcome's are scheduled, it is
   counted and logged, and the endings are tested; the event stays to be decided, on the same turn.
 - **Effects** keep stats within their bounds (as floats), counters whole and within a billion
-  either way, and set flags.
+  either way, and set flags. An effect on an advisor's record (`heeded("hawk") += 1`) moves their
+  count, whole and not below 0, unless they have left; the move is kept in `state.record`.
+- **An advisor's record**: at each decision, those whose counsel backed the choice taken were
+  heeded; those who backed another choice of the event, or opposed this one, were overruled
+  (nothing counts after they left). Where the event's counsel is given under conditions (`when`),
+  the counsel given is read in the game as the player saw it, and the verdict is added to
+  `state.record` as the choice is logged.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ from typing import Any, TypeVar
 
 from game.content import CompiledAction, CompiledEvent, CompiledFollowUp, Content
 from game.engine import ACTION_ORIGIN, COUNTER_LIMIT, GameState, InvalidAction, InvalidChoice, Value, roll
-from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, OVERRULED_KEY, SEED_KEY, Effect
+from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, OVERRULED_KEY, RECORD_KEY, SEED_KEY, Effect
+from game.text import votes
 
 T = TypeVar("T")
 
@@ -80,25 +87,42 @@ class Reference:
         env[SEED_KEY] = state.seed  # (what `estimate()` and `band()` are drawn from)
         env[HEEDED_KEY], env[OVERRULED_KEY] = self._record(state)
         env[LEFT_KEY] = state.left
+        env[RECORD_KEY] = state.record
         return env
 
     def _record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
         """How often each advisor was heeded and overruled: at each decision, those who backed the
         choice taken were heeded; those who backed another choice of the event, or opposed this one,
-        were overruled; nothing counts for an advisor after they left."""
+        were overruled; nothing counts for an advisor after they left. An event with counsel given
+        under conditions is not read here: its verdicts were kept in `state.record` at the decision,
+        with what effects moved."""
         heeded: dict[str, int] = {}
         overruled: dict[str, int] = {}
         for index, key in enumerate(state.chose):
             event_id, choice_id = key.split(".", 1)
-            choices = self.content.events[event_id].model.choice
-            backers = {c.id: {x.advisor for x in c.counsel if x.position == "for"} for c in choices}
-            opposers = {x.advisor for c in choices if c.id == choice_id for x in c.counsel if x.position == "against"}
-            for advisor in sorted(set().union(*backers.values()) | opposers):
+            choices = self.content.events[event_id].choices
+            if any(counsel.when is not None for choice in choices for counsel in choice.counsel):
+                continue
+            for advisor, (yes, no) in self._verdict(event_id, choice_id, {}).items():
                 if advisor in state.left and index >= state.left[advisor]:
                     continue
-                tally = heeded if advisor in backers[choice_id] else overruled
-                tally[advisor] = tally.get(advisor, 0) + 1
+                tally = heeded if yes else overruled
+                tally[advisor] = tally.get(advisor, 0) + (yes or no)
+        for advisor, (yes, no) in state.record.items():
+            if yes:
+                heeded[advisor] = heeded.get(advisor, 0) + yes
+            if no:
+                overruled[advisor] = overruled.get(advisor, 0) + no
         return heeded, overruled
+
+    def _verdict(self, event_id: str, choice_id: str, env: dict[str, Any]) -> dict[str, tuple[int, int]]:
+        """Each advisor heeded (1, 0) or overruled (0, 1) by a choice, by the counsel given in `env`:
+        heeded if they backed it; overruled if they backed another choice of the event, or opposed it."""
+        given = {choice.id: votes(choice.counsel, env) for choice in self.content.events[event_id].choices}
+        backers = {ident: {a for a, position in said if position == "for"} for ident, said in given.items()}
+        opposers = {a for a, position in given[choice_id] if position == "against"}
+        return {advisor: (1, 0) if advisor in backers[choice_id] else (0, 1)
+                for advisor in sorted(set().union(*backers.values()) | opposers)}
 
     def options(self, state: GameState) -> list[tuple[str, int, bool]]:
         """(id, posture, available) of each visible choice of the current event."""
@@ -139,6 +163,8 @@ class Reference:
             raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
         if choice.available is not None and not choice.available(env):
             raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
+        conditional = any(counsel.when is not None for c in event.choices for counsel in c.counsel)
+        verdict = self._verdict(event.id, choice.id, env) if conditional else {}
         state = state.copy()
         turn = state.turn
         for effect in choice.effects:
@@ -156,6 +182,11 @@ class Reference:
             scheduled += [self._schedule(state, follow, [event.id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
         state.chose.append(f"{event.id}.{choice.id}")
+        for advisor, (yes, no) in verdict.items():
+            if advisor not in state.left:
+                counts = state.record.setdefault(advisor, [0, 0])
+                counts[0] += yes
+                counts[1] += no
         for advisor, leaves in self.content.leaving.items():
             if advisor not in state.left and leaves(self.env(state)):
                 state.left[advisor] = len(state.chose)
@@ -342,6 +373,9 @@ class Reference:
 
     def _apply(self, state: GameState, effect: Effect) -> None:
         target = effect.target
+        if effect.advisor:
+            self._move_record(state, effect)
+            return
         value = effect.value(self.env(state))
         if effect.op == "+=":
             value = state.values[target] + value
@@ -354,6 +388,20 @@ class Reference:
             state.values[target] = int(clamp(round(value), -COUNTER_LIMIT, COUNTER_LIMIT))
         else:
             state.values[target] = value
+
+    def _move_record(self, state: GameState, effect: Effect) -> None:
+        """An effect on an advisor's record: the count moved, whole and not below 0, the move kept in
+        `state.record`; nothing once the advisor has left."""
+        advisor = effect.advisor
+        if advisor in state.left:
+            return
+        env = self.env(state)
+        old = env[effect.target].get(advisor, 0)
+        value = effect.value(env)
+        raw = value if effect.op == "=" else old + value if effect.op == "+=" else old - value
+        now = int(clamp(round(raw), 0, COUNTER_LIMIT))
+        if now != old:
+            state.record.setdefault(advisor, [0, 0])[0 if effect.target == HEEDED_KEY else 1] += now - old
 
     def _stats(self, state: GameState) -> dict[str, float]:
         return {ident: float(state.values[ident]) for ident in self.content.stats}

@@ -177,6 +177,9 @@ def _force_outcomes(content: Content, engine: Engine, ident: str, choice: Compil
     def apply(effects: tuple[Effect, ...], env: dict[str, Any], owner: str) -> None:
         for effect in effects:
             try:
+                if effect.advisor:  # (a move of an advisor's record: nothing to clamp)
+                    engine.apply((effect,), env)
+                    continue
                 value = effect.value(env)
                 old = env[effect.target]
                 raw = value if effect.op == "=" else old + value if effect.op == "+=" else old - value

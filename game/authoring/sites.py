@@ -3,6 +3,7 @@ that the static warnings, the graph and the language server share."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -29,7 +30,7 @@ class Site:
             return self.text
         for op in ("+=", "-=", "="):
             target, found, value = self.text.partition(op)
-            if found and target.strip().isidentifier():
+            if found and (target.strip().isidentifier() or _RECORD_TARGET.fullmatch(target.strip())):
                 return value
         return self.text
 
@@ -39,6 +40,18 @@ class Site:
         if self.role != "effect":
             return None
         return self.text.split("=", 1)[0].rstrip("+-").strip()
+
+
+#: the target of an effect on an advisor's record: `heeded("hawk")`, `overruled('dove')`
+_RECORD_TARGET = re.compile(r"""(heeded|overruled)\s*\(\s*("[^"]*"|'[^']*')\s*\)""")
+
+
+def _counsel(kind: str, ident: str, path: tuple[str | int, ...], counsel: Any) -> Iterator[Site]:
+    """The conditions of counsel: each entry's `when` and its paragraphs'."""
+    for ki, entry in enumerate(counsel):
+        if entry.when is not None:
+            yield Site(kind, ident, (*path, "counsel", ki, "when"), entry.when, "condition")
+        yield from _passages(kind, ident, (*path, "counsel", ki, "says"), entry.says)
 
 
 def _passages(kind: str, ident: str, path: tuple[str | int, ...], text: Any) -> Iterator[Site]:
@@ -57,6 +70,7 @@ def sites(content: Content) -> Iterator[Site]:
             yield Site("event", ident, ("trigger",), model.trigger, "condition")
         if isinstance(model.weight, str):
             yield Site("event", ident, ("weight",), model.weight, "number")
+        yield from _passages("event", ident, ("brief",), model.brief)
         for ci, choice in enumerate(model.choice):
             at: tuple[str | int, ...] = ("choice", ci)
             for name in ("visible_if", "available_if"):
@@ -66,6 +80,7 @@ def sites(content: Content) -> Iterator[Site]:
             for ei, effect in enumerate(choice.effects):
                 yield Site("event", ident, (*at, "effects", ei), effect, "effect")
             yield from _passages("event", ident, (*at, "text"), choice.text)
+            yield from _counsel("event", ident, at, choice.counsel)
             for fi, follow in enumerate(choice.followups):
                 if follow.when is not None:
                     yield Site("event", ident, (*at, "followups", fi, "when"), follow.when, "condition")
@@ -83,6 +98,8 @@ def sites(content: Content) -> Iterator[Site]:
         act = action.model
         if act.when is not None:
             yield Site("action", ident, ("when",), act.when, "condition")
+        yield from _passages("action", ident, ("text",), act.text)
+        yield from _counsel("action", ident, (), act.counsel)
         for name in ("cost", "effects"):
             for ei, effect in enumerate(getattr(act, name)):
                 yield Site("action", ident, (name, ei), effect, "effect")

@@ -102,6 +102,9 @@ def apply_effects(engine: Engine, effects: tuple[Effect, ...], env: dict[str, An
     """Effects applied to an environment as the engine applies them: in order, kept within bounds."""
     content = engine.content
     for effect in effects:
+        if effect.advisor:  # (a move of an advisor's record)
+            engine.apply((effect,), env)
+            continue
         value = effect.value(env)
         if effect.target in content.flags:
             env[effect.target] = value
