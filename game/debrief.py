@@ -11,27 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.engine import Engine, GameState, StatView
+from game.text import format_number, format_shown, with_unit
+
+__all__ = ["format_number", "format_shown", "with_unit"]  # (written once, in game.text; imported from here too)
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def format_number(value: float) -> str:
-    """A stat value as people write it: whole numbers plainly, others with one decimal."""
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
-def format_shown(value: float, low: float, high: float) -> str:
-    """A value at the precision its scale deserves: whole numbers on wide scales, else one decimal."""
-    if high - low >= 50:
-        return f"{value:.0f}"
-    return format_number(value)
-
-
-def with_unit(text: str, unit: str) -> str:
-    """A value followed by its unit: "700 km²", but "11k" for a unit of one letter."""
-    if not unit:
-        return text
-    return f"{text}{unit}" if len(unit) == 1 else f"{text} {unit}"
 
 
 def sparkline(values: Sequence[float], low: float, high: float, width: int | None = None) -> str:

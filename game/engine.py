@@ -949,9 +949,17 @@ class Engine:
         turn = new.turn
         event_id = event.model.id
         key = f"{event_id}.{choice.id}"
-        found_now = event_id in self._verdicts_at_decision
-        # (counsel under conditions is read in the game as the player saw it; counted with the choice)
-        heeded, overruled = verdict(event, choice.id, env) if found_now else self._verdicts.get(key, ((), ()))
+        heeded, overruled = self._verdicts.get(key, ((), ()))
+        moved: dict[str, tuple[int, int]] = {}
+        if event_id in self._verdicts_at_decision:
+            # counsel under conditions is read in the game as the player saw it; what differs from the
+            # counsel given whatever the game (read from `chose`) is kept with the choice in `record`
+            now = verdict(event, choice.id, env)
+            for advisor in sorted({*heeded, *overruled, *now[0], *now[1]}):
+                step = ((advisor in now[0]) - (advisor in heeded), (advisor in now[1]) - (advisor in overruled))
+                if step != (0, 0):
+                    moved[advisor] = step
+            heeded, overruled = now
         if choice.effects:
             self._apply(choice.effects, env)
         if trace is not None:
@@ -978,13 +986,13 @@ class Engine:
         new.chose.append(key)
         env[CHOSE_KEY].add(key)
         left = new.left
-        if found_now:
+        if moved:
             record = dict(env[RECORD_KEY])  # (never changed in place: see `_record_applier`)
-            for index, advisors in enumerate((heeded, overruled)):
-                for advisor in advisors:
-                    if advisor not in left:
-                        counts = record[advisor] = list(record.get(advisor, (0, 0)))
-                        counts[index] += 1
+            for advisor, (more_heeded, more_overruled) in moved.items():
+                if advisor not in left:
+                    counts = record[advisor] = list(record.get(advisor, (0, 0)))
+                    counts[0] += more_heeded
+                    counts[1] += more_overruled
             env[RECORD_KEY] = record
         for advisor in heeded:
             if advisor not in left:
@@ -1333,20 +1341,17 @@ Verdicts = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 def verdicts(content: Content) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """For each "event.choice" of an event whose counsel is always given: the advisors whose counsel
-    it heeds (they backed it) and those it overrules (they backed another choice of the event, or
-    opposed this one). (An event with counsel under conditions has its verdicts found at the decision.)"""
-    found = {}
-    for event in content.events.values():
-        if any(conditional(choice.counsel) for choice in event.choices):
-            continue
-        for choice in event.choices:
-            found[f"{event.id}.{choice.id}"] = verdict(event, choice.id, {})
-    return found
+    """For each "event.choice": the advisors whose counsel it heeds (they backed it) and those it
+    overrules (they backed another choice of the event, or opposed this one), by the counsel given
+    whatever the game (counsel under conditions is read at the decision; see `Engine._resolve`)."""
+    return {f"{event.id}.{choice.id}": verdict(event, choice.id, None)
+            for event in content.events.values() for choice in event.choices}
 
 
-def verdict(event: CompiledEvent, choice_id: str, env: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The advisors a choice heeds and those it overrules, by the counsel given in this environment."""
+def verdict(event: CompiledEvent, choice_id: str, env: Mapping[str, Any] | None,
+            ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The advisors a choice heeds and those it overrules, by the counsel given in this environment
+    (None: whatever the game)."""
     backing: set[str] = set()
     heeded: set[str] = set()
     opposed: set[str] = set()

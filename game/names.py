@@ -46,6 +46,7 @@ def names_of(content: Content) -> dict[str, Any]:
                      "end": season.end.isoformat()} for season in scenario.seasons],
         "calendar": [{"id": ident, "meaning": meaning} for ident, meaning in CALENDAR.items()],
         "functions": list(FUNCTION_NAMES),
+        "slots": [{"id": ident, "shown": shown} for ident, shown in slots_of(content)],
         "advisors": [{"id": ident, "name": advisor.name, "title": advisor.title, "where": where(f"advisor:{ident}")}
                      for ident, advisor in content.advisors.items()],
         "events": [{"id": ident, "choices": [choice.id for choice in event.choices], "where": where(f"event:{ident}")}
@@ -85,13 +86,32 @@ def names_text(content: Content) -> str:
         (s["id"], s["label"], f"{s['start']} to {s['end']}") for s in names["seasons"]])
     section("The calendar, the same in every scenario", [(c["id"], c["meaning"]) for c in names["calendar"]])
     lines += ["Functions", "  " + ", ".join(names["functions"]), ""]
-    section("Advisors: for counsel", [(a["id"], f"{a['name']}, {a['title']}", a["where"]) for a in names["advisors"]])
+    section("Values a text can show in braces, {name} ({{ and }} write a brace)", [
+        ("{" + s["id"] + "}", s["shown"]) for s in names["slots"]])
+    section('Advisors: for counsel, heeded("id"), overruled("id") and present("id"); effects may move a record, '
+            'heeded("id") += 1', [(a["id"], f"{a['name']}, {a['title']}", a["where"]) for a in names["advisors"]])
     section('Events and their choices: for follow-ups, fired("event") and chose("event", "choice")', [
         (e["id"], ", ".join(e["choices"]), e["where"]) for e in names["events"]])
     if names["actions"]:
         section("Standing actions: their ids (in saves and reports), costs and outcomes", [
             (a["id"], ", ".join(a["cost"]) or "free", ", ".join(a["outcomes"]), a["where"]) for a in names["actions"]])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def slots_of(content: Content) -> list[tuple[str, str]]:
+    """Each name a text may show in braces, and how it is shown."""
+    found = []
+    for ident, stat in content.stats.items():
+        unit = f" in {stat.unit}" if stat.unit else ""
+        found.append((ident, f"the player's estimate{unit}, as the gauge shows it: about 38 (±11), never the truth"
+                      if stat.hidden else f"its value{unit}"))
+    found += [(ident, "yes or no") for ident in content.flags]
+    found += [(ident, "a whole number") for ident in content.counters]
+    for ident in content.scenario.dates:
+        found += [(ident, "the date, e.g. 3 December 2024"), (f"days_to_{ident}", "a whole number of days")]
+    found += [("turn", "a whole number"), ("date", "the turn's date, e.g. 3 December 2024"),
+              ("season", "the season's label"), ("calendar_over", "yes or no")]
+    return found
 
 
 def _short(text: str, width: int = 56) -> str:

@@ -33,9 +33,9 @@ A game, as these functions play it:
   count, whole and not below 0, unless they have left; the move is kept in `state.record`.
 - **An advisor's record**: at each decision, those whose counsel backed the choice taken were
   heeded; those who backed another choice of the event, or opposed this one, were overruled
-  (nothing counts after they left). Where the event's counsel is given under conditions (`when`),
-  the counsel given is read in the game as the player saw it, and the verdict is added to
-  `state.record` as the choice is logged.
+  (nothing counts after they left), by the counsel given whatever the game. Where counsel is given
+  under conditions (`when`), it is read in the game as the player saw it, and what that changes of
+  the verdict is added to `state.record` as the choice is logged.
 """
 
 from __future__ import annotations
@@ -93,17 +93,14 @@ class Reference:
     def _record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
         """How often each advisor was heeded and overruled: at each decision, those who backed the
         choice taken were heeded; those who backed another choice of the event, or opposed this one,
-        were overruled; nothing counts for an advisor after they left. An event with counsel given
-        under conditions is not read here: its verdicts were kept in `state.record` at the decision,
-        with what effects moved."""
+        were overruled; nothing counts for an advisor after they left. Counsel given under conditions
+        is not read here: what it changed at a decision was kept in `state.record` then, with what
+        effects moved."""
         heeded: dict[str, int] = {}
         overruled: dict[str, int] = {}
         for index, key in enumerate(state.chose):
             event_id, choice_id = key.split(".", 1)
-            choices = self.content.events[event_id].choices
-            if any(counsel.when is not None for choice in choices for counsel in choice.counsel):
-                continue
-            for advisor, (yes, no) in self._verdict(event_id, choice_id, {}).items():
+            for advisor, (yes, no) in self._verdict(event_id, choice_id, None).items():
                 if advisor in state.left and index >= state.left[advisor]:
                     continue
                 tally = heeded if yes else overruled
@@ -115,9 +112,10 @@ class Reference:
                 overruled[advisor] = overruled.get(advisor, 0) + no
         return heeded, overruled
 
-    def _verdict(self, event_id: str, choice_id: str, env: dict[str, Any]) -> dict[str, tuple[int, int]]:
-        """Each advisor heeded (1, 0) or overruled (0, 1) by a choice, by the counsel given in `env`:
-        heeded if they backed it; overruled if they backed another choice of the event, or opposed it."""
+    def _verdict(self, event_id: str, choice_id: str, env: dict[str, Any] | None) -> dict[str, tuple[int, int]]:
+        """Each advisor heeded (1, 0) or overruled (0, 1) by a choice, by the counsel given in `env`
+        (None: the counsel given whatever the game, without the entries under conditions): heeded if
+        they backed it; overruled if they backed another choice of the event, or opposed it."""
         given = {choice.id: votes(choice.counsel, env) for choice in self.content.events[event_id].choices}
         backers = {ident: {a for a, position in said if position == "for"} for ident, said in given.items()}
         opposers = {a for a, position in given[choice_id] if position == "against"}
@@ -163,8 +161,15 @@ class Reference:
             raise InvalidChoice(f"event '{event.id}' has no choice '{choice_id}' now")
         if choice.available is not None and not choice.available(env):
             raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
-        conditional = any(counsel.when is not None for c in event.choices for counsel in c.counsel)
-        verdict = self._verdict(event.id, choice.id, env) if conditional else {}
+        # what counsel under conditions changed of the verdict of the counsel given whatever the game
+        moved: dict[str, tuple[int, int]] = {}
+        if any(counsel.when is not None for c in event.choices for counsel in c.counsel):
+            now, always = self._verdict(event.id, choice.id, env), self._verdict(event.id, choice.id, None)
+            for advisor in sorted({*now, *always}):
+                step = (now.get(advisor, (0, 0))[0] - always.get(advisor, (0, 0))[0],
+                        now.get(advisor, (0, 0))[1] - always.get(advisor, (0, 0))[1])
+                if step != (0, 0):
+                    moved[advisor] = step
         state = state.copy()
         turn = state.turn
         for effect in choice.effects:
@@ -182,7 +187,7 @@ class Reference:
             scheduled += [self._schedule(state, follow, [event.id, choice.id, outcome.id, index])
                           for index, follow in enumerate(outcome.followups)]
         state.chose.append(f"{event.id}.{choice.id}")
-        for advisor, (yes, no) in verdict.items():
+        for advisor, (yes, no) in moved.items():
             if advisor not in state.left:
                 counts = state.record.setdefault(advisor, [0, 0])
                 counts[0] += yes

@@ -231,21 +231,22 @@ class CounselView:
     says: str
 
 
-def given(counsel: Sequence[CompiledCounsel], env: Mapping[str, Any]) -> list[CompiledCounsel]:
+def given(counsel: Sequence[CompiledCounsel], env: Mapping[str, Any] | None) -> list[CompiledCounsel]:
     """The counsel given in this environment: for each advisor still there, their first entry whose
-    `when` holds (an entry without one always holds), in the order written."""
-    left = env.get(LEFT_KEY) or {}
+    `when` holds (an entry without one always holds), in the order written. With no environment,
+    the counsel given whatever the game: each advisor's first entry without `when`, if any."""
+    left = env.get(LEFT_KEY) or {} if env is not None else {}
     chosen: dict[str, CompiledCounsel] = {}
     for entry in counsel:
         if entry.advisor in chosen or entry.advisor in left:
             continue
-        if entry.when is None or entry.when(env):
+        if entry.when is None or (env is not None and entry.when(env)):
             chosen[entry.advisor] = entry
     return list(chosen.values())
 
 
-def votes(counsel: Sequence[CompiledCounsel], env: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(advisor, "for" or "against") of the counsel given in this environment."""
+def votes(counsel: Sequence[CompiledCounsel], env: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """(advisor, "for" or "against") of the counsel given in this environment (None: whatever the game)."""
     return [(entry.advisor, entry.position) for entry in given(counsel, env)]
 
 

@@ -33,6 +33,8 @@ EXPRESSION_FIELDS = ("trigger", "weight", "visible_if", "available_if", "chance"
 #: fields whose value names an entry of some kind
 REFERENCE_FIELDS = {"event": "event", "advisor": "advisor", "timeout_ending": "ending", "confidence": "stat"}
 _NAME_KINDS = ("stat", "flag", "counter", "date")
+#: the fields holding texts the player reads, where `{name}` shows a value
+TEXT_FIELDS = frozenset({"brief", "says", "text", "epilogue", "leaving"})
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,8 @@ class ContentWorkspace:
             model = _model_of_table(_table_at(lines, line))
             docs = field_docs(model)
             return [(name, "field", docs.get(name, "")) for name in _field_names(model)]
+        if field_name in TEXT_FIELDS and re.search(r"(?<!\{)\{[a-z0-9_]*$", before):
+            return self.slot_names()
         if field_name in REFERENCE_FIELDS:
             return self._of_kind(REFERENCE_FIELDS[field_name])
         if field_name in EXPRESSION_FIELDS:
@@ -234,6 +238,11 @@ class ContentWorkspace:
         found += [(name, "function", f"{name}(...)") for name in FUNCTION_NAMES]
         found += [("true", "constant", ""), ("false", "constant", "")]
         return found
+
+    def slot_names(self) -> list[tuple[str, str, str]]:
+        """Every name a text may show in braces (`{capital}`): the names expressions read, but the
+        functions and the constants."""
+        return [name for name in self.expression_names() if name[1] not in ("function", "constant")]
 
     def hover(self, path: Path, line: int, col: int) -> str | None:
         """What the thing under a position is: a name's declaration and range, or a field's meaning."""
