@@ -157,7 +157,8 @@ def compile_slot(name: str, names: Names, stats: Mapping[str, Stat], seasons: Se
 
         def hidden(v: Mapping[str, Any]) -> str:
             value, band = fog.estimate(v[name], v[confidence] if confidence else 0.0, v[SEED_KEY])
-            return estimate_text(value, band, low, high, unit)
+            # (the band as the gauge works it out, from the ends of the band it draws)
+            return estimate_text(value, ((value + band) - (value - band)) / 2, low, high, unit)
         return hidden
     if kind == "stat":
         stat = stats.get(name)

@@ -14,6 +14,7 @@ from game.debrief import advisor_lines, debrief_markdown
 from game.engine import Engine, GameState
 from game.loader import check_scenario, load_scenario
 from game.reference import Reference
+from game.text import passages
 
 Edit = Callable[[str, str, str], Path]
 
@@ -105,4 +106,4 @@ def test_the_shipped_hawk_can_resign() -> None:
     from game.paths import scenario_folder
 
     content = load_scenario(scenario_folder("red-line"))
-    assert "castellano" in content.leaving and content.advisors["castellano"].leaving.strip()
+    assert "castellano" in content.leaving and "".join(passages(content.advisors["castellano"].leaving)).strip()

@@ -196,6 +196,8 @@ class ContentWorkspace:
         cursor stands, after the text typed so far)."""
         lines = self.text_of(path).split("\n")
         before = lines[line - 1][: col - 1] if 0 < line <= len(lines) else ""
+        if re.search(r"(?<!\{)\{[a-z0-9_]*$", before) and _text_field_at(lines, line, before):
+            return self.slot_names()
         stripped = before.lstrip()
         if stripped.startswith("["):
             return [(place.written, "table", "") for place in _table_places()]
@@ -209,8 +211,6 @@ class ContentWorkspace:
             model = _model_of_table(_table_at(lines, line))
             docs = field_docs(model)
             return [(name, "field", docs.get(name, "")) for name in _field_names(model)]
-        if field_name in TEXT_FIELDS and re.search(r"(?<!\{)\{[a-z0-9_]*$", before):
-            return self.slot_names()
         if field_name in REFERENCE_FIELDS:
             return self._of_kind(REFERENCE_FIELDS[field_name])
         if field_name in EXPRESSION_FIELDS:
@@ -267,6 +267,23 @@ class ContentWorkspace:
             if doc is not None:
                 return f"**{key.group(1)}** ({model.__name__}): {doc}"
         return None
+
+
+def _text_field_at(lines: list[str], line: int, before: str) -> bool:
+    """Whether a position (the text of its line up to it, `before`) is inside a text the player reads:
+    a string given to one of TEXT_FIELDS on this line, or in the list or multi-line string such a
+    field opens on a line above."""
+    keys = re.findall(r"([A-Za-z_]+)\s*=\s*(?:\[\s*)?(?:\{[^}]*?)?(?:\"\"\"|\"|\'\'\'|\')", before)
+    if keys:
+        return keys[-1] in TEXT_FIELDS
+    for number in range(line - 1, max(0, line - 80), -1):
+        above = lines[number - 1]
+        if re.match(r"\s*\[", above):
+            return False
+        opened = re.match(r"\s*([A-Za-z_]+)\s*=\s*(\[|\"\"\"|\'\'\')", above)
+        if opened is not None:
+            return opened.group(1) in TEXT_FIELDS
+    return False
 
 
 def _shown(path: Path) -> str:
