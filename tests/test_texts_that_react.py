@@ -357,6 +357,18 @@ def test_a_brace_out_of_place_is_a_located_error(texts: Path, written: str, mess
     assert f"texts.toml:{line}:" in str(caught.value) and message in str(caught.value)
 
 
+def test_a_brief_that_reads_a_hidden_stat_itself_is_warned_of(texts: Path) -> None:
+    from game.loader import check_scenario
+
+    assert not [n for n in check_scenario(texts).notes if "hidden stat" in str(n)]
+    text = SCENARIO.replace('{ when = "warned", text = "You warned them." }',
+                            '{ when = "threat > 60", text = "They are cornered." }')
+    (texts / "texts.toml").write_text(text, encoding="utf-8")
+    line, _col = _where(text, 'when = "threat > 60"')
+    notes = [str(n) for n in check_scenario(texts).notes if "hidden stat 'threat'" in str(n)]
+    assert len(notes) == 1 and f"texts.toml:{line}:" in notes[0] and 'estimate(\"threat\")' in notes[0]
+
+
 def test_braces_are_written_doubled(texts: Path) -> None:
     engine = _engine(texts)
     parts = engine.content.compiled_ending("end").epilogue

@@ -36,7 +36,37 @@ def warnings(content: Content, place: Place) -> list[tuple[Location, str]]:
     found += _rescheduling(content, place)
     found += _unused_names(content, every, place)
     found += _silent_advisors(content, place)
+    found += _texts_that_tell_the_truth(content, every, place)
     return found
+
+
+def _read_before_deciding(site: Site) -> bool:
+    """Whether a site is a condition of a text the player reads before deciding: a brief, counsel,
+    an action's text."""
+    path = site.path
+    if site.kind == "event":
+        return path[0] == "brief" or (path[0] == "choice" and len(path) > 2 and path[2] == "counsel")
+    return site.kind == "action" and path[0] in ("text", "counsel")
+
+
+def _texts_that_tell_the_truth(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
+    """A condition of a text read before deciding that reads a hidden stat itself: which words the
+    player reads would tell them what the gauge does not."""
+    hidden = {ident for ident, stat in content.stats.items() if stat.hidden is not None}
+    if not hidden:
+        return
+    for site in every:
+        if site.role != "condition" or not _read_before_deciding(site):
+            continue
+        try:
+            told = sorted(reads(site.text, content.names) & hidden)
+        except ExprError:
+            continue
+        if told:
+            yield place(site.kind, site.ident, *site.path), (
+                f"{site.kind} '{site.ident}': this text's condition reads the hidden stat '{told[0]}' itself, so "
+                f"what the player reads would tell them the truth; read estimate(\"{told[0]}\") or "
+                f"band(\"{told[0]}\") instead, as the gauge does")
 
 
 def _never_holds(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
