@@ -24,6 +24,7 @@ from game.expr import Compiled
 from game.gcpause import paused_gc
 from game.policies import Counsel, Lookahead
 from game.simreasons import Observed, Reasons
+from game.text import CompiledCounsel, Part, conditional, conditioned, given, shown
 
 POLICIES: dict[str, str] = {
     "random": "uniformly random among the available choices",
@@ -77,6 +78,9 @@ class Tally:
     action_blocked: dict[str, int] = field(default_factory=dict)
     action_outcomes: dict[str, int] = field(default_factory=dict)
     actions: dict[int, int] = field(default_factory=dict)
+    # texts read at a decision that follow the game: times each conditioned paragraph of a brief
+    # ("event.brief.INDEX") and each counsel under a condition ("event.choice.counsel.INDEX") was given
+    told: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: Tally) -> None:
         self.games += other.games
@@ -89,7 +93,7 @@ class Tally:
             (self.final_sum, other.final_sum), (self.held, other.held), (self.stuck, other.stuck),
             (self.acted, other.acted), (self.acted_games, other.acted_games), (self.action_open, other.action_open),
             (self.action_blocked, other.action_blocked), (self.action_outcomes, other.action_outcomes),
-            (self.actions, other.actions),
+            (self.actions, other.actions), (self.told, other.told),
         ):
             _add(mine, theirs)
         for mine, theirs in ((self.low, other.low), (self.event_low, other.event_low)):
@@ -233,6 +237,50 @@ def make_policy(name: str, content: Content) -> Policy:
     raise ValueError(f"unknown policy '{name}' (the policies are: {', '.join(POLICIES)})")
 
 
+#: per event, its texts read at a decision that follow the game: (key, paragraphs, counsel) each,
+#: one of the two given, and the indices of what to count
+TextsAtDecision = dict[str, list[tuple[str, tuple[Part, ...], tuple[CompiledCounsel, ...], frozenset[int]]]]
+
+
+def texts_at_decision(content: Content) -> TextsAtDecision:
+    """The brief paragraphs shown only as the game goes (`when`, `otherwise`) and the counsel given
+    under conditions (each entry with `when`, and the entries of the same advisor after one), by event."""
+    found: TextsAtDecision = {}
+    for ident, event in content.events.items():
+        texts = found.setdefault(ident, [])
+        if conditioned(event.brief):
+            counted = frozenset(i for i, part in enumerate(event.brief) if part.when is not None or part.otherwise)
+            texts.append((f"{ident}.brief", event.brief, (), counted))
+        for choice in event.choices:
+            if conditional(choice.counsel):
+                after_condition: set[str] = set()
+                counted_counsel: set[int] = set()
+                for index, entry in enumerate(choice.counsel):
+                    if entry.when is not None or entry.advisor in after_condition:
+                        counted_counsel.add(index)
+                    if entry.when is not None:
+                        after_condition.add(entry.advisor)
+                texts.append((f"{ident}.{choice.id}.counsel", (), choice.counsel, frozenset(counted_counsel)))
+        if not texts:
+            del found[ident]
+    return found
+
+
+def _tell(texts: list[tuple[str, tuple[Part, ...], tuple[CompiledCounsel, ...], frozenset[int]]],
+          env: Mapping[str, Any], told: dict[str, int]) -> None:
+    """Count the paragraphs and counsel of `texts` given in this environment."""
+    for key, parts, counsel, counted in texts:
+        if parts:
+            indices = shown(parts, env)
+        else:
+            said = given(counsel, env)
+            indices = [index for index, entry in enumerate(counsel) if entry in said]
+        for index in indices:
+            if index in counted:
+                name = f"{key}.{index}"
+                told[name] = told.get(name, 0) + 1
+
+
 class Player:
     """Plays batches of games of one content with one policy and tallies what happened."""
 
@@ -266,6 +314,7 @@ class Player:
                 or name in content.counters or name in content.flags
             )
             self.condition_values[ident] = values_getter([name for name, _key in self.condition_names[ident]])
+        self.texts_at_decision = texts_at_decision(content)
 
     def play_chunk(self, seeds: Sequence[int]) -> Tally:
         """Play one game per seed with a policy whose memory starts empty."""
@@ -298,6 +347,8 @@ class Player:
         held = tally.held
         triggers_on = self.triggers_on
         engine = self.engine
+        texts_at_decision = self.texts_at_decision
+        told = tally.told
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
@@ -308,6 +359,9 @@ class Player:
                     seen[name].add(env[name])
                 written.clear()
             event_rows[event].append(condition_values[event](env))
+            texts = texts_at_decision.get(event)
+            if texts:
+                _tell(texts, env, told)
             if pending:
                 fired = state.fired
                 turn = state.turn
@@ -586,10 +640,21 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
                 outcomes.append(item)
 
     actions, action_outcomes = _action_coverage(content, tally, place, policy)
+    texts = []
+    for ident, found in texts_at_decision(content).items():
+        for key, _parts, _counsel, counted in found:
+            for index in sorted(counted):
+                count = tally.told.get(f"{key}.{index}", 0)
+                item = {"id": f"{key}.{index}", "count": count, "where": place(f"event:{ident}")}
+                if not count:
+                    what = "paragraph" if key.endswith(".brief") else "counsel"
+                    item["reason"] = ("its condition never held when the event came up" if tally.fired.get(ident)
+                                      else f"the event never came up, so the {what} was never read")
+                texts.append(item)
 
     unreached = []
     for kind, items in (("event", events), ("choice", choices), ("outcome", outcomes), ("ending", endings),
-                        ("action", actions), ("action outcome", action_outcomes)):
+                        ("action", actions), ("action outcome", action_outcomes), ("text", texts)):
         for item in items:
             if "reason" in item:
                 unreached.append({"kind": kind, "id": item["id"], "where": item["where"], "reason": item["reason"]})
@@ -624,6 +689,8 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
     if content.actions:
         summary["actions"] = covered(actions)
         length["actions"] = _spread(tally.actions)
+    if texts:
+        summary["texts"] = covered(texts)
     return {
         "scenario": content.scenario.id,
         "title": content.scenario.title,
@@ -640,6 +707,7 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
             "outcomes": outcomes,
             "actions": actions,
             "action_outcomes": action_outcomes,
+            "texts": texts,
         },
         "unreached": unreached,
         "stats": stats,

@@ -48,21 +48,32 @@ def fill(part: Part, env: Mapping[str, Any]) -> str:
 
 def render(parts: tuple[Part, ...], env: Mapping[str, Any]) -> str:
     """The paragraphs that hold in this environment, their slots filled, joined as Markdown paragraphs."""
-    shown: list[str] = []
+    filled = (fill(parts[index], env).strip() for index in shown(parts, env))
+    return "\n\n".join(t for t in filled if t)
+
+
+def shown(parts: tuple[Part, ...], env: Mapping[str, Any]) -> list[int]:
+    """The indices of the paragraphs that hold in this environment."""
+    indices: list[int] = []
     matched = False
-    for part in parts:
+    for index, part in enumerate(parts):
         if part.when is not None:
             if part.when(env):
-                shown.append(fill(part, env).strip())
+                indices.append(index)
                 matched = True
         elif part.otherwise:
             if not matched:
-                shown.append(fill(part, env).strip())
+                indices.append(index)
             matched = False
         else:
-            shown.append(fill(part, env).strip())
+            indices.append(index)
             matched = False
-    return "\n\n".join(t for t in shown if t)
+    return indices
+
+
+def conditioned(parts: tuple[Part, ...]) -> bool:
+    """Whether some paragraph of a text is shown only as the game goes (`when` or `otherwise`)."""
+    return any(part.when is not None or part.otherwise for part in parts)
 
 
 def plain_parts(text: str) -> tuple[Part, ...]:

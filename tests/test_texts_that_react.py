@@ -315,6 +315,21 @@ def test_the_engine_moves_the_record_as_the_reference_does(texts: Path) -> None:
 
 # --- what the author is told ----------------------------------------------------------------------
 
+def test_simulate_counts_the_paragraphs_and_counsel_given(texts: Path) -> None:
+    from game.sim import simulate
+
+    report = simulate(load_scenario(texts), runs=30, seed=1, policy="random")
+    told = {item["id"]: item for item in report["coverage"]["texts"]}
+    # the brief's two cases, and the hawk's counsel under a condition and the one after it
+    assert set(told) == {"opening.brief.1", "opening.brief.2", "second.brief.0", "second.brief.1",
+                         "opening.warn.counsel.0", "opening.warn.counsel.1"}
+    assert told["opening.brief.2"]["count"] == 30 and told["opening.brief.1"]["count"] == 0
+    assert told["opening.brief.1"]["reason"] == "its condition never held when the event came up"
+    assert told["opening.warn.counsel.0"]["count"] == 0 and told["opening.warn.counsel.1"]["count"] == 30
+    assert report["coverage"]["summary"]["texts"] == {"reached": 4, "total": 6}
+    assert any(item["kind"] == "text" and item["id"] == "opening.warn.counsel.0" for item in report["unreached"])
+
+
 def _check(folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "game", "check", str(folder)], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
