@@ -315,6 +315,23 @@ def test_the_engine_moves_the_record_as_the_reference_does(texts: Path) -> None:
 
 # --- what the author is told ----------------------------------------------------------------------
 
+def test_quicktest_reads_every_brief_as_the_player_would(texts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.authoring.quicktest import quicktest
+
+    content = load_scenario(texts)
+    assert not quicktest(content, games=10).findings
+    real = Engine.decision
+
+    def broken(self: Engine, state: GameState) -> object:
+        if state.event == "second":
+            raise ValueError("a slot failed")
+        return real(self, state)
+
+    monkeypatch.setattr(Engine, "decision", broken)
+    found = [str(f) for f in quicktest(content, games=10).findings]
+    assert len(found) == 1 and "event 'second': reading its texts fails: ValueError: a slot failed" in found[0]
+
+
 def test_simulate_counts_the_paragraphs_and_counsel_given(texts: Path) -> None:
     from game.sim import simulate
 

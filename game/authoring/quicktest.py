@@ -121,6 +121,13 @@ def quicktest(content: Content, seed: int = 1, games: int = 200) -> Report:
         if not states[ident]:
             continue
         report.events += 1
+        for state in states[ident][:STATES_PER_EVENT]:
+            try:  # (the brief, the counsel and the actions' texts, rendered as the player reads them)
+                engine.decision(state)
+            except Exception as exc:
+                report.findings.append(Finding(where(f"event:{ident}"), f"event '{ident}'",
+                                               f"reading its texts fails: {type(exc).__name__}: {exc}"))
+                break
         for choice in event.choices:
             report.choices += 1
             ckey = f"{ident}.{choice.id}"
