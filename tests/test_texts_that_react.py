@@ -332,6 +332,17 @@ def test_quicktest_reads_every_brief_as_the_player_would(texts: Path, monkeypatc
     assert len(found) == 1 and "event 'second': reading its texts fails: ValueError: a slot failed" in found[0]
 
 
+def test_quicktest_points_out_a_value_named_where_values_are_not_filled_in(texts: Path) -> None:
+    from game.authoring.quicktest import quicktest
+
+    (texts / "texts.toml").write_text(SCENARIO.replace('role = "R"', 'role = "R"\nintro = "Capital: {capital}."')
+                                      .replace('label = "Go on"', 'label = "Go on at {capital}"'), encoding="utf-8")
+    found = sorted(str(f) for f in quicktest(load_scenario(texts), games=10).findings)
+    assert len(found) == 2
+    assert "the scenario: its intro names '{capital}'" in found[1]
+    assert "event 'second' choice 'go': its label names '{capital}'" in found[0]
+
+
 def test_simulate_counts_the_paragraphs_and_counsel_given(texts: Path) -> None:
     from game.sim import simulate
 

@@ -239,10 +239,11 @@ def _force_outcomes(content: Content, engine: Engine, ident: str, choice: Compil
 
 
 def _texts(content: Content, report: Report, where: Any) -> None:
-    """Titles, labels and reasons that name a value (`{name}`): values are filled in only in texts
-    (briefs, counsel, outcomes, epilogues; the loader checks their slots), so the player would see
-    these as written."""
-    texts: list[tuple[str, str, str]] = []
+    """Titles, labels, reasons, a rule's note and the intro that name a value (`{name}`): values are
+    filled in only in texts (briefs, counsel, outcomes, epilogues; the loader checks their slots), so
+    the player would see these as written."""
+    texts: list[tuple[str, str, str]] = [("scenario", "intro", content.scenario.intro)]
+    texts += [(f"rule:{rule.model.id}", "text", rule.model.text) for rule in content.rules]
     for ident, event in content.events.items():
         model = event.model
         texts += [(f"event:{ident}", "title", model.title)]
@@ -264,6 +265,10 @@ def _what(key: str) -> str:
     """"event 'e' choice 'c' outcome 'o'" for a key of Content.where ("outcome:e.c.o"); "action 'a'
     outcome 'o'" for one of an action ("action_outcome:a.o")."""
     kind, _, ident = key.partition(":")
+    if kind == "scenario":
+        return "the scenario"
+    if kind == "rule":
+        return f"rule '{ident}'"
     if kind.startswith("action"):
         return " ".join(f"{word} '{part}'" for word, part in zip(("action", "outcome"), ident.split("."),
                                                                    strict=False))
