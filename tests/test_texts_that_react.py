@@ -412,6 +412,14 @@ def test_a_brief_that_reads_a_hidden_stat_itself_is_warned_of(texts: Path) -> No
     assert len(notes) == 1 and f"texts.toml:{line}:" in notes[0] and 'estimate(\"threat\")' in notes[0]
 
 
+def test_a_counter_shown_only_in_a_text_counts_as_read(texts: Path) -> None:
+    from game.loader import check_scenario
+
+    assert not [n for n in check_scenario(texts).notes if "'rebukes'" in str(n)]
+    (texts / "texts.toml").write_text(SCENARIO.replace("with {rebukes} rebuke(s)", "with rebukes"), encoding="utf-8")
+    assert any("counter 'rebukes' is set but nothing reads it" in str(n) for n in check_scenario(texts).notes)
+
+
 def test_braces_are_written_doubled(texts: Path) -> None:
     engine = _engine(texts)
     parts = engine.content.compiled_ending("end").epilogue

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from game.authoring.intervals import ANY, BOTH, Abstract, Span, never_holds
-from game.authoring.sites import Site, sites
+from game.authoring.sites import Site, sites, slot_reads
 from game.content import Content, Location
 from game.expr import ExprError, reads
 
@@ -95,7 +95,7 @@ def _rescheduling(content: Content, place: Place) -> Iterator[tuple[Location, st
 
 
 def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
-    read: set[str] = set()
+    read: set[str] = slot_reads(content)  # (a value shown in a text is read)
     written: set[str] = set()
     for site in every:
         target = site.target

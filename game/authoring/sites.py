@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from game.content import Content
+from game.text import Part, every_text, slot_names
 
 Role = Literal["condition", "number", "effect"]
 
@@ -127,3 +128,25 @@ def sites(content: Content) -> Iterator[Site]:
             for pi, passage in enumerate(ending.model.epilogue):
                 if not isinstance(passage, str) and passage.when is not None:
                     yield Site("ending", ending.model.id, ("epilogue", pi, "when"), passage.when, "condition")
+
+
+def texts(content: Content) -> Iterator[tuple[Part, ...]]:
+    """Every text of the content the player reads, compiled: briefs, counsel, choices', outcomes' and
+    actions' texts, farewells and epilogues."""
+    for event in content.events.values():
+        yield event.brief
+        for choice in event.choices:
+            yield choice.parts
+            yield from (counsel.says for counsel in choice.counsel)
+            yield from (outcome.parts for outcome in choice.outcomes)
+    for action in content.actions.values():
+        yield action.text
+        yield from (counsel.says for counsel in action.counsel)
+        yield from (outcome.parts for outcome in action.outcomes)
+    yield from content.farewells.values()
+    yield from (ending.epilogue for ending in content.endings)
+
+
+def slot_reads(content: Content) -> set[str]:
+    """The names the texts of the content show in braces (`{capital}`)."""
+    return {name for parts in texts(content) for text in every_text(parts) for name in slot_names(text)}
