@@ -33,7 +33,7 @@ from game.content import Content
 from game.engine import Engine, GameState
 from game.loader import load_scenario
 from game.policies import Lookahead, grade_rank
-from game.sim import Tally, build_report, run_games
+from game.sim import Player, Tally, build_report, run_games
 
 #: The major decisions (event ids): going public, the strike limits, the call for direct action, the
 #: camps, Kursk, European troops, the doctrine and nuclear signalling, election timing, the ceasefire.
@@ -43,6 +43,27 @@ MAJOR_DECISIONS: tuple[str, ...] = (
     "kursk_january", "kursk_squeeze", "europe_troops_question", "doctrine_update", "nuclear_signal",
     "election_timing", "ceasefire_architecture",
 )
+#: The spine: each dilemma of the two source documents, and the events that put it to the player
+#: (any one of them counts). Each must be faced in SPINE_SHARE of games under random and counsel.
+SPINE: dict[str, tuple[str, ...]] = {
+    "going public": ("going_public",),
+    "3,000 or 10,000, and what they are": ("kursk_eight_thousand", "intel_gaps"),
+    "the strike limits against Moscow's warning": ("strike_limits",),
+    "the call for direct military action": ("turner_call", "direct_action_revisited"),
+    "North Koreans as legitimate targets (the camps)": ("camp_strikes",),
+    "Kursk and the mutual-defence treaty": ("kursk_treaty_cover",),
+    "what Pyongyang gains and Seoul's role": ("korea_seoul_ask",),
+    "the election and the transition": ("election_timing", "election_result"),
+    "the mud season and winter": ("weather_rasputitsa", "weather_first_frost", "weather_grid_winter",
+                                  "weather_cold_snap", "front_winter_offensive"),
+    "European troops": ("europe_troops_question",),
+    "nuclear risk": ("doctrine_update",),
+    "the battlefield: hold or talk": ("front_win_or_talk", "talks_feelers", "front_breach", "front_russian_wobble"),
+    "the Middle East crisis": ("mideast_flare", "tehran_moscow_link", "interceptor_crunch", "regional_war_scare"),
+    "the sceptic's questions": ("sceptics_case",),
+}
+SPINE_SHARE = 0.90
+SPINE_POLICIES = ("random", "counsel")
 #: The event that shows the Ukrainian-success branch can be reached.
 WOBBLE = "front_russian_wobble"
 #: Fields of an advisor that would give them a departure (an arc).
@@ -139,7 +160,7 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
     tallies: dict[str, Tally] = {}
     for policy in ("random", "counsel", "lookahead", "cautious", "forceful"):
         tallies[policy] = run_games(content, runs, seed=seed, policy=policy, jobs=jobs, source=source)
-    lines: list[Line] = []
+    lines: list[Line] = [spine_line(content, runs, seed)]
 
     # 1. major decisions under --compare with the counsel policy
     majors = [e for e in MAJOR_DECISIONS if e in content.events]
@@ -227,6 +248,44 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
         arcs += any(getattr(advisor, name, None) for name in DEPARTURE_FIELDS if name in names)
     lines.append(Line("advisor_arcs", f"{arcs} advisors with a departure", ">= 3", arcs >= 3))
     return lines
+
+
+class SpinePlayer(Player):
+    """The simulator's player, also counting the games in which each spine dilemma was faced."""
+
+    def __init__(self, content: Content, policy: str) -> None:
+        super().__init__(content, policy)
+        self.faced: dict[str, int] = {}
+        self.games = 0
+
+    def _record(self, state: GameState, *args: Any) -> None:
+        super()._record(state, *args)
+        self.games += 1
+        for dilemma, events in SPINE.items():
+            if any(event in state.fired for event in events):
+                self.faced[dilemma] = self.faced.get(dilemma, 0) + 1
+
+
+def spine_shares(content: Content, runs: int, seed: int) -> dict[str, dict[str, float]]:
+    """For each spine dilemma and policy, the share of games in which one of its events fired."""
+    shares: dict[str, dict[str, float]] = {dilemma: {} for dilemma in SPINE}
+    for policy in SPINE_POLICIES:
+        player = SpinePlayer(content, policy)
+        player.play_chunk(range(seed, seed + runs))
+        for dilemma in SPINE:
+            shares[dilemma][policy] = player.faced.get(dilemma, 0) / player.games if player.games else 0.0
+    return shares
+
+
+def spine_line(content: Content, runs: int, seed: int) -> Line:
+    shares = spine_shares(content, runs, seed)
+    lowest = min(shares.items(), key=lambda item: min(item[1].values()))
+    details = tuple(f"{dilemma}: " + ", ".join(f"{p} {s:.0%}" for p, s in found.items())
+                    + ("" if min(found.values()) >= SPINE_SHARE else " <- below")
+                    for dilemma, found in shares.items())
+    met = all(min(found.values()) >= SPINE_SHARE for found in shares.values())
+    return Line("spine", f"lowest {lowest[0]} {min(lowest[1].values()):.0%}",
+                f"each dilemma faced in >= {SPINE_SHARE:.0%} of {' and '.join(SPINE_POLICIES)} games", met, details)
 
 
 def summary(lines: Sequence[Line]) -> str:

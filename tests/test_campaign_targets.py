@@ -10,7 +10,7 @@ from benchmarks import campaign
 from game import paths
 from game.loader import load_scenario
 
-TARGETS = ("major_decisions", "extreme_postures_good", "timeout_share", "endings_reached",
+TARGETS = ("spine", "major_decisions", "extreme_postures_good", "timeout_share", "endings_reached",
            "ukrainian_success_branch", "fog_costs", "standing_actions", "median_length", "words", "advisor_arcs")
 
 
