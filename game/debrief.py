@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.engine import Engine, GameState, StatView
-from game.text import format_number, format_shown, with_unit
+from game.text import estimate_figure, format_number, format_shown, with_unit
 
 __all__ = ["format_number", "format_shown", "with_unit"]  # (written once, in game.text; imported from here too)
 
@@ -174,9 +174,7 @@ def debrief_markdown(engine: Engine, state: GameState) -> str:
     if rows:
         lines += ["## What was hidden from you", "", "| Meter | Your last estimate | The truth |", "|---|---|---|"]
         for view, truth in rows:
-            band = (view.high - view.low) / 2
-            shown = format_shown(view.value, view.min, view.max), format_shown(band, view.min, view.max)
-            estimate = with_unit(f"~{shown[0]} ±{shown[1]}", view.unit)
+            estimate = estimate_figure(view.value, (view.high - view.low) / 2, view.min, view.max, view.unit)
             true = with_unit(format_shown(truth, view.min, view.max), view.unit)
             lines.append(f"| {view.label} | {estimate} | {true} |")
         lines.append("")

@@ -36,7 +36,16 @@ from game.expr import (
     reads,
 )
 from game.model import Ending, Event
-from game.text import CounselView, conditional, counsel_views, render, votes
+from game.text import (
+    CounselView,
+    conditional,
+    counsel_views,
+    estimate_figure,
+    format_shown,
+    render,
+    shown_value,
+    votes,
+)
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
@@ -642,23 +651,23 @@ class Engine:
             if round(old[0]) == round(now[0]) and round(old[1]) == round(now[1]):
                 continue  # (a change the gauge does not show)
             stat = self._stats[ident]
-            wide = stat.max - stat.min >= 50  # (whole numbers, as the gauges show such a scale)
-
-            def shown(value: float, wide: bool = wide) -> str:
-                return f"{value:.0f}" if wide else f"{value:g}"
-
+            was, is_ = (estimate_figure(*old, stat.min, stat.max, stat.unit),
+                        estimate_figure(*now, stat.min, stat.max, stat.unit))
+            band_was, band_now = format_shown(old[1], stat.min, stat.max), format_shown(now[1], stat.min, stat.max)
             informed = fog.confidence is not None and float(before[fog.confidence]) != float(after[fog.confidence])
             moved = float(before[ident]) != float(after[ident])
-            if informed:
+            if informed and band_was != band_now:
                 assert fog.confidence is not None
                 fresh = fog.report(float(before[fog.confidence])) != fog.report(float(after[fog.confidence]))
-                way = "rose" if now[1] < old[1] else "fell" if now[1] > old[1] else "changed"
+                way = "rose" if now[1] < old[1] else "fell"
                 events = "; and it moved with events" if moved else ""
                 notes.append(f"New information: {'a fresh assessment; ' if fresh else ''}confidence in the "
-                             f"estimate of {label} {way}: ≈{shown(now[0])} ± {shown(now[1])} "
-                             f"(was ≈{shown(old[0])} ± {shown(old[1])}){events}.")
+                             f"estimate of {label} {way}: {is_} (was {was}){events}.")
             else:
-                notes.append(f"The estimate of {label} moved with events: ≈{shown(old[0])} → ≈{shown(now[0])}.")
+                why = "New information moved the estimate" if informed else "The estimate"
+                after_ = "" if informed else " moved with events"
+                notes.append(f"{why} of {label}{after_}: {shown_value(old[0], stat.min, stat.max, True)} → "
+                             f"{shown_value(now[0], stat.min, stat.max, True)}.")
         return tuple(notes)
 
     # --- standing actions -------------------------------------------------------------------

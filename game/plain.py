@@ -11,6 +11,7 @@ from game.debrief import advisor_lines, format_number, with_unit
 from game.engine import ActionView, Change, ChoiceView, Decision, Drift, Engine, GameState, Resolution, StatView
 from game.model import Scenario
 from game.stakes import Leaning, Stakes, StakesView
+from game.text import estimate_figure, shown_value
 
 WIDTH = 78
 
@@ -54,7 +55,7 @@ def format_stat(view: StatView) -> str:
     value = with_unit(format_number(view.value), view.unit)
     if view.hidden:
         band = (view.high - view.low) / 2
-        return f"{view.label}: ~{value} (±{format_number(band)}, estimate)"
+        return f"{view.label}: {estimate_figure(view.value, band, view.min, view.max, view.unit)} (estimate)"
     return f"{view.label}: {value}"
 
 
@@ -139,11 +140,17 @@ def format_decision(engine: Engine, decision: Decision, stakes: StakesView | Non
     return "\n".join(lines)
 
 
-def change_text(change: Change) -> str:
-    """'Political capital: 50 -> 45', or for a hidden stat its estimates before and after."""
+def stat_range(engine: Engine, change: Change) -> tuple[float, float]:
+    stat = engine.content.stats[change.stat]
+    return stat.min, stat.max
+
+
+def change_text(change: Change, low: float, high: float) -> str:
+    """'Political capital: 50 -> 45', or for a hidden stat its estimates before and after, as the
+    gauge of a stat ranging from `low` to `high` shows them."""
     if change.hidden:
-        return (f"{change.label}: estimate ~{format_number(change.shown_before)} -> "
-                f"~{format_number(change.shown_after)}")
+        return (f"{change.label}: estimate {shown_value(change.shown_before, low, high, True)} -> "
+                f"{shown_value(change.shown_after, low, high, True)}")
     return f"{change.label}: {format_number(change.before)} -> {format_number(change.after)}"
 
 
@@ -218,7 +225,7 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
         lines += [wrap(resolution.text), ""]
     if resolution.choice_changes:
         lines.append("What the action did:" if resolution.action else "What your choice did:")
-        lines += [f"  {change_text(change)}" for change in resolution.choice_changes]
+        lines += [f"  {change_text(change, *stat_range(engine, change))}" for change in resolution.choice_changes]
     if resolution.outcome is not None:
         odds = ""
         if resolution.odds is not None and resolution.odds < 1:
@@ -226,7 +233,8 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
             odds = f" (it had {about}a {max(1, round(resolution.odds * 100))}% chance"
             odds += ", by your estimates)" if resolution.odds_estimated else ")"
         lines.append(f"What chance decided{odds}:")
-        lines += [f"  {change_text(change)}" for change in resolution.outcome_changes] or ["  no meter moved"]
+        lines += ([f"  {change_text(change, *stat_range(engine, change))}" for change in resolution.outcome_changes]
+                  or ["  no meter moved"])
     for flag in resolution.flags_set:
         lines.append(f"  Now true: {engine.content.flags[flag].description or flag}")
     for flag in resolution.flags_cleared:
@@ -236,7 +244,7 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
     if resolution.drift or resolution.drift_changes:
         lines.append("Meanwhile, on its own, until the next decision:")
         lines += [f"  · {drift_text(drift)}" for drift in resolution.drift]
-        lines += [f"  {change_text(change)}" for change in resolution.drift_changes]
+        lines += [f"  {change_text(change, *stat_range(engine, change))}" for change in resolution.drift_changes]
     if resolution.estimate_notes:
         lines.append("Your estimates:")
         lines += [f"  {note}" for note in resolution.estimate_notes]
@@ -267,7 +275,8 @@ def format_ending(engine: Engine, state: GameState) -> str:
         view = engine.stat_view(state.values, ident, state.seed, state.turn)
         lines.append(
             f"  {stat.label}: truly {with_unit(format_number(float(state.values[ident])), stat.unit)}; "
-            f"your last estimate was ~{format_number(view.value)} ±{format_number((view.high - view.low) / 2)}"
+            f"your last estimate was "
+            f"{estimate_figure(view.value, (view.high - view.low) / 2, view.min, view.max, view.unit)}"
         )
     record = advisor_lines(engine, state)
     if record:

@@ -20,6 +20,7 @@ from typing import Any
 from game.debrief import format_number as _fmt
 from game.debrief import with_unit
 from game.engine import Decision, Engine, GameState, InvalidChoice, Resolution, Value
+from game.text import estimate_figure, shown_value
 
 #: How a standing action is written among the (event, choice) pairs of a decision log: its id after
 #: this prefix, which no choice id can start with.
@@ -540,7 +541,8 @@ def meter_lines(engine: Engine, state: GameState) -> list[str]:
         if view.hidden:
             band = (view.high - view.low) / 2
             truth = with_unit(_fmt(float(state.values[view.id])), view.unit)
-            lines.append(f"{view.label}: ~{shown} ±{_fmt(band)} (estimate; truly {truth})")
+            lines.append(f"{view.label}: {estimate_figure(view.value, band, view.min, view.max, view.unit)} "
+                         f"(estimate; truly {truth})")
         else:
             lines.append(f"{view.label}: {shown}")
     return lines
@@ -550,7 +552,9 @@ def change_lines(engine: Engine, resolution: Resolution) -> list[str]:
     lines = []
     for change in resolution.changes:
         if change.hidden:
-            lines.append(f"{change.label}: estimate ~{_fmt(change.shown_before)} → ~{_fmt(change.shown_after)} "
+            stat = engine.content.stats[change.stat]
+            lines.append(f"{change.label}: estimate {shown_value(change.shown_before, stat.min, stat.max, True)} → "
+                         f"{shown_value(change.shown_after, stat.min, stat.max, True)} "
                          f"(truly {_fmt(change.before)} → {_fmt(change.after)})")
         else:
             lines.append(f"{change.label}: {_fmt(change.before)} → {_fmt(change.after)}")

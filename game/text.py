@@ -210,6 +210,17 @@ def with_unit(text: str, unit: str) -> str:
     return f"{text}{unit}" if len(unit) == 1 else f"{text} {unit}"
 
 
+def estimate_figure(value: float, band: float, low: float, high: float, unit: str = "") -> str:
+    """A hidden stat's estimate as every screen shows it, "≈38 ±11": the estimate and the half-width of
+    its band, at the precision of its gauge."""
+    return with_unit(f"≈{format_shown(value, low, high)} ±{format_shown(band, low, high)}", unit)
+
+
+def shown_value(value: float, low: float, high: float, estimated: bool) -> str:
+    """A value as its gauge shows it, marked "≈" when it is the player's estimate of a hidden stat."""
+    return f"{'≈' if estimated else ''}{format_shown(value, low, high)}"
+
+
 def estimate_text(value: float, band: float, low: float, high: float, unit: str = "") -> str:
     """A hidden stat as a text names it: the estimate and its band as the gauge shows them,
     "about 38 (±11)"."""

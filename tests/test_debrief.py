@@ -82,5 +82,20 @@ def test_debrief_reveals_truth_beside_the_last_estimate(engine: Engine) -> None:
     text = debrief_markdown(engine, state)
     ending = engine.ending(state)
     assert ending is not None and f"## {ending.title}" in text
-    assert f"| Threat | ~{view.value:.0f} ±{(view.high - view.low) / 2:.0f}% | {truth:.0f}% |" in text
+    assert f"| Threat | ≈{view.value:.0f} ±{(view.high - view.low) / 2:.0f}% | {truth:.0f}% |" in text
     assert text.count("- **") == len(state.decisions) + 1  # each decision, and the ending
+
+
+def test_an_estimate_reads_the_same_on_every_page(engine: Engine) -> None:
+    """The debrief, the replay transcript and the plain game show a hidden stat's estimate in one form."""
+    from game.plain import format_stat
+    from game.replay import meter_lines
+    from game.text import estimate_figure
+
+    state = finished(engine, 7)
+    [(view, _truth)] = truth_rows(engine, state)
+    figure = estimate_figure(view.value, (view.high - view.low) / 2, view.min, view.max, view.unit)
+    assert figure.startswith("≈") and " ±" in figure
+    assert f"| {figure} |" in debrief_markdown(engine, state)
+    assert any(line.startswith(f"Threat: {figure} ") for line in meter_lines(engine, state))
+    assert format_stat(view) == f"Threat: {figure} (estimate)"

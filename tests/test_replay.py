@@ -235,7 +235,7 @@ def test_transcript_reads_as_the_game(engine: Engine) -> None:
     assert "H. Awk (hawk), for: Warn them." in text
     assert "Outcome: win" in text and "It worked." in text
     assert "## Ending: Stalemate (mixed)" in text
-    assert "Threat: ~" in text and "truly" in text
+    assert "Threat: ≈" in text and "truly" in text
     assert text.rstrip().endswith(f"Decisions: {len(steps)} of {len(steps)}.")
 
 

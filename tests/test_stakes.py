@@ -190,7 +190,7 @@ def test_new_information_changes_the_estimate_and_says_why(engine: Engine) -> No
     assert after[1] < before[1]
     assert resolution.estimate_notes == (
         "New information: a fresh assessment; confidence in the estimate of Threat rose: "
-        f"≈{after[0]:.0f} ± {after[1]:.0f} (was ≈{before[0]:.0f} ± {before[1]:.0f}).",)
+        f"≈{after[0]:.0f} ±{after[1]:.0f} (was ≈{before[0]:.0f} ±{before[1]:.0f}).",)
 
 
 def test_estimate_and_band_read_what_the_gauge_shows(engine: Engine) -> None:

@@ -88,7 +88,7 @@ async def test_each_decision_shows_its_brief_the_choice_taken_the_outcome_and_th
         assert "They replied." in text_of(screen, "#replay-brief")
         outcome = text_of(screen, "#replay-outcome")
         assert "Outcome: win" in outcome and "It worked." in outcome
-        assert "Threat: ~" in text_of(screen, "#replay-meters")
+        assert "Threat: ≈" in text_of(screen, "#replay-meters")
         await pilot.press("left")
         await pilot.pause()
         assert text_of(screen, "#replay-position").startswith("Decision 1 of 5")

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from game.debrief import advisor_lines, format_shown, meter_series, sparkline, timeline, truth_rows, with_unit
 from game.engine import Engine, GameState
+from game.text import estimate_figure
 from game.tui.widgets.footer import KeyFooter
 from game.tui.widgets.prose import Prose
 from game.tui.widgets.timeline import TimelineText
@@ -32,9 +33,7 @@ def truth_content(engine: Engine, state: GameState) -> Content:
     width = max(len(view.label) for view, _ in rows)
     lines = []
     for view, truth in rows:
-        band = (view.high - view.low) / 2
-        believed = with_unit(f"≈{format_shown(view.value, view.min, view.max)} "
-                             f"±{format_shown(band, view.min, view.max)}", view.unit)
+        believed = estimate_figure(view.value, (view.high - view.low) / 2, view.min, view.max, view.unit)
         lines.append(Content.assemble(
             f"{view.label:<{width}}  ",
             ("you believed ", "dim"),

@@ -25,6 +25,7 @@ from game.engine import Engine, GameState
 from game.replay import Frame, Replay, replay
 from game.safetext import shown
 from game.saves import GameInfo, SaveError, SaveRecord, branch_record, unused_slot, write_save
+from game.text import estimate_figure, shown_value
 from game.tui.widgets.footer import KeyFooter
 
 
@@ -189,8 +190,9 @@ class ReplayScreen(Screen[TakeOver | None]):
             outcome.append(Text(prose(resolution.text)))
         for change in resolution.changes:
             if change.hidden:
-                outcome.append(Text(f"{change.label}: ~{format_number(change.shown_before)} → "
-                                    f"~{format_number(change.shown_after)} (estimate)"))
+                stat = self.engine.content.stats[change.stat]
+                outcome.append(Text(f"{change.label}: {shown_value(change.shown_before, stat.min, stat.max, True)} → "
+                                    f"{shown_value(change.shown_after, stat.min, stat.max, True)} (estimate)"))
             else:
                 outcome.append(Text(f"{change.label}: {format_number(change.before)} → {format_number(change.after)}"))
         # the background that goes on from the decision before is said there, once
@@ -244,7 +246,7 @@ class ReplayScreen(Screen[TakeOver | None]):
                 band = (view.high - view.low) / 2
                 truth = format_number(float(state.values[view.id]))
                 lines.append(Text.assemble(
-                    f"{view.label}: ~{with_unit(format_number(view.value), unit)} ±{format_number(band)} ",
+                    f"{view.label}: {estimate_figure(view.value, band, view.min, view.max, unit)} ",
                     (f"(estimate; truly {with_unit(truth, unit)})", "dim" if not reveal else "bold"),
                 ))
             else:
