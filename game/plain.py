@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import IO
 
 from game.debrief import advisor_lines, format_number, with_unit
@@ -217,9 +217,10 @@ def pick_action(decision: Decision, answer: str) -> tuple[ActionView | None, str
     return picked, ""
 
 
-def format_resolution(engine: Engine, resolution: Resolution) -> str:
+def format_resolution(engine: Engine, resolution: Resolution, read: Collection[str] = ()) -> str:
     """The account of a decision: what the choice did, what chance decided, what the turn did on its
-    own, what was set in motion, and why an estimate moved; each apart."""
+    own, what was set in motion, and why an estimate moved; each apart. The turn's notes in `read`
+    (those under the last decision's account) are folded into one line."""
     lines = [""]
     if resolution.text:
         lines += [wrap(resolution.text), ""]
@@ -241,9 +242,14 @@ def format_resolution(engine: Engine, resolution: Resolution) -> str:
         lines.append(f"  No longer true: {engine.content.flags[flag].description or flag}")
     if resolution.scheduled:
         lines.append("Set in motion: consequences that will surface in the coming weeks.")
+    fresh = [drift for drift in resolution.drift if drift.quiet or drift.text not in read]
+    again = len(resolution.drift) - len(fresh)
     if resolution.drift or resolution.drift_changes:
         lines.append("Meanwhile, on its own, until the next decision:")
-        lines += [f"  · {drift_text(drift)}" for drift in resolution.drift]
+        lines += [f"  · {drift_text(drift)}" for drift in fresh]
+        if again:
+            lines.append(f"  · and {again} more as after your last decision" if fresh
+                         else f"  · {again} note{'s' if again > 1 else ''} as after your last decision")
         lines += [f"  {change_text(change, *stat_range(engine, change))}" for change in resolution.drift_changes]
     if resolution.estimate_notes:
         lines.append("Your estimates:")
@@ -342,6 +348,7 @@ def play(
     `o` prints what it returns (the analyst's odds)."""
     stakes = Stakes(engine)
     shown_decision = True
+    noted: frozenset[str] = frozenset()  # (the turn's notes under the last account, folded in the next)
     while not state.over:
         decision = engine.decision(state)
         assert decision is not None
@@ -403,7 +410,8 @@ def play(
         assert picked is not None
         resolution = engine.choose(state, picked.id)
         state = resolution.state
-        print(format_resolution(engine, resolution), file=out)
+        print(format_resolution(engine, resolution, noted), file=out)
+        noted = frozenset(drift.text for drift in resolution.drift if not drift.quiet)
         if after_decision is not None:
             after_decision(state)
     print(format_ending(engine, state), file=out)

@@ -146,6 +146,15 @@ def test_the_resolution_tells_the_choice_chance_and_drift_apart(engine: Engine) 
     assert text.count("costs a little capital") == 1
 
 
+def test_a_note_told_under_the_last_account_is_folded_into_one_line(engine: Engine) -> None:
+    resolution = engine.choose(engine.new_game(3), "spend")
+    told = frozenset(d.text for d in resolution.drift if not d.quiet)
+    again = format_resolution(engine, resolution, told)
+    assert "costs a little capital" not in again
+    assert "  · 1 note as after your last decision" in again or "  · and 1 more as after your last decision" in again
+    assert "  Political capital: 10 -> 8" in again, "the meters it moved are still shown"
+
+
 def test_chance_is_shown_with_its_odds_by_the_estimate(engine: Engine) -> None:
     for seed in range(40):
         state = engine.new_game(seed)
