@@ -9,7 +9,7 @@ the reader sees the end has come. Keys pressed once for the whole game (folding 
 which the settings remember) are not counted either. Prints the figures per turn, the last line
 `presses_per_turn: X`.
 
-Run: python benchmarks/reading.py [--seed 1] [--turns N] [--dashboard shown|folded] [--summaries]
+Run: python benchmarks/reading.py [--seed 1] [--turns N] [--dashboard as-started|shown|folded] [--summaries]
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ async def _page_to_end(pilot: Any, scroll: ScrollableContainer, key: str) -> int
     return presses
 
 
-async def read_game(content: Content, seed: int, turns: int | None = None, dashboard: str = "shown",
+async def read_game(content: Content, seed: int, turns: int | None = None, dashboard: str = "as-started",
                     summaries: bool = False, size: tuple[int, int] = SIZE) -> Reading:
     """Play a game (or its first `turns` decisions) reading everything; the presses it took."""
     from game.tui.screens.outcome import OutcomeScreen
@@ -101,7 +101,8 @@ async def read_game(content: Content, seed: int, turns: int | None = None, dashb
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             fold = _key_for(app.screen, "toggle_dashboard")
-            if dashboard == "folded":
+            folded = bool(getattr(app.screen, "dashboard_folded", False))  # (as the game starts at this size)
+            if dashboard != "as-started" and folded != (dashboard == "folded"):
                 assert fold is not None, "this version of the game cannot fold the dashboard"
                 await pilot.press(fold)
                 await pilot.pause()
@@ -136,7 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--turns", type=int, default=None, help="decisions to read (default: the whole game)")
-    parser.add_argument("--dashboard", choices=("shown", "folded"), default="shown")
+    parser.add_argument("--dashboard", choices=("as-started", "shown", "folded"), default="as-started",
+                        help="the dashboard as the game starts at 80×24 (the default), or shown or folded")
     parser.add_argument("--summaries", action="store_true",
                         help="read the counsel's one line per advisor, not every argument in full")
     parser.add_argument("--scenario", type=Path, default=CONTENT / "red-line")

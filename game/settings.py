@@ -18,13 +18,16 @@ HEADER = (
     '# theme = "crisis-room" or "situation-day" (or any theme of the command palette\'s "Change theme")\n'
     "# analyst = false turns the analyst's odds off, for a pure game\n"
     "# leanings = false hides which way each choice is expected to push the meters (l in the game)\n"
-    '# dashboard = "folded" (the brief takes the whole width; d in the game folds and unfolds it) or "shown"\n'
+    '# dashboard = "folded" (the brief takes the whole width; d in the game folds and unfolds it), "shown", or\n'
+    '# "auto" (folded in a terminal narrower than 96 columns, where the brief needs the room)\n'
     "# [keys]: binding id = the keys for it, comma-separated, e.g. quit = \"ctrl+x\", choose_1 = \"1,a\"\n"
     "# (the in-game Keys screen lists every binding id).\n\n"
 )
 #: a binding id as Textual writes them (letters, digits, underscores, dots)
 _BINDING_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-DASHBOARD_STATES = ("shown", "folded")
+DASHBOARD_STATES = ("auto", "shown", "folded")
+#: below this many columns an "auto" dashboard starts folded: the brief needs the width more
+AUTO_FOLD_BELOW = 96
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,13 @@ class Settings:
     analyst: bool = True
     #: whether the choices show their leanings (None: the default, shown)
     leanings: bool | None = None
-    #: "folded" when the player has folded the situation room's dashboard away, else "shown"
-    dashboard: str = "shown"
+    #: "folded" when the player has folded the situation room's dashboard away, "shown" when they brought
+    #: it back, "auto" until they do either (folded only in a narrow terminal)
+    dashboard: str = "auto"
 
-    @property
-    def dashboard_folded(self) -> bool:
-        return self.dashboard == "folded"
+    def dashboard_folded(self, width: int) -> bool:
+        """Whether the dashboard starts folded in a terminal `width` columns wide."""
+        return self.dashboard == "folded" or (self.dashboard == "auto" and width < AUTO_FOLD_BELOW)
 
     def with_dashboard(self, folded: bool) -> Settings:
         return replace(self, dashboard="folded" if folded else "shown")
@@ -90,9 +94,9 @@ def parse_settings(text: str, themes: Collection[str] | None = None) -> Settings
         raise SettingsError(f"theme must be a name in quotes, not {theme!r}")
     if theme is not None and themes is not None and theme not in themes:
         raise SettingsError(f"unknown theme '{theme}' (the themes are: {', '.join(sorted(themes))})")
-    dashboard = data.get("dashboard", "shown")
+    dashboard = data.get("dashboard", "auto")
     if dashboard not in DASHBOARD_STATES:
-        raise SettingsError(f"dashboard must be \"shown\" or \"folded\", not {dashboard!r}")
+        raise SettingsError(f"dashboard must be \"auto\", \"shown\" or \"folded\", not {dashboard!r}")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise SettingsError("keys must be a table: [keys] with lines like quit = \"ctrl+x\"")
@@ -136,7 +140,7 @@ def settings_text(settings: Settings) -> str:
         data["analyst"] = False
     if settings.leanings is not None:
         data["leanings"] = settings.leanings
-    if settings.dashboard_folded:
+    if settings.dashboard != "auto":
         data["dashboard"] = settings.dashboard
     if settings.keys:
         data["keys"] = dict(settings.keys)

@@ -43,49 +43,63 @@ def room_game(content: Content, tmp_path: Path, remember_settings: bool = False,
 # --- the dashboard folds away -------------------------------------------------------------------
 
 
-async def test_d_folds_the_dashboard_away_and_the_brief_takes_the_whole_width(shipped_content: Content,
-                                                                               tmp_path: Path) -> None:
+async def test_at_80_columns_the_brief_has_the_whole_width_and_d_brings_the_dashboard_back(
+        shipped_content: Content, tmp_path: Path) -> None:
     app = room_game(shipped_content, tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, SituationRoom)
         brief = app.screen.query_one("#brief")
         dashboard = app.screen.query_one("#dashboard")
-        narrow = brief.size.width
-        assert dashboard.display and dashboard.region.width > 0
-        await pilot.press("d")
-        await pilot.pause()
-        assert dashboard.region.width == 0
-        assert brief.size.width >= 76 > narrow
+        assert dashboard.region.width == 0, "a narrow terminal starts with the dashboard folded away"
+        wide = brief.size.width
+        assert wide >= 76
         await pilot.press("d")
         await pilot.pause()
         assert dashboard.region.width > 0
-        assert brief.size.width == narrow
+        assert brief.size.width < wide
+        await pilot.press("d")
+        await pilot.pause()
+        assert dashboard.region.width == 0
+        assert brief.size.width == wide
+
+
+async def test_a_wide_terminal_starts_with_the_dashboard_shown(shipped_content: Content, tmp_path: Path) -> None:
+    app = room_game(shipped_content, tmp_path)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.query_one("#dashboard").region.width > 0
 
 
 async def test_m_brings_a_folded_dashboard_back(shipped_content: Content, tmp_path: Path) -> None:
     app = room_game(shipped_content, tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
-        await pilot.press("d", "m")
+        await pilot.press("m")
         await pilot.pause()
         dashboard = app.screen.query_one("#dashboard")
         assert dashboard.region.width > 0 and dashboard.has_focus
 
 
-async def test_a_folded_dashboard_stays_folded_at_the_next_start(shipped_content: Content, tmp_path: Path,
-                                                                 settings_file: Path) -> None:
+async def test_the_players_choice_of_dashboard_is_kept_at_the_next_start(shipped_content: Content, tmp_path: Path,
+                                                                      settings_file: Path) -> None:
     app = room_game(shipped_content, tmp_path, remember_settings=True)
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         await pilot.press("d")
         await settle(app, pilot)
-    assert parse_settings(settings_file.read_text(encoding="utf-8")).dashboard == "folded"
+    assert parse_settings(settings_file.read_text(encoding="utf-8")).dashboard == "shown"
     again = room_game(shipped_content, tmp_path, remember_settings=True, seed=2)
     async with again.run_test(size=SMALL) as pilot:
         await settle(again, pilot)
-        assert again.screen.query_one("#dashboard").region.width == 0
-        assert again.screen.query_one("#brief").size.width >= 76
+        assert again.screen.query_one("#dashboard").region.width > 0, "shown, as the player asked, though narrow"
+        await pilot.press("d")
+        await settle(again, pilot)
+    assert parse_settings(settings_file.read_text(encoding="utf-8")).dashboard == "folded"
+    wide = room_game(shipped_content, tmp_path, remember_settings=True, seed=3)
+    async with wide.run_test(size=(120, 32)) as pilot:
+        await settle(wide, pilot)
+        assert wide.screen.query_one("#dashboard").region.width == 0, "folded, as the player asked, though wide"
 
 
 # --- the counsel: a line per advisor, open to the full argument -----------------------------------

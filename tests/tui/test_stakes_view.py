@@ -15,6 +15,7 @@ from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.situation import SituationRoom
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.dashboard import Dashboard
+from game.tui.widgets.status import StatusBar
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -57,6 +58,28 @@ async def test_dashboard_shows_the_zone_and_warns_as_capital_nears_it(stakes_con
         lines = dashboard(app).splitlines()
         capital = next(i for i, line in enumerate(lines) if line.startswith("Political capital"))
         assert lines[capital + 1].strip() == "⚠ near ≤ 0 (8 away): Dismissed"
+
+
+async def test_with_the_dashboard_folded_the_status_line_carries_the_warning(stakes_content: Content,
+                                                                             tmp_path: Path) -> None:
+    app = build_app(stakes_content, saves_dir=tmp_path, seed=3, start="room")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        room = app.screen
+        assert isinstance(room, SituationRoom) and room.dashboard_folded
+        assert "⚠" not in status(app)
+        await take(app, pilot, "1")  # capital 20 -> 8, as above
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "│ ⚠ Political capital ≤ 0, 8 away │" in status(app)
+        await pilot.press("d")  # the dashboard shows it instead
+        await pilot.pause()
+        assert "⚠" not in status(app) and "⚠ near ≤ 0 (8 away)" in dashboard(app)
+
+
+def status(app: RedLineApp) -> str:
+    shown = app.screen.query_one(StatusBar).render()
+    return str(getattr(shown, "plain", shown))
 
 
 async def test_choices_show_leanings_and_which_ends_the_game(stakes_content: Content, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from game.debrief import meter_series, timeline
 from game.engine import Decision
+from game.stakes import Warning
 from game.tui.widgets.choices import ChoiceList
 from game.tui.widgets.counsel import CounselLine, CounselPanel
 from game.tui.widgets.dashboard import Dashboard, Meter
@@ -66,7 +67,9 @@ class SituationRoom(Screen[None]):
         # Textual gives the width class at the first resize, and restyles the whole screen for it;
         # given now for the terminal as it is, that resize has nothing to change
         self.add_class("-wide" if self.app.size.width >= WIDE else "-narrow", update=False)
-        self.set_class(self.game.settings.dashboard_folded, "-folded", update=False)
+        self.set_class(self.game.settings.dashboard_folded(self.app.size.width), "-folded", update=False)
+        #: the meters near a danger zone at this decision
+        self.warnings: tuple[Warning, ...] = ()
         #: whether the counsel is shown in full at each decision (e), or as a line per advisor
         self.counsel_in_full = False
         #: the notes under the last outcome, folded into one line under the next if they come again
@@ -111,7 +114,6 @@ class SituationRoom(Screen[None]):
         state = self.game.state
         assert state is not None
         event = decision.event
-        self.query_one(StatusBar).show(engine, decision)
         title = Content.styled(event.title, "bold")
         if event.hypothetical:
             title = Content.assemble(title, "  ", (HYPOTHETICAL_MARK, "italic $text-warning"))
@@ -126,6 +128,8 @@ class SituationRoom(Screen[None]):
         self.query_one(CounselPanel).show(engine.content, decision, self.counsel_in_full)
         stakes = self.game.stakes.view(state, self.game.leanings_shown)
         self.query_one(ChoiceList).show(decision.choices, stakes)
+        self.warnings = stakes.warnings
+        self.show_status()
         warnings = {warning.stat: warning for warning in reversed(stakes.warnings)}  # (the nearest kept)
         meters = [Meter(view, tuple(meter_series(engine, state, view.id)), stakes.zones.get(view.id, ()),
                         warnings.get(view.id)) for view in decision.stats]
@@ -202,6 +206,12 @@ class SituationRoom(Screen[None]):
         self.counsel_in_full = not all(line.expanded for line in lines) if lines else not self.counsel_in_full
         self.query_one(CounselPanel).expand_all(self.counsel_in_full)
 
+    def show_status(self) -> None:
+        """The status line; while the dashboard is folded away it carries the nearest danger too."""
+        if self.game.decision is not None:
+            self.query_one(StatusBar).show(self.game.engine, self.game.decision,
+                                           self.warnings if self.dashboard_folded else ())
+
     @property
     def dashboard_folded(self) -> bool:
         return self.has_class("-folded")
@@ -213,6 +223,7 @@ class SituationRoom(Screen[None]):
     def fold_dashboard(self, folded: bool) -> None:
         side_focused = self.focused is not None and self.query_one("#side") in self.focused.ancestors_with_self
         self.set_class(folded, "-folded")
+        self.show_status()
         if folded and side_focused:
             self.query_one("#choices").focus()
         self.game.fold_dashboard(folded)
