@@ -101,8 +101,8 @@ async def read_game(content: Content, seed: int, turns: int | None = None, dashb
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             fold = _key_for(app.screen, "toggle_dashboard")
-            folded = bool(getattr(app.screen, "dashboard_folded", False))  # (as the game starts at this size)
-            if dashboard != "as-started" and folded != (dashboard == "folded"):
+            started_folded = bool(getattr(app.screen, "dashboard_folded", False))  # (as it starts at this size)
+            if dashboard != "as-started" and started_folded != (dashboard == "folded"):
                 assert fold is not None, "this version of the game cannot fold the dashboard"
                 await pilot.press(fold)
                 await pilot.pause()

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from game import log
 from game.engine import Engine, GameState, StatView
 from game.text import estimate_figure, format_number, format_shown, with_unit
 
@@ -35,8 +36,8 @@ def history_turns(state: GameState) -> list[int]:
     """The turn each entry of `state.history` belongs to (start, then each decision or quiet turn)."""
     turns = [1]
     for entry in state.log:
-        if entry.get("kind") in ("decision", "action", "quiet"):
-            turns.append(int(entry["turn"]))
+        if isinstance(entry, (log.Decided, log.Acted, log.Quiet)):
+            turns.append(entry.turn)
     if len(turns) != len(state.history):
         # an older or hand-made state: fall back to one point per turn, ending at the current one
         count = len(state.history)
@@ -81,40 +82,37 @@ def timeline(engine: Engine, state: GameState) -> list[TimelineEntry]:
     content = engine.content
     entries = []
     for entry in state.log:
-        kind = entry.get("kind")
-        turn = int(entry.get("turn", state.turn))
-        day = engine.date(turn)
-        if kind == "decision":
-            event = content.events.get(entry["event"])
-            if event is None:
-                entries.append(TimelineEntry(turn, day, "decision", entry["event"], entry["choice"]))
-                continue
-            choice = event.choice(entry["choice"])
-            label = choice.label if choice else entry["choice"]
-            outcome_text = ""
-            if choice is not None and entry.get("outcome"):
-                for outcome in choice.outcomes:
-                    if outcome.id == entry["outcome"]:
-                        outcome_text = outcome.text
-            entries.append(
-                TimelineEntry(turn, day, "decision", event.model.title, label, _first_sentence(outcome_text))
-            )
-        elif kind == "action":
-            action = content.actions.get(entry["action"])
-            label = action.model.label if action is not None else entry["action"]
-            outcome_text = ""
-            if action is not None and entry.get("outcome"):
-                outcome_text = next((o.text for o in action.outcomes if o.id == entry["outcome"]), "")
-            entries.append(TimelineEntry(turn, day, "action", f"Action: {label}",
-                                         outcome=_first_sentence(outcome_text)))
-        elif kind == "quiet":
-            entries.append(TimelineEntry(turn, day, "quiet", "A quiet stretch"))
-        elif kind == "ending":
-            try:
-                title = content.ending(entry["ending"]).title
-            except KeyError:
-                title = entry["ending"]
-            entries.append(TimelineEntry(turn, day, "ending", title))
+        day = engine.date(entry.turn)
+        match entry:
+            case log.Decided(turn=turn, event=event_id, choice=choice_id, outcome=outcome_id):
+                event = content.events.get(event_id)
+                if event is None:
+                    entries.append(TimelineEntry(turn, day, "decision", event_id, choice_id))
+                    continue
+                choice = event.choice(choice_id)
+                label = choice.label if choice else choice_id
+                outcome_text = ""
+                if choice is not None and outcome_id:
+                    outcome_text = next((o.text for o in choice.outcomes if o.id == outcome_id), "")
+                entries.append(
+                    TimelineEntry(turn, day, "decision", event.model.title, label, _first_sentence(outcome_text))
+                )
+            case log.Acted(turn=turn, action=action_id, outcome=outcome_id):
+                action = content.actions.get(action_id)
+                label = action.model.label if action is not None else action_id
+                outcome_text = ""
+                if action is not None and outcome_id:
+                    outcome_text = next((o.text for o in action.outcomes if o.id == outcome_id), "")
+                entries.append(TimelineEntry(turn, day, "action", f"Action: {label}",
+                                             outcome=_first_sentence(outcome_text)))
+            case log.Quiet(turn=turn):
+                entries.append(TimelineEntry(turn, day, "quiet", "A quiet stretch"))
+            case log.Ended(turn=turn, ending=ending):
+                try:
+                    title = content.ending(ending).title
+                except KeyError:
+                    title = ending
+                entries.append(TimelineEntry(turn, day, "ending", title))
     return entries
 
 
@@ -140,7 +138,7 @@ def advisor_lines(engine: Engine, state: GameState) -> list[str]:
     """Each advisor's record: how often you took their counsel and went against it, and whether they left."""
     content = engine.content
     heeded, overruled = engine.advisor_record(state)
-    decided = [entry for entry in state.log if entry.get("kind") == "decision"]
+    decided = [entry for entry in state.log if isinstance(entry, log.Decided)]
     lines = []
     for ident, advisor in content.advisors.items():
         yes, no = heeded.get(ident, 0), overruled.get(ident, 0)
@@ -149,7 +147,7 @@ def advisor_lines(engine: Engine, state: GameState) -> list[str]:
         line = f"{advisor.name} ({advisor.stance}): heeded {yes}, overruled {no}"
         gone = state.left.get(ident)
         if gone is not None:
-            when = decided[gone - 1]["date"] if 0 < gone <= len(decided) else ""
+            when = decided[gone - 1].date if 0 < gone <= len(decided) else ""
             day = f" on {dt.date.fromisoformat(when).strftime('%d %b')}" if when else ""
             line += f"; left{day}"
         lines.append(line)

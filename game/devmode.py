@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from game import log
 from game.content import Content
 from game.engine import Engine, GameState
 from game.loader import LoadReport, Problem, check_scenario
@@ -83,7 +84,7 @@ def force_event(state: GameState, event_id: str) -> GameState:
         new.fired[event_id] = new.fired.get(event_id, 0) + 1
         new.last_fired[event_id] = new.turn
     new.event = event_id
-    new.log.append({"kind": "jump", "turn": new.turn, "event": event_id})
+    new.log.append(log.Jumped(new.turn, event_id))
     return new
 
 

@@ -35,6 +35,10 @@ from game.expr import (
     compile_with_constant,
     reads,
 )
+from game.log import Acted, Decided, Ended, Quiet
+from game.log import Entry as LogEntry
+from game.log import from_dict as entry_from_dict
+from game.log import to_dict as entry_to_dict
 from game.model import Ending, Event
 from game.text import (
     CounselView,
@@ -96,7 +100,7 @@ class GameState:
     # each: [due turn, sequence number, event id, [origin event, choice, outcome or "", index]]
     scheduled: list[list[Any]] = field(default_factory=list)
     sequence: int = 0
-    log: list[dict[str, Any]] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
     #: stat values at the start and after every decision, for charts
     history: list[dict[str, float]] = field(default_factory=list)
     #: standing actions: how often each was taken, and on which turn last
@@ -134,16 +138,16 @@ class GameState:
         return self.ending is not None
 
     @property
-    def decisions(self) -> list[dict[str, Any]]:
+    def decisions(self) -> list[Decided | Acted]:
         """The log entries that are decisions: choices and standing actions (not quiet turns or rule notes)."""
-        return [entry for entry in self.log if entry.get("kind") in ("decision", "action")]
+        return [entry for entry in self.log if isinstance(entry, (Decided, Acted))]
 
     @property
     def actions_this_turn(self) -> int:
         """How many standing actions were taken in front of the current decision."""
         count = 0
         for entry in reversed(self.log):
-            if entry.get("kind") != "action" or entry.get("turn") != self.turn:
+            if not isinstance(entry, Acted) or entry.turn != self.turn:
                 break
             count += 1
         return count
@@ -161,7 +165,7 @@ class GameState:
             "chose": list(self.chose),
             "scheduled": [list(item) for item in self.scheduled],
             "sequence": self.sequence,
-            "log": list(self.log),
+            "log": [entry_to_dict(entry) for entry in self.log],
             "history": list(self.history),
         }
         # (only once an action was taken, so the states of games without actions, and their digests,
@@ -193,7 +197,7 @@ class GameState:
             chose=[str(c) for c in data["chose"]],
             scheduled=[list(item) for item in data["scheduled"]],
             sequence=int(data["sequence"]),
-            log=list(data["log"]),
+            log=[entry_from_dict(entry) for entry in data["log"]],
             history=list(data["history"]),
             used={str(k): int(v) for k, v in data.get("used", {}).items()},
             last_used={str(k): int(v) for k, v in data.get("last_used", {}).items()},
@@ -799,10 +803,7 @@ class Engine:
                           for index, follow in enumerate(outcome.followups)]
         state.used[ident] = state.used.get(ident, 0) + 1
         state.last_used[ident] = turn
-        state.log.append({
-            "kind": "action", "turn": turn, "date": self._iso_date(turn), "event": event_id, "action": ident,
-            "outcome": outcome.id if outcome else None,
-        })
+        state.log.append(Acted(turn, self._iso_date(turn), event_id, ident, outcome.id if outcome else None))
         state.history.append(self._snapshot(env))
         table = self._tables.get(turn) or self._table(turn)
         for ending, when in table.endings:
@@ -1018,14 +1019,7 @@ class Engine:
                         trace.departures.append(advisor)
                         trace.farewells.append(render(self.content.farewells.get(advisor, ()), env))
         new.event = None
-        new.log.append({
-            "kind": "decision",
-            "turn": turn,
-            "date": self._iso_date(turn),
-            "event": event_id,
-            "choice": choice.id,
-            "outcome": outcome.id if outcome else None,
-        })
+        new.log.append(Decided(turn, self._iso_date(turn), event_id, choice.id, outcome.id if outcome else None))
         new.history.append(self._snapshot(env))
         if trace is not None:
             trace.decision = self._values(env)
@@ -1067,7 +1061,7 @@ class Engine:
         if state.event is None:
             day = self.date(state.turn)
             notes.append((state.turn, QUIET_TEXT, True))
-            state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
+            state.log.append(Quiet(state.turn, day.isoformat()))
             state.history.append(self._snapshot(env))
 
     def _next_event(self, state: GameState, env: dict[str, Any], notes: list[tuple[int, str, bool]],
@@ -1239,7 +1233,7 @@ class Engine:
     def _end(self, state: GameState, ending: str) -> None:
         state.ending = ending
         state.event = None
-        state.log.append({"kind": "ending", "turn": state.turn, "ending": ending})
+        state.log.append(Ended(state.turn, ending))
 
     # --- values -----------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from game import log
 from game.content import CompiledAction, CompiledEvent, CompiledFollowUp, Content
 from game.engine import ACTION_ORIGIN, COUNTER_LIMIT, GameState, InvalidAction, InvalidChoice, Value, roll
 from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, OVERRULED_KEY, RECORD_KEY, SEED_KEY, Effect
@@ -196,8 +197,8 @@ class Reference:
             if advisor not in state.left and leaves(self.env(state)):
                 state.left[advisor] = len(state.chose)
         state.event = None
-        state.log.append({"kind": "decision", "turn": turn, "date": self.content.day(turn).isoformat(),
-                          "event": event.id, "choice": choice.id, "outcome": outcome.id if outcome else None})
+        state.log.append(log.Decided(turn, self.content.day(turn).isoformat(), event.id, choice.id,
+                                     outcome.id if outcome else None))
         state.history.append(self._stats(state))
         notes: list[str] = []
         if not self._ended(state):
@@ -214,7 +215,7 @@ class Reference:
         last = state.last_used.get(model.id)
         this_turn = 0
         for entry in reversed(state.log):
-            if entry.get("kind") != "action" or entry.get("turn") != state.turn:
+            if not isinstance(entry, log.Acted) or entry.turn != state.turn:
                 break
             this_turn += 1
         if model.uses and used >= model.uses:
@@ -260,8 +261,8 @@ class Reference:
                           for index, follow in enumerate(outcome.followups)]
         state.used[action.id] = state.used.get(action.id, 0) + 1
         state.last_used[action.id] = turn
-        state.log.append({"kind": "action", "turn": turn, "date": self.content.day(turn).isoformat(),
-                          "event": event_id, "action": action.id, "outcome": outcome.id if outcome else None})
+        state.log.append(log.Acted(turn, self.content.day(turn).isoformat(), event_id, action.id,
+                                   outcome.id if outcome else None))
         state.history.append(self._stats(state))
         self._ended(state)
         return Step(state, outcome.id if outcome else None, scheduled, [])
@@ -286,7 +287,7 @@ class Reference:
         if state.event is None:
             day = self.content.day(state.turn)
             notes.append(f"{day.strftime('%d %b')}: a quiet stretch; nothing needed your decision.")
-            state.log.append({"kind": "quiet", "turn": state.turn, "date": day.isoformat()})
+            state.log.append(log.Quiet(state.turn, day.isoformat()))
             state.history.append(self._stats(state))
 
     def _next_event(self, state: GameState) -> None:
@@ -372,7 +373,7 @@ class Reference:
     def _end(self, state: GameState, ending: str) -> None:
         state.ending = ending
         state.event = None
-        state.log.append({"kind": "ending", "turn": state.turn, "ending": ending})
+        state.log.append(log.Ended(state.turn, ending))
 
     # --- values -----------------------------------------------------------------------------
 

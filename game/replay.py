@@ -20,6 +20,7 @@ from typing import Any
 from game.debrief import format_number as _fmt
 from game.debrief import with_unit
 from game.engine import Decision, Engine, GameState, InvalidChoice, Resolution, Value
+from game.log import Acted
 from game.text import estimate_figure, shown_value
 
 #: How a standing action is written among the (event, choice) pairs of a decision log: its id after
@@ -110,11 +111,6 @@ def rules_hash() -> str:
     except OSError:
         return ""
     return digest.hexdigest()
-
-
-def entry_field(entry: Any, name: str) -> Any:
-    """A field of a log entry, whether the entry is a mapping or a record with attributes."""
-    return entry[name] if isinstance(entry, Mapping) else getattr(entry, name)
 
 
 @dataclass(frozen=True)
@@ -208,14 +204,13 @@ def step_between(before: GameState, after: GameState, previous: str, date: str) 
     the step before it, or of the start), worked out from the two states: nothing is replayed."""
     change, extra = change_of(before, after)
     entry = after.decisions[-1]
-    action = entry_field(entry, "kind") == "action"
     return Step(
         turn=before.turn,
         date=date,
-        event=str(entry_field(entry, "event")),
-        choice=str(entry_field(entry, "action" if action else "choice")),
-        action=action,
-        outcome=entry_field(entry, "outcome"),
+        event=str(entry.event),
+        choice=entry.action if isinstance(entry, Acted) else entry.choice,
+        action=isinstance(entry, Acted),
+        outcome=entry.outcome,
         values=dict(change.values),
         next=after.event,
         ending=after.ending,
@@ -235,9 +230,7 @@ def choices_of(state: GameState) -> list[tuple[str, str]]:
     """The (event, choice) ids a game's decision log holds, in order; a standing action as
     (event, ACTION_PREFIX + action id), the event being the one it was taken in front of."""
     return [
-        (str(entry_field(entry, "event")), ACTION_PREFIX + str(entry_field(entry, "action")))
-        if entry_field(entry, "kind") == "action"
-        else (str(entry_field(entry, "event")), str(entry_field(entry, "choice")))
+        (str(entry.event), ACTION_PREFIX + entry.action) if isinstance(entry, Acted) else (entry.event, entry.choice)
         for entry in state.decisions
     ]
 

@@ -17,6 +17,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any, cast
 
+from game import log
 from game.content import Content
 from game.debrief import format_number
 from game.engine import WRITTEN_KEY, Engine, GameState, values_getter
@@ -419,14 +420,12 @@ class Player:
         record.chose += state.chose
         outcomes, action_outcomes = tally.outcomes, tally.action_outcomes
         for entry in state.log:
-            outcome = entry.get("outcome")
-            if outcome is not None:
-                if entry["kind"] == "action":
-                    key = f"{entry['action']}.{outcome}"
-                    action_outcomes[key] = action_outcomes.get(key, 0) + 1
-                else:
-                    key = f"{entry['event']}.{entry['choice']}.{outcome}"
-                    outcomes[key] = outcomes.get(key, 0) + 1
+            if isinstance(entry, log.Acted) and entry.outcome is not None:
+                key = f"{entry.action}.{entry.outcome}"
+                action_outcomes[key] = action_outcomes.get(key, 0) + 1
+            elif isinstance(entry, log.Decided) and entry.outcome is not None:
+                key = f"{entry.event}.{entry.choice}.{entry.outcome}"
+                outcomes[key] = outcomes.get(key, 0) + 1
         if self.content.actions:
             for ident, count in state.used.items():
                 tally.acted[ident] = tally.acted.get(ident, 0) + count

@@ -13,6 +13,7 @@ import pytest
 from game.devmode import DevSession, decisions_of, find_start, fingerprint, play_plain, rerun, watch
 from game.engine import Engine, GameState
 from game.loader import load_scenario
+from game.log import Jumped
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -116,7 +117,7 @@ def test_jump_to_event_whose_trigger_never_holds_still_starts_there(tmp_path: Pa
     start = find_start(engine, "late", seed=1, games=20)
     assert start.state.event == "late"
     assert start.jump is not None and "its trigger never held" in start.how
-    assert start.state.log[-1] == {"kind": "jump", "turn": start.state.turn, "event": "late"}
+    assert start.state.log[-1] == Jumped(start.state.turn, "late")
 
 
 def test_jump_is_repeated_after_a_reload(pack: Path) -> None:

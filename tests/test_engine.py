@@ -142,19 +142,19 @@ def test_calendar_end_uses_conditions_then_the_timeout_ending(engine: Engine) ->
 
 
 def test_quiet_turns_are_logged(engine: Engine) -> None:
-    kinds = {entry["kind"] for seed in range(30) for entry in play(engine, seed, rng_seed=seed).log}
+    kinds = {entry.kind for seed in range(30) for entry in play(engine, seed, rng_seed=seed).log}
     assert {"decision", "ending", "quiet"} <= kinds
 
 
 def test_repeatable_event_respects_its_cooldown(engine: Engine) -> None:
     for seed in range(30):
-        turns = [e["turn"] for e in play(engine, seed, rng_seed=seed).decisions if e["event"] == "routine"]
+        turns = [e.turn for e in play(engine, seed, rng_seed=seed).decisions if e.event == "routine"]
         assert all(b - a > 1 for a, b in itertools.pairwise(turns)), turns
 
 
 def test_once_events_fire_once(engine: Engine) -> None:
     for seed in range(30):
-        events = [e["event"] for e in play(engine, seed, rng_seed=seed).decisions]
+        events = [e.event for e in play(engine, seed, rng_seed=seed).decisions]
         assert events.count("opening") == 1 and events.count("late") <= 1
 
 

@@ -15,6 +15,7 @@ import pytest
 from game import cli, paths, saves
 from game.engine import Engine, GameState
 from game.loader import load_scenario
+from game.log import Decided
 from game.replay import Divergence, check, choices_of, record, replay, state_digest, transcript
 
 ROOT = Path(__file__).parent.parent
@@ -45,7 +46,7 @@ def scripted(engine: Engine, seed: int = 0) -> GameState:
 
 def first_index(state: GameState, event: str, choice: str | None = None) -> int:
     for index, entry in enumerate(state.decisions):
-        if entry["event"] == event and (choice is None or entry["choice"] == choice):
+        if entry.event == event and (choice is None or (isinstance(entry, Decided) and entry.choice == choice)):
             return index
     raise AssertionError(f"{event}.{choice} not in the game")
 
@@ -139,7 +140,7 @@ def test_removed_choice_names_the_decision_that_took_it(engine: Engine, edit: Ca
 def test_changed_chance_names_the_decision_whose_outcome_flips(engine: Engine, edit: Callable[..., Path]) -> None:
     folder = edit("events/main.toml", 'chance = "0.5 + intel / 200"', "chance = 0")
     state, divergence, _ = divergence_after(engine, folder)
-    assert state.decisions[1]["outcome"] == "win"
+    assert state.decisions[1].outcome == "win"
     assert divergence is not None and divergence.number == 2
     assert divergence.what[0] == "the outcome is now 'lose', was 'win'"
 

@@ -241,6 +241,6 @@ def test_what_the_analyst_can_say_after_waiting_follows_the_band_the_player_sees
         decision = engine.decision(state)
         assert decision is not None
         state = engine.choose(state, next(c.id for c in decision.choices if c.available)).state
-    assert follows in [entry["event"] for entry in state.decisions] + [state.event]
+    assert follows in [entry.event for entry in state.decisions] + [state.event]
     other = {"intel_picture_murky", "intel_picture_clears"} - {follows}
-    assert not other & {entry["event"] for entry in state.decisions}
+    assert not other & {entry.event for entry in state.decisions}

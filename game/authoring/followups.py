@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from game import log
 from game.content import Content
 from game.engine import ACTION_ORIGIN, Engine
 
@@ -62,11 +63,11 @@ def followup_fates(content: Content, games: int, seed: int, policy_name: str,
             after = {item[1] for item in state.scheduled}
             # what the choice scheduled, in the engine's order: its own follow-ups, then its outcome's
             # (some may have been dropped before the step ended, so they are not all still waiting)
-            decision = next(entry for entry in reversed(state.log) if entry.get("kind") == "decision")
+            decision = next(entry for entry in reversed(state.log) if isinstance(entry, log.Decided))
             taken = content.events[event].choice(picked)
             assert taken is not None
             made = [(f, [event, picked, "", i]) for i, f in enumerate(taken.followups)]
-            happened = next((o for o in taken.outcomes if o.id == decision.get("outcome")), None)
+            happened = next((o for o in taken.outcomes if o.id == decision.outcome), None)
             if happened is not None:
                 made += [(f, [event, picked, happened.id, i]) for i, f in enumerate(happened.followups)]
             for number, (follow, origin) in enumerate(made, start=sequence + 1):

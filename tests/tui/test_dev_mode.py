@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from game.loader import load_scenario
+from game.log import Decided
 from game.tui.app import RedLineApp, build_app
 from game.tui.dev import DevMode
 from game.tui.widgets.problems import ProblemsPanel
@@ -40,7 +41,7 @@ async def test_saved_change_reloads_the_game_where_it_was(tmp_path: Path) -> Non
         await pilot.pause()
         assert app.content.events["reply"].model.brief == "They replied at once."
         assert app.state is not None and app.state.event == state.event
-        assert [e["choice"] for e in app.state.decisions] == ["warn"]
+        assert [e.choice for e in app.state.decisions if isinstance(e, Decided)] == ["warn"]
 
 
 async def test_broken_content_shows_the_panel_and_keeps_playing(tmp_path: Path) -> None:
