@@ -22,6 +22,29 @@ from typing import Any, Literal
 from game.estimates import Fog
 
 Type = Literal["num", "bool", "str", "date"]
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A name every scenario has: its type, what it means (for `names`, the guide and the editor), what a
+    text's slot shows for it, and whether its value depends on the turn alone."""
+
+    type: Type
+    meaning: str
+    shown: str
+    calendar: bool = True
+
+
+#: The one registry of the names every scenario has (besides `true` and `false`, and the `days_to_`
+#: name of each of its dates): the loader types them, `names` and the editor explain them.
+BUILTINS: dict[str, Builtin] = {
+    "turn": Builtin("num", "the turn number, from 1", "a whole number"),
+    "date": Builtin("date", "the date at the start of the turn (compare it with a named date)",
+                    "the turn's date, e.g. 3 December 2024"),
+    "season": Builtin("str", "the id of the season the date falls in, or \"\"", "the season's label"),
+    "calendar_over": Builtin("bool", "true once the last turn has been played (for endings)", "yes or no",
+                             calendar=False),
+}
 #: What a compiled expression is: a function of the evaluation environment.
 Compiled = Callable[[Mapping[str, Any]], Any]
 

@@ -35,6 +35,7 @@ from game.content import (
 )
 from game.estimates import fogs_of
 from game.expr import (
+    BUILTINS,
     Compiled,
     Condition,
     Effect,
@@ -66,7 +67,7 @@ from game.model import (
 )
 from game.text import CompiledCounsel, Part, compile_pieces, every_text, passages
 
-BUILTIN_NAMES = ("turn", "date", "season", "calendar_over", "true", "false")
+BUILTIN_NAMES = (*BUILTINS, "true", "false")
 
 
 @dataclass(frozen=True)
@@ -651,8 +652,9 @@ class _Loader:
     def names(self, scenario: Scenario, chosen: dict[str, dict[str, _Entry]]) -> Names:
         """What expressions may name, with types; entries that failed validation still count as known."""
         dates = scenario.dates
-        types: dict[str, Type] = {"turn": "num", "date": "date", "season": "str", "calendar_over": "bool"}
-        self.calendar_names = frozenset({"turn", "date", "season", *(f"days_to_{name}" for name in dates)})
+        types: dict[str, Type] = {name: builtin.type for name, builtin in BUILTINS.items()}
+        self.calendar_names = frozenset({*(name for name, builtin in BUILTINS.items() if builtin.calendar),
+                                         *(f"days_to_{name}" for name in dates)})
         constants: dict[str, Any] = {}
         for name, day in dates.items():
             types[name] = "date"

@@ -6,15 +6,10 @@ from typing import Any
 
 from game.content import Content
 from game.debrief import format_number
-from game.expr import FUNCTION_NAMES
+from game.expr import BUILTINS, FUNCTION_NAMES
 
-#: the names every scenario has, whose values depend only on the turn
-CALENDAR = {
-    "turn": "the turn number, from 1",
-    "date": "the date at the start of the turn (compare it with a named date)",
-    "season": "the id of the season the date falls in, or \"\"",
-    "calendar_over": "true once the last turn has been played (for endings)",
-}
+#: the names every scenario has, and what each means
+CALENDAR = {name: builtin.meaning for name, builtin in BUILTINS.items()}
 
 
 def names_of(content: Content) -> dict[str, Any]:
@@ -109,8 +104,7 @@ def slots_of(content: Content) -> list[tuple[str, str]]:
     found += [(ident, "a whole number") for ident in content.counters]
     for ident in content.scenario.dates:
         found += [(ident, "the date, e.g. 3 December 2024"), (f"days_to_{ident}", "a whole number of days")]
-    found += [("turn", "a whole number"), ("date", "the turn's date, e.g. 3 December 2024"),
-              ("season", "the season's label"), ("calendar_over", "yes or no")]
+    found += [(name, builtin.shown) for name, builtin in BUILTINS.items()]
     return found
 
 
