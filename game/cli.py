@@ -162,7 +162,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         if content is None:
             return 1
         engine = Engine(content)
-        seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+        from game.seeds import seed_or_fresh
+
+        seed = seed_or_fresh(args.seed)
         state = engine.new_game(seed)
         info = GameInfo.new()
         print(f"{content.scenario.title}: seed {seed}", file=out)

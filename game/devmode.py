@@ -16,6 +16,7 @@ from game.content import Content
 from game.engine import Engine, GameState
 from game.loader import LoadReport, Problem, check_scenario
 from game.replay import ACTION_PREFIX, choices_of
+from game.seeds import seed_or_fresh
 
 #: Automated games tried when looking for a way into an event.
 JUMP_GAMES = 300
@@ -374,7 +375,6 @@ def play_plain(session: DevSession, state: GameState, read: Callable[[], str | N
 def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed: int | None,
                   jump: str | None) -> int:
     """`redline play --plain --dev [--jump EVENT]` with the checked content: the exit code."""
-    import os
     import sys
 
     from game.expr import suggest
@@ -386,7 +386,7 @@ def plain_command(report: LoadReport, folder: Path, extra: Sequence[Path], seed:
         hint = suggest(jump, session.content.events)
         print(f"redline: error: no event '{jump}' to jump to{hint}", file=sys.stderr)
         return 2
-    seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
+    seed = seed_or_fresh(seed)
     content = session.content
     print(f"{content.scenario.title}: seed {seed} (dev mode: content reloads between decisions)")
     if jump is not None:

@@ -26,6 +26,7 @@ from game.content import Content
 from game.debrief import debrief_markdown
 from game.engine import Decision, Engine, GameState, Resolution
 from game.safetext import shown
+from game.seeds import seed_or_fresh
 from game.settings import Settings
 from game.tui.commands import GameCommands
 from game.tui.screens.situation import SituationRoom
@@ -55,10 +56,6 @@ KEYMAP_VARIABLE = "REDLINE_KEYS"
 GAME_THEMES = {theme.name: theme for theme in THEMES}
 
 Start = Literal["title", "intro", "room"]
-
-
-def random_seed() -> int:
-    return int.from_bytes(os.urandom(4), "big")
 
 
 def parse_keymap(text: str) -> dict[str, str]:
@@ -246,7 +243,7 @@ class RedLineApp(App[int]):
         if self.first_screen is not None:
             self.first_screen()
         elif self.start != "title":
-            seed = self.start_seed if self.start_seed is not None else random_seed()
+            seed = seed_or_fresh(self.start_seed)
             self.new_game(seed, intro=self.start == "intro")
         # from here on, any screen that comes up in a terminal too small for it is covered at once
         self._watching_size = True
@@ -604,7 +601,7 @@ class RedLineApp(App[int]):
         def start(request: NewGameRequest | None) -> None:
             if request is None:
                 return
-            seed = request.seed if request.seed is not None else random_seed()
+            seed = seed_or_fresh(request.seed)
             if request.scenario is None or request.scenario == current:
                 self.new_game(seed)
                 return

@@ -4,7 +4,6 @@ its problems in a panel, and jump to any event from the command palette."""
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -15,6 +14,7 @@ from textual.worker import get_current_worker
 from game.devmode import DevSession, Reloaded, watch
 from game.engine import Engine, GameState
 from game.loader import LoadReport
+from game.seeds import seed_or_fresh
 from game.tui.widgets.problems import problems_panel
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ def attach(app: RedLineApp, args: argparse.Namespace) -> DevMode:
         if opening is not None:
             opening()
         elif dev.first_jump is None and app.start != "title":
-            seed = app.start_seed if app.start_seed is not None else int.from_bytes(os.urandom(4), "big")
+            seed = seed_or_fresh(app.start_seed)
             app.new_game(seed, intro=app.start == "intro")
         dev.start()
 
