@@ -4,7 +4,6 @@ reached) and the range of every stat."""
 
 from __future__ import annotations
 
-import ast
 import multiprocessing
 import operator
 import os
@@ -21,7 +20,7 @@ from game import log
 from game.content import Content
 from game.debrief import format_number
 from game.engine import WRITTEN_KEY, Engine, GameState, values_getter
-from game.expr import Compiled
+from game.expr import Compiled, reads
 from game.gcpause import paused_gc
 from game.policies import Counsel, Lookahead
 from game.simreasons import Observed, Reasons
@@ -179,16 +178,6 @@ def _by_posture(sign: int) -> Policy:
     return pick
 
 
-def names_in(text: str) -> set[str]:
-    """The plain names an expression reads (not function names or string values)."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        return set()
-    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called} - {"true", "false"}
-
-
 #: (event, every action as (id, posture, what blocks it or ""), rng) -> an action to take, or None
 ActPolicy = Callable[[str, Sequence[tuple[str, int, str]], random.Random], "str | None"]
 
@@ -309,7 +298,7 @@ class Player:
             for choice in event.model.choice:
                 for text in (choice.visible_if, choice.available_if):
                     if text:
-                        names |= names_in(text)
+                        names |= reads(text, content.names)
             self.condition_names[ident] = tuple(
                 (name, f"{ident}|{name}") for name in sorted(names) if name == "turn" or name in content.stats
                 or name in content.counters or name in content.flags
