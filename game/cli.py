@@ -545,7 +545,7 @@ def _jobs(text: str) -> int:
     return value
 
 
-#: the policies of automated play (game.sim.POLICIES describes them; kept here so that building the
+#: the policies of automated play (game.policies.POLICIES describes them; kept here so that building the
 #: parser does not import the simulator)
 POLICY_NAMES = ("random", "explore", "cautious", "forceful", "counsel", "lookahead")
 

@@ -132,7 +132,7 @@ def find_start(engine: Engine, event_id: str, seed: int = 1, games: int = JUMP_G
     event is put in front of the player at the first point where its trigger held (or where it was
     scheduled); failing that, at the first decision of a game.
     """
-    from game.sim import Explorer
+    from game.policies import Explorer
 
     content = engine.content
     if event_id not in content.events:

@@ -28,6 +28,19 @@ from game.text import votes as given_votes
 Options = Sequence[tuple[str, int, bool]]
 Policy = Callable[[str, Options, tuple[str, ...], random.Random, Mapping[str, Any]], str]
 
+POLICIES: dict[str, str] = {
+    "random": "uniformly random among the available choices",
+    "explore": "steers toward choices not yet taken and events not yet reached",
+    "cautious": "always the most restrained available choice (lowest posture)",
+    "forceful": "always the most forceful available choice (highest posture)",
+    "counsel": "follows the majority of the advisors' counsel (for minus against), ties at random",
+    "lookahead": "one decision ahead: the choice whose expected effects move the meters the endings favour",
+}
+#: How often each policy takes a standing action when one is open, before a decision (by default).
+#: The random player takes a random open action; the explorer the one it has taken least; the
+#: cautious and forceful players, which follow the postures of choices, take none.
+ACT_CHANCE: dict[str, float] = {"random": 0.3, "explore": 0.5, "cautious": 0.0, "forceful": 0.0}
+
 
 def _best(scored: Sequence[tuple[str, float]], rng: random.Random) -> str:
     """The id with the highest score; among equals, one at random."""
@@ -224,3 +237,117 @@ def forcing(option: str, policy: Policy, rng: random.Random) -> Decide:
         return policy(event, choices, ids, rng, env)
 
     return decide
+
+
+# --- the policies by name, and how they take standing actions ---------------------------------
+
+
+class Explorer:
+    """Steers toward the least-taken choice, and first toward choices that schedule unreached events.
+
+    Its memory lasts one chunk of games, so a run's result does not depend on how chunks are
+    shared among processes.
+    """
+
+    def __init__(self, content: Content) -> None:
+        self.taken: dict[str, int] = {}
+        self.reached: set[str] = set()
+        self.schedules: dict[str, tuple[str, ...]] = {}
+        for event in content.events.values():
+            for choice in event.choices:
+                targets = [f.event for f in choice.followups]
+                for outcome in choice.outcomes:
+                    targets += [f.event for f in outcome.followups]
+                self.schedules[f"{event.id}.{choice.id}"] = tuple(targets)
+
+    def __call__(self, event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...],
+                 rng: random.Random, env: Mapping[str, Any]) -> str:
+        best: list[str] = []
+        best_score = None
+        for choice_id, _posture, ok in options:
+            if not ok:
+                continue
+            key = f"{event}.{choice_id}"
+            score = self.taken.get(key, 0)
+            if any(target not in self.reached for target in self.schedules[key]):
+                score -= 1_000_000
+            if best_score is None or score < best_score:
+                best, best_score = [choice_id], score
+            elif score == best_score:
+                best.append(choice_id)
+        picked = best[0] if len(best) == 1 else best[int(rng.random() * len(best))]
+        key = f"{event}.{picked}"
+        self.taken[key] = self.taken.get(key, 0) + 1
+        return picked
+
+
+def _random(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random,
+            env: Mapping[str, Any]) -> str:
+    return ids[0] if len(ids) == 1 else ids[int(rng.random() * len(ids))]
+
+
+def _by_posture(sign: int) -> Policy:
+    def pick(event: str, options: Sequence[tuple[str, int, bool]], ids: tuple[str, ...], rng: random.Random,
+             env: Mapping[str, Any]) -> str:
+        best: list[str] = []
+        best_score = None
+        for choice_id, posture, ok in options:
+            if not ok:
+                continue
+            score = posture * sign
+            if best_score is None or score > best_score:
+                best, best_score = [choice_id], score
+            elif score == best_score:
+                best.append(choice_id)
+        return best[0] if len(best) == 1 else best[int(rng.random() * len(best))]
+
+    return pick
+
+
+#: (event, every action as (id, posture, what blocks it or ""), rng) -> an action to take, or None
+ActPolicy = Callable[[str, Sequence[tuple[str, int, str]], random.Random], "str | None"]
+
+
+def make_act_policy(name: str, chance: float | None = None) -> ActPolicy | None:
+    """How a policy takes standing actions (None: it takes none). With `chance`, that chance of
+    taking one when one is open, in place of the policy's own (ACT_CHANCE). Its memory is fresh."""
+    chance = ACT_CHANCE.get(name, 0.0) if chance is None else chance
+    if chance <= 0:
+        return None
+    taken: dict[str, int] = {}
+
+    def act(event: str, options: Sequence[tuple[str, int, str]], rng: random.Random) -> str | None:
+        ids = [ident for ident, _posture, why in options if not why]
+        if not ids or rng.random() >= chance:
+            return None
+        if name == "explore":
+            least = min(taken.get(ident, 0) for ident in ids)
+            ids = [ident for ident in ids if taken.get(ident, 0) == least]
+        picked = ids[0] if len(ids) == 1 else ids[int(rng.random() * len(ids))]
+        taken[picked] = taken.get(picked, 0) + 1
+        return picked
+
+    return act
+
+
+def act_rng(seed: int) -> random.Random:
+    """The chance a game's standing actions are taken by, apart from its choices' (so a scenario
+    without actions plays as it did before they existed)."""
+    return random.Random(f"{seed}:actions")
+
+
+def make_policy(name: str, content: Content) -> Policy:
+    """A fresh policy by name (see POLICIES)."""
+    if name == "random":
+        return _random
+    if name == "explore":
+        return Explorer(content)
+    if name == "cautious":
+        return _by_posture(-1)
+    if name == "forceful":
+        return _by_posture(1)
+    if name == "counsel":
+        return Counsel(content)
+    if name == "lookahead":
+        return Lookahead(content)
+    raise ValueError(f"unknown policy '{name}' (the policies are: {', '.join(POLICIES)})")

@@ -15,7 +15,8 @@ from game.cli import main
 from game.content import Content
 from game.engine import Engine
 from game.loader import load_scenario
-from game.sim import act_rng, make_act_policy, make_policy, run_games, simulate
+from game.policies import act_rng, make_act_policy, make_policy
+from game.sim import run_games, simulate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

@@ -50,7 +50,7 @@ class Tally:
 
 class Comparer:
     def __init__(self, content: Content, policy: str, events: Sequence[str] | None) -> None:
-        from game.sim import make_policy
+        from game.policies import make_policy
 
         self.content = content
         self.engine = Engine(content, history_rows=True)

@@ -141,7 +141,7 @@ class Roller:
     """Plays futures of one content with one policy (in this process)."""
 
     def __init__(self, content: Content, policy: str) -> None:
-        from game.sim import make_policy
+        from game.policies import make_policy
 
         self.content = content
         self.engine = Engine(content, history_rows=True)

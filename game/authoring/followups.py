@@ -19,7 +19,7 @@ def followup_fates(content: Content, games: int, seed: int, policy_name: str,
                    act_chance: float | None = None) -> list[dict[str, Any]]:
     """Each follow-up (by where it is scheduled and what it schedules) that was scheduled in the
     games: how often, and how often it fired, was dropped, or was left waiting at the end."""
-    from game.sim import Explorer, act_rng, make_act_policy, make_policy
+    from game.policies import Explorer, act_rng, make_act_policy, make_policy
 
     engine = Engine(content)
     policy = make_policy(policy_name, content)

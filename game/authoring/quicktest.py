@@ -58,7 +58,7 @@ def _env(engine: Engine, state: GameState) -> dict[str, Any]:
 def find_states(engine: Engine, games: int, seed: int) -> tuple[dict[str, list[GameState]], set[str]]:
     """States in front of each event (up to STATES_PER_EVENT), and the events that had to be placed."""
     from game.devmode import force_event
-    from game.sim import Explorer
+    from game.policies import Explorer
 
     content = engine.content
     found: dict[str, list[GameState]] = {ident: [] for ident in content.events}
