@@ -10,7 +10,7 @@ meaningful as events are added or retuned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,9 +164,19 @@ GOALS: dict[str, Goal] = {
                  "kursk_on_table": -60.0, "front": 0.5, "aid_cut": -100.0, "kremlin_threat": -0.3},
         prefer=("thirty_day_truce", "no_foreign_troops", "monitors_investigate"),
     ),
+    "line_holds": Goal(
+        weights={"ceasefire": -100.0, "ceasefire_talks": -40.0, "aid_cut": -100.0, "front": 3.0, "kyiv_trust": 1.5,
+                 "cohesion": 1.5, "capital": 3.0, "trust": 2.0, "kremlin_threat": -0.3, "peninsula": -1.0,
+                 "kursk_on_table": -60.0},
+    ),
+    "alliance_frayed": Goal(
+        weights={"ceasefire": -100.0, "ceasefire_talks": -40.0, "aid_cut": -100.0, "kyiv_trust": -1.0,
+                 "cohesion": -1.0, "credibility": -1.0, "capital": 0.5, "trust": 0.5, "front": 0.3},
+    ),
     "grind": Goal(
-        weights={"ceasefire": -100.0, "ceasefire_talks": -40.0, "aid_cut": -100.0, "front": 1.0, "trust": 0.5,
-                 "capital": 0.5, "peninsula": -0.5, "kremlin_threat": -0.5},
+        weights={"ceasefire": -100.0, "ceasefire_talks": -40.0, "aid_cut": -100.0, "front": -0.5, "trust": 0.5,
+                 "capital": 0.5, "credibility": 1.0, "kyiv_trust": 0.5, "cohesion": 0.5, "peninsula": -0.5,
+                 "kremlin_threat": -0.5, "kursk_on_table": -60.0},
     ),
 }
 
@@ -184,3 +194,37 @@ def test_ending_is_reachable(content: Content, ending: str) -> None:
     for step in taken:
         state = engine.choose(state, step.split(".", 1)[1]).state
     assert state.ending == ending
+
+
+#: (ending, a phrase of a paragraph that tells the record, what must then hold at the end)
+TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
+    ("line_holds", "You lifted the limits on American missiles", lambda v: v["strikes_broad"] and v["strikes_paused"]),
+    ("line_holds", "stayed where they were all winter", lambda v: not v["strikes_broad"] and not v["strikes_kursk"]),
+    ("line_holds", "The brigades that left Kursk", lambda v: v["kursk_withdrawn"]),
+    ("alliance_frayed", '"unreliable"', lambda v: v["kyiv_trust"] < 40),
+    ("alliance_frayed", "the coalition has split", lambda v: v["cohesion"] < 55),
+    ("alliance_frayed", "lost their edge", lambda v: v["credibility"] < 45),
+]
+
+
+@pytest.mark.parametrize("ending", ["line_holds", "alliance_frayed"])
+def test_an_epilogue_tells_only_what_the_record_holds(content: Content, ending: str) -> None:
+    """Each paragraph of an epilogue that tells what the player did is there exactly when it happened, and
+    its closing comparison names the figures the game ended with."""
+    engine = Engine(content)
+    told = [(phrase, holds) for which, phrase, holds in TOLD if which == ending]
+    seen = 0
+    for seed in range(1, 41):
+        state = engine.new_game(seed)
+        while not state.over:
+            state = engine.choose(state, _pick(engine, state, GOALS[ending])).state
+        if state.ending != ending:
+            continue
+        seen += 1
+        text = engine.epilogue(state)
+        values = state.values
+        for phrase, holds in told:
+            assert (phrase in text) == bool(holds(values)), (seed, phrase)
+        assert "**What you decided.**" in text and "**What happened in history.**" in text
+        assert f"at {values['kyiv_trust']:.0f}" in text and f"cohesion at {values['cohesion']:.0f}" in text
+    assert seen >= 3
