@@ -70,6 +70,10 @@ class CompiledEvent:
     choices: tuple[CompiledChoice, ...]
     #: the brief's paragraphs
     brief: tuple[Part, ...] = ()
+    #: the turn of the event's date (`on`), when it has one
+    turn: int | None = None
+    #: the condition `trigger` holds, as text: the date's turns and the written trigger, when dated
+    trigger_text: str | None = None
 
     @property
     def id(self) -> str:

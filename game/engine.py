@@ -393,6 +393,7 @@ class _TurnTable(NamedTuple):
     """What can happen on one turn number, the calendar parts of its conditions already settled."""
 
     calendar: dict[str, Any]  # turn, date, season and days_to_* of the turn
+    dated: list[tuple[str, Compiled]]  # the dated events of the turn: (event, rest of its trigger)
     draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
     # (rest of the condition or None when it always holds, its effects as one call, text)
     rules: list[tuple[Compiled | None, Applier, str]]
@@ -420,10 +421,18 @@ class Engine:
         self._by_priority: list[list[tuple[str, tuple[Compiled, ...], Compiled, Compiled]]] = []
         # turns an event waits after firing before it can be drawn again (None: it fires once)
         self._cooldown = {e.id: None if e.model.once else e.model.cooldown for e in content.events.values()}
+        # Dated events (`on`), the earliest date first, then the highest priority: each comes on its
+        # date's turn or the next, before follow-ups and the draw.
+        # (event, calendar parts of its trigger, the rest)
+        self._dated: list[tuple[str, tuple[Compiled, ...], Compiled]] = []
+        for event in sorted(content.events.values(), key=dated_order):
+            if event.turn is not None:
+                assert event.trigger is not None
+                self._dated.append((event.id, event.trigger.calendar, event.trigger.rest))
         last_priority = None
         for event in sorted(content.events.values(), key=lambda e: -e.model.priority):
             model = event.model
-            if model.trigger is None:
+            if model.trigger is None or event.turn is not None:
                 continue
             if model.priority != last_priority:
                 self._by_priority.append([])
@@ -1068,6 +1077,18 @@ class Engine:
                     table: _TurnTable | None = None) -> None:
         turn = state.turn
         scheduled = state.scheduled
+        fired = state.fired
+        last_fired = state.last_fired
+        cooldowns = self._cooldown
+        table = table or self._table(turn)
+        for ident, trigger in table.dated:
+            if ident in fired:
+                cooldown = cooldowns[ident]
+                if cooldown is None or turn - last_fired[ident] <= cooldown:
+                    continue
+            if not any(item[2] == ident for item in scheduled) and trigger(env):
+                self._fire(state, ident)
+                return
         due = [item for item in scheduled if item[0] <= turn] if scheduled else []
         if len(due) > 1:
             due.sort(key=_DUE_ORDER)
@@ -1083,10 +1104,7 @@ class Engine:
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
         waiting = {item[2] for item in scheduled} if scheduled else ()
-        fired = state.fired
-        last_fired = state.last_fired
-        cooldowns = self._cooldown
-        for group in (table or self._table(turn)).draws:
+        for group in table.draws:
             eligible: list[str] = []
             weights: list[float] = []
             for ident, trigger, weight_of in group:
@@ -1125,6 +1143,7 @@ class Engine:
             def held_before(parts: Sequence[Compiled]) -> bool:
                 return turn > 1 and all(part(before) for part in parts)
 
+            dated = [(ident, rest) for ident, on_calendar, rest in self._dated if holds(on_calendar)]
             draws = [[(ident, rest, weight) for ident, on_calendar, rest, weight in group if holds(on_calendar)]
                      for group in self._by_priority]
             rules = [(rest, effects, text)
@@ -1135,6 +1154,7 @@ class Engine:
                        for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)]
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
+                dated=dated,
                 draws=[group for group in draws if group],
                 rules=[(None if rest is always else rest,
                         _in_turn([self._applier(self._on_calendar(e, calendar)) for e in effects]), text)
@@ -1341,6 +1361,11 @@ class Engine:
 
 
 Verdicts = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def dated_order(event: CompiledEvent) -> tuple[dt.date, int]:
+    """The order dated events are tried in: the earliest date first, then the highest priority."""
+    return (event.model.on or dt.date.max, -event.model.priority)
 
 
 def verdicts(content: Content) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

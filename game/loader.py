@@ -771,7 +771,7 @@ class _Loader:
         self.scheduled = scheduled
         events: dict[str, CompiledEvent] = {}
         for ident, entry in chosen["event"].items():
-            compiled = self.compile_event(entry, names, chosen, scheduled, where)
+            compiled = self.compile_event(entry, names, chosen, scheduled, where, scenario)
             if compiled is not None:
                 events[ident] = compiled
         rules = []
@@ -812,7 +812,7 @@ class _Loader:
         # (with an entry that failed to load, what its follow-ups schedule is not known)
         complete = not self.unparsed_files and not any(self.broken.values())
         for ident, entry in chosen["event"].items():
-            if entry.model.trigger is None and ident not in self.scheduled and complete:
+            if entry.model.trigger is None and entry.model.on is None and ident not in self.scheduled and complete:
                 self.note(entry, (), f"event '{ident}' has no trigger and no choice schedules it, so it can never fire")
         if not chosen["event"] and not self.broken["event"] and not self.unparsed_files:
             self.problem(Location(root_name), "the scenario has no events")
@@ -1043,13 +1043,17 @@ class _Loader:
                               counsel)
 
     def compile_event(self, entry: _Entry, names: Names, chosen: dict[str, dict[str, _Entry]],
-                      scheduled: set[str], where: _LazyLocations) -> CompiledEvent | None:
+                      scheduled: set[str], where: _LazyLocations, scenario: Scenario) -> CompiledEvent | None:
         event: Event = entry.model
         where.add(f"event:{event.id}", entry.later())
         before = len(self.problems)
         trigger = None
         if event.trigger is not None:
             trigger = self.condition(entry, ("trigger",), event.trigger, names)
+        turn, trigger_text = self.dated(entry, scenario)
+        if turn is not None and trigger_text is not None and len(self.problems) == before:
+            # a dated event holds on its date's turn and the next, and while its written trigger holds
+            trigger = self.condition(entry, ("on",), trigger_text, names)
         weight = self.number_or_expr(entry, ("weight",), event.weight, names, "weight")
         choices: list[CompiledChoice] = []
         seen_choices: dict[str, int] = {}
@@ -1105,7 +1109,23 @@ class _Loader:
         brief = self.compile_text(entry, ("brief",), event.brief, names)
         if len(self.problems) != before or weight is None:
             return None
-        return CompiledEvent(event, trigger, weight, tuple(choices), brief)
+        return CompiledEvent(event, trigger, weight, tuple(choices), brief, turn, trigger_text)
+
+    def dated(self, entry: _Entry, scenario: Scenario) -> tuple[int | None, str | None]:
+        """The turn of an event's date (`on`) and the whole condition it is drawn under, as text."""
+        event: Event = entry.model
+        if event.on is None:
+            return None, event.trigger
+        # (the first turn that starts on or after the date: a real event is never told before it happened)
+        last = scenario.start_date + dt.timedelta(days=(scenario.last_turn - 1) * scenario.days_per_turn)
+        if not scenario.start_date <= event.on <= last:
+            self.problem(entry.at("on", value=True),
+                         f"the date {event.on.isoformat()} is outside the scenario's calendar (its turns start "
+                         f"from {scenario.start_date.isoformat()} to {last.isoformat()})")
+            return None, event.trigger
+        turn = -((scenario.start_date - event.on).days // scenario.days_per_turn) + 1
+        window = f"turn >= {turn} and turn <= {turn + 1}"
+        return turn, window if event.trigger is None else f"{window} and ({event.trigger})"
 
 
 def _column_in(entry: _Entry, path: tuple[str | int, ...], col: int) -> int:

@@ -342,7 +342,11 @@ class Event:
     hypothetical: Bool = False
     """True when the event departs from the historical record."""
     trigger: Expr | None = None
-    """When the event may be drawn. Without a trigger it only fires as a follow-up."""
+    """When the event may be drawn. Without a trigger (or a date) it only fires as a follow-up."""
+    on: Date | None = None
+    """The real date the event belongs to: it comes on the first turn that starts on or after that
+    date, before any follow-up and the draw, or on the turn after when another dated event took that
+    one; with a trigger, only while it holds."""
     weight: NumberOrExpr = 1
     once: Bool = True
     cooldown: Annotated[int, EXACT, Limits(ge=0)] = 0

@@ -16,11 +16,14 @@ A game, as these functions play it:
   the timeout ending). Otherwise the turn number goes up, each rule that holds applies its effects
   (in order, each seeing the ones before), the endings are tested, and the next event is drawn;
   with none, the turn is a quiet one.
-- **The next event**: due follow-ups first, by due turn then as scheduled; a follow-up whose event
-  is gone, or whose `when` fails, is dropped and the next due one tried. Else, among events with a
-  trigger, by priority from the highest: those that may fire (never fired; or not `once` and more
-  than `cooldown` turns since they last fired), are not waiting as a follow-up, whose trigger holds
-  and whose weight is above 0. The first priority with any draws one of them by weight.
+- **The next event**: dated events first (`on`): the earliest date first, then by priority from
+  the highest, the first whose date falls on this turn or the turn before, that may fire, is not
+  waiting as a follow-up and whose trigger (if it has one) holds. Then due follow-ups, by due turn
+  then as scheduled; a follow-up whose event is gone, or whose `when` fails, is dropped and the
+  next due one tried. Else, among the events with a trigger and no date, by priority from the
+  highest: those that may fire (never fired; or not `once` and more than `cooldown` turns since
+  they last fired), are not waiting as a follow-up, whose trigger holds and whose weight is above
+  0. The first priority with any draws one of them by weight.
 - **Endings** are tested in order (highest priority first); the first that holds ends the game.
 - **A standing action**, taken in front of a decision: it cannot be taken when its uses are spent,
   when it was taken this turn or the turn's actions are spent (`actions_per_turn`), while it cools
@@ -293,6 +296,14 @@ class Reference:
     def _next_event(self, state: GameState) -> None:
         env = self.env(state)
         events = self.content.events
+        waiting = {item[2] for item in state.scheduled}
+        for event in sorted((event for event in events.values() if event.model.on is not None),
+                            key=lambda event: (event.model.on, -event.model.priority)):
+            assert event.trigger is not None and event.turn is not None
+            if (event.turn <= state.turn <= event.turn + 1 and self._may_fire(state, event)
+                    and event.id not in waiting and event.trigger(env)):
+                self._fire(state, event.id)
+                return
         for item in sorted((item for item in state.scheduled if item[0] <= state.turn),
                            key=lambda item: (item[0], item[1])):
             state.scheduled.remove(item)
@@ -305,7 +316,7 @@ class Reference:
             self._fire(state, event_id)
             return
         waiting = {item[2] for item in state.scheduled}
-        drawable = [event for event in events.values() if event.trigger is not None]
+        drawable = [event for event in events.values() if event.trigger is not None and event.turn is None]
         for priority in sorted({event.model.priority for event in drawable}, reverse=True):
             eligible: list[str] = []
             weights: list[float] = []

@@ -118,22 +118,23 @@ class Reasons:
     # --- the four kinds ------------------------------------------------------------------------
 
     def event(self, ident: str) -> str:
-        model = self.content.events[ident].model
+        event = self.content.events[ident]
+        model = event.model
         held = self.tally.held.get(ident, 0)
         parts = []
-        if model.trigger is not None:
+        if event.trigger_text is not None:
             if held:
                 parts.append(
                     f"its trigger held at {held} decision point(s), but it never won the draw there "
-                    f"(follow-ups fire first, then the highest priority, then chance by weight; "
+                    f"(dated events come first, then follow-ups, then the highest priority, then chance by weight; "
                     f"its priority is {model.priority}, its weight {model.weight!r})"
                 )
             else:
-                parts.append("its trigger never held: " + self.condition(model.trigger))
+                parts.append("its trigger never held: " + self.condition(event.trigger_text))
         sources = self.schedulers.get(ident, [])
         if sources:
             parts.append(self._scheduled(sources))
-        elif model.trigger is None:
+        elif event.trigger_text is None:
             parts.append("it has no trigger and nothing schedules it")
         return "; ".join(parts)
 

@@ -46,12 +46,16 @@ def why_not_now(engine: Engine, state: GameState, event_id: str) -> list[str]:
         lines.append(f"it is scheduled as a follow-up of {'.'.join(str(p) for p in item[3][:3] if p)}, "
                      f"due on turn {item[0]}")
     env = engine.environment(state)
-    if model.trigger is None:
+    if event.trigger_text is None:
         if not waiting:
             lines.append("it has no trigger: it comes only as a follow-up, and none is scheduled")
         return lines
+    if event.turn is not None:
+        assert model.on is not None
+        lines.append(f"it is dated {model.on.isoformat()}: it comes on turn {event.turn} or {event.turn + 1}, "
+                     "before follow-ups and the draw")
     lines.append(f"its trigger, on turn {state.turn}:")
-    for part in _parts(model.trigger):
+    for part in _parts(event.trigger_text):
         try:
             holds = bool(compile_expr(part, content.names, "bool")(env))
             names = sorted(n for n in reads(part, content.names) if not n.startswith("@"))
@@ -68,7 +72,7 @@ def why_not_now(engine: Engine, state: GameState, event_id: str) -> list[str]:
         lines.append(f"its weight is {weight:g} now, so it is not drawn")
     elif event.trigger is not None and event.trigger(env) and not blocked and not waiting:
         lines.append(f"it can be drawn now (weight {weight:g}, priority {model.priority}); the draw takes "
-                     "due follow-ups first, then the highest priority, then chance by weight")
+                     "dated events first, then due follow-ups, then the highest priority, then chance by weight")
     return lines
 
 
