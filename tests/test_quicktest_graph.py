@@ -87,3 +87,16 @@ def test_graph_command_writes_dot_of_the_shipped_scenario(capsys: pytest.Capture
     assert main(["graph", "--format", "dot"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("digraph story {") and out.rstrip().endswith("}")
+
+
+def test_an_always_finding_needs_more_than_one_state(edit: Edit) -> None:
+    """A finding that something holds in every state tried rests on at least three states: an event
+    placed in the one state where its trigger held gives no 'always' finding from that state alone."""
+    old = 'trigger = "date > election and chose(\\"opening\\", \\"warn\\") and fired(\\"reply\\") >= 1"'
+    folder = edit(EVENTS, old, 'trigger = "tension >= 99 and intel >= 99"')
+    text = (folder / EVENTS).read_text(encoding="utf-8")
+    (folder / EVENTS).write_text(text.replace('  id = "ok"\n  label = "OK"', '  id = "ok"\n  label = "OK"\n'
+                                              '  effects = ["tension += 500"]'), encoding="utf-8")
+    report = quicktest(load_scenario(folder), games=30)
+    assert "late" in report.placed
+    assert not [f for f in report.findings if "tension += 500" in str(f)]

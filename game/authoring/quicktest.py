@@ -2,11 +2,12 @@
 and what goes wrong reported with its place (like ChoiceScript's quicktest, for a game of chance).
 
 States come from automated play (the `explore` policy, steering toward what was not reached); an
-event no game reached is placed, as `play --dev --jump` does, where its trigger held or at the first
-decision. From each state every available choice is taken for real through the engine, and each
-of its outcomes is forced by applying its effects in order to the state's values, so that an effect
-that always runs into a stat's bound, an outcome whose chance is 0 wherever its choice is taken, or
-an expression that cannot be worked out is found even when chance never picks it.
+event no game reached is placed, as `play --dev --jump` does, where its trigger held (in up to
+STATES_PER_EVENT games) or at the first decision. From each state every available choice is taken
+for real through the engine, and each of its outcomes is forced by applying its effects in order to
+the state's values, so that an effect that always runs into a stat's bound, an outcome whose chance
+is 0 wherever its choice is taken (each "always" claimed from at least MIN_EVIDENCE states), or an
+expression that cannot be worked out is found even when chance never picks it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from game.expr import Effect
 
 #: states kept for each event (one a game at most), to try its choices and outcomes in
 STATES_PER_EVENT = 24
+#: A finding that something holds in every state tried ("always cut short", "chance always 0") needs
+#: at least this many states: one or two states say little about "always".
+MIN_EVIDENCE = 3
 #: `{name}` in a text: a value the text names (the `{{` of a literal brace excepted)
 _NAMED = re.compile(r"(?<!\{)\{([^{}\s]*)\}(?!\})")
 
@@ -62,13 +66,15 @@ def find_states(engine: Engine, games: int, seed: int) -> tuple[dict[str, list[G
 
     content = engine.content
     found: dict[str, list[GameState]] = {ident: [] for ident in content.events}
-    could: dict[str, GameState] = {}
+    # events no game has reached yet: states where their trigger held (one a game), to place them in
+    could: dict[str, list[GameState]] = {}
     first: GameState | None = None
     policy = Explorer(content)
     for game in range(games):
         rng = random.Random(seed + game)
         state = engine.new_game(seed + game)
         kept: set[str] = set()
+        held: set[str] = set()
         while not state.over and state.event is not None:
             if first is None:
                 first = state.copy()
@@ -78,10 +84,12 @@ def find_states(engine: Engine, games: int, seed: int) -> tuple[dict[str, list[G
                 here.append(state.copy())
             env = _env(engine, state)
             for ident, event in content.events.items():
-                if found[ident] or ident in could or event.trigger is None:
+                if (found[ident] or ident in held or event.trigger is None
+                        or len(could.get(ident, ())) >= STATES_PER_EVENT):
                     continue
                 if (not event.model.once or ident not in state.fired) and _holds(event, env):
-                    could[ident] = state.copy()
+                    held.add(ident)
+                    could.setdefault(ident, []).append(state.copy())
             options = engine.choice_options(state)
             ids = tuple(cid for cid, _posture, ok in options if ok)
             if not ids:
@@ -92,9 +100,9 @@ def find_states(engine: Engine, games: int, seed: int) -> tuple[dict[str, list[G
     placed: set[str] = set()
     for ident, states in found.items():
         if not states:
-            start = could.get(ident) or first
-            if start is not None:
-                states.append(force_event(start, ident))
+            starts = could.get(ident) or ([first] if first is not None else [])
+            states.extend(force_event(start, ident) for start in starts)
+            if starts:
                 placed.add(ident)
     return found, placed
 
@@ -227,13 +235,13 @@ def _force_outcomes(content: Content, engine: Engine, ident: str, choice: Compil
     for outcome in choice.outcomes:
         report.outcomes += 1
         seen = shares[outcome.id]
-        if seen and max(seen) == 0:
+        if len(seen) >= MIN_EVIDENCE and max(seen) == 0:
             report.findings.append(Finding(
                 where(f"{outcome_prefix}.{outcome.id}"), f"{what} outcome '{outcome.id}'",
                 f"its chance is 0 in every state the {'action' if keys else 'choice'} was tried in ({len(seen)})"))
     for key, clamped in clamps.items():
         owner, text = key.split("|", 1)
-        if clamped and all(clamped):
+        if len(clamped) >= MIN_EVIDENCE and all(clamped):
             report.findings.append(Finding(where(owner), _what(owner), f"effect '{text}' runs into its stat's bound in "
                                            f"every state it was tried in ({len(clamped)}), so it is always cut short"))
 
