@@ -147,7 +147,9 @@ class Content:
 
     @cached_property
     def words(self) -> int:
-        """How many words of prose the scenario holds: briefs, choices, counsel, outcomes, endings."""
+        """How many words of prose the scenario holds: briefs, choices, counsel, outcomes, endings.
+        A passage written the same in several places (a paragraph shared by several epilogues)
+        counts once."""
         texts: list[str] = [self.scenario.intro, self.scenario.title]
         for compiled in self.events.values():
             event = compiled.model
@@ -164,7 +166,7 @@ class Content:
             texts += [t for c in action.model.counsel for t in passages(c.says)]
             texts += [t for o in action.model.outcome for t in passages(o.text)]
         texts += [advisor.bio for advisor in self.advisors.values()]
-        return sum(len(t.split()) for t in texts)
+        return sum(len(t.split()) for t in dict.fromkeys(texts))
 
     def compiled_ending(self, ending_id: str) -> CompiledEnding:
         for ending in self.endings:

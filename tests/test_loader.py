@@ -284,3 +284,11 @@ def test_content_hash_changes_with_any_edit(edit: Edit) -> None:
     before = load_scenario(MINI).content_hash
     folder = edit(EVENTS, 'brief = "Something happened."', 'brief = "Something else happened."')
     assert load_scenario(folder).content_hash != before
+
+
+def test_a_passage_shared_by_several_texts_counts_once_in_the_words(edit: Edit) -> None:
+    before = load_scenario(MINI).words
+    shared = "A paragraph every epilogue shares, eight words long."
+    edit("scenario.toml", 'epilogue = "It went badly."', f'epilogue = ["It went badly.", "{shared}"]')
+    folder = edit("scenario.toml", 'epilogue = "It calmed down."', f'epilogue = ["It calmed down.", "{shared}"]')
+    assert load_scenario(folder).words == before + 8
