@@ -836,6 +836,13 @@ def reads(text: str, names: Names) -> frozenset[str]:
     return _reads(_parse(text), names)
 
 
+def reads_directly(text: str, names: Names) -> frozenset[str]:
+    """The names a checked expression reads as themselves: a hidden stat read only through
+    `estimate("id")` or `band("id")` (which give what the player is shown) is not among them."""
+    bare = {node.id for node in ast.walk(_parse(text)) if isinstance(node, ast.Name)}
+    return frozenset(bare - set(names.constants) - {"true", "false", *FUNCTION_NAMES})
+
+
 #: what a call reads besides its arguments (the other functions read only their arguments)
 _CALL_READS = {"fired": FIRED_KEY, "chose": CHOSE_KEY, "days_until": "date", "days_since": "date",
                "heeded": HEEDED_KEY, "overruled": OVERRULED_KEY, "present": LEFT_KEY}

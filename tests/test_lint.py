@@ -107,3 +107,12 @@ def test_what_intervals_say_an_expression_can_give_contains_what_it_gives() -> N
                 assert abstract is None or (isinstance(abstract, frozenset) and bool(value) in abstract), text
             elif isinstance(abstract, Span):
                 assert abstract.lo - 1e-9 <= value <= abstract.hi + 1e-9, (text, env, value, abstract)
+
+
+def test_a_text_that_reads_a_hidden_stat_itself_is_warned_of_and_its_estimate_is_not(edit: Edit) -> None:
+    brief = 'brief = "They replied."'
+    folder = edit("events/main.toml", brief, 'brief = [{ when = "threat > 60", text = "They mean it." }, '
+                                             '{ when = \'estimate("threat") > 60\', text = "They may mean it." }, '
+                                             '{ when = \'band("threat") <= 5\', text = "Surely." }]')
+    told = [w for w in warnings_of(folder) if "reads the hidden stat" in w]
+    assert len(told) == 1 and "'threat'" in told[0] and 'estimate("threat")' in told[0]

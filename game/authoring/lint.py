@@ -9,7 +9,7 @@ from typing import Any
 from game.authoring.intervals import ANY, BOTH, Abstract, Span, never_holds
 from game.authoring.sites import Site, sites, slot_reads
 from game.content import Content, Location
-from game.expr import ExprError, reads
+from game.expr import ExprError, reads, reads_directly
 
 #: where a piece of content was written: (kind, id, field path within the entry) -> its place
 Place = Callable[..., Location]
@@ -59,7 +59,7 @@ def _texts_that_tell_the_truth(content: Content, every: list[Site], place: Place
         if site.role != "condition" or not _read_before_deciding(site):
             continue
         try:
-            told = sorted(reads(site.text, content.names) & hidden)
+            told = sorted(reads_directly(site.text, content.names) & hidden)
         except ExprError:
             continue
         if told:
