@@ -326,3 +326,9 @@ def test_the_debrief_weighs_the_decisions_of_a_game_with_standing_actions(shippe
     assert [choice for _state, choice in states] == [c for _e, c in choices if not c.startswith("action:")]
     found = shape(shipped, state.seed, choices, "grind", futures=3)
     assert found is not None and len(found.moments) >= 2
+
+
+def test_the_interval_of_a_dominance_claim_widens_with_the_pairs_compared() -> None:
+    from game.analyst.stats import Z95, z_for_pairs
+    assert z_for_pairs(1) == pytest.approx(Z95)
+    assert z_for_pairs(6) == pytest.approx(2.638, abs=1e-3) and z_for_pairs(12) > z_for_pairs(6)

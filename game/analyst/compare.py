@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.analyst.stats import Z95, distance, paired_interval, wilson
+from game.analyst.stats import distance, paired_interval, wilson, z_for_pairs
 from game.content import Content
 from game.engine import Engine, GameState
 from game.policies import Policy, forcing, grade_rank
@@ -196,6 +196,8 @@ def report(content: Content, tally: Tally, *, policy: str, runs: int, seed: int)
                 if a < b and pair is not None:
                     spread = max(spread, distance(*pair))
         dominant = []
+        # (a claim of dominance holds at 95% over all the pairs of this decision's options together)
+        z = z_for_pairs(sum(1 for a in ids for b in ids if a < b and _shared(options, a, b) is not None))
         for a in ids:
             for b in ids:
                 pair = _shared(options, a, b)
@@ -203,7 +205,7 @@ def report(content: Content, tally: Tally, *, policy: str, runs: int, seed: int)
                     continue
                 shared = options[a].keys() & options[b].keys()
                 diffs = [rank.get(options[a][s], 0.0) - rank.get(options[b][s], 0.0) for s in shared]
-                mean, low, _high = paired_interval(sum(diffs), sum(d * d for d in diffs), len(diffs), Z95)
+                mean, low, _high = paired_interval(sum(diffs), sum(d * d for d in diffs), len(diffs), z)
                 if low > 0:
                     dominant.append({"better": a, "worse": b, "score_gain": round(mean, 3)})
         reached = tally.reached.get(event, 0)

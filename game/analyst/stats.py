@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from statistics import NormalDist
 
 #: the normal quantile of a 95% interval
 Z95 = 1.959963984540054
+
+
+def z_for_pairs(pairs: int) -> float:
+    """The z of a 95% two-sided interval shared out over `pairs` comparisons (Bonferroni): with many
+    options compared two by two, one pair in twenty would otherwise look different by chance."""
+    return NormalDist().inv_cdf(1 - 0.025 / max(1, pairs))
 
 
 def wilson(hits: int, total: int, z: float = Z95) -> tuple[float, float, float]:
