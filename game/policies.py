@@ -94,18 +94,35 @@ Edge = tuple[str, int, float, float]
 
 
 def _ranked_leanings(content: Content) -> Iterator[tuple[float, str, int, float | None]]:
-    """(ending's rank, name, +1 or -1, threshold or None) for each leaning of each ranked ending's condition."""
+    """(ending's worth, name, +1 or -1, threshold or None) for each leaning of each ranked ending's
+    condition. An ending that can come before the calendar runs out also takes away the rest of the
+    game: it is worth its rank less what playing on is worth on average (the mean rank of the endings
+    reached when the calendar runs out), so that being dismissed in January is worse than a poor
+    ending in February."""
     rank = grade_rank(content)
+    parsed = []
     for ending in content.endings:
         text = ending.model.when
-        if text is None or not rank[ending.model.id]:
-            continue
         try:
-            tree = ast.parse(text.strip(), mode="eval").body
+            tree = None if text is None else ast.parse(text.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
             continue
+        parsed.append((ending.model.id, tree))
+    at_the_end = [rank[ident] for ident, tree in parsed if tree is None or _at_calendar_end(tree)]
+    playing_on = sum(at_the_end) / len(at_the_end) if at_the_end else 0.0
+    for ident, tree in parsed:
+        if tree is None or not rank[ident]:
+            continue
+        worth = rank[ident] if _at_calendar_end(tree) else rank[ident] - playing_on
         for name, direction, threshold in _leanings(tree, 1):
-            yield rank[ending.model.id], name, direction, threshold
+            yield worth, name, direction, threshold
+
+
+def _at_calendar_end(tree: ast.expr) -> bool:
+    """Whether a condition holds only once the calendar has run out (`calendar_over and ...`)."""
+    def over(node: ast.expr) -> bool:
+        return isinstance(node, ast.Name) and node.id == "calendar_over"
+    return over(tree) or (isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) and any(map(over, tree.values)))
 
 
 def ending_edges(content: Content) -> list[Edge]:

@@ -332,3 +332,17 @@ def test_the_interval_of_a_dominance_claim_widens_with_the_pairs_compared() -> N
     from game.analyst.stats import Z95, z_for_pairs
     assert z_for_pairs(1) == pytest.approx(Z95)
     assert z_for_pairs(6) == pytest.approx(2.638, abs=1e-3) and z_for_pairs(12) > z_for_pairs(6)
+
+
+def test_an_ending_that_comes_early_is_worth_its_rank_less_what_playing_on_is_worth(edit: Any) -> None:
+    """The lookahead's edges: `war` (catastrophic) can end the game at any turn, so it also takes away
+    the rest of the game; `calm` comes only when the calendar runs out and is worth its rank."""
+    from game.policies import ending_edges, grade_rank
+    folder = edit("scenario.toml", 'timeout_ending = "stalemate"',
+                  'timeout_ending = "stalemate"\ngrades = ["catastrophic", "mixed", "good"]')
+    content = load_scenario(folder)
+    rank = grade_rank(content)
+    playing_on = (rank["calm"] + rank["stalemate"]) / 2
+    edges = {(name, threshold): worth for name, _direction, threshold, worth in ending_edges(content)}
+    assert edges[("tension", 90.0)] == pytest.approx(rank["war"] - playing_on)
+    assert edges[("tension", 40.0)] == pytest.approx(rank["calm"])
