@@ -406,7 +406,9 @@ class _TurnTable(NamedTuple):
 
 
 class Engine:
-    """Runs games of one scenario. Stateless itself: every method takes and returns GameState."""
+    """Runs games of one scenario. It holds no game: every method takes a GameState and gives one
+    back. What it keeps is derived from the content alone (the per-turn tables, effects compiled
+    into calls), made on first use, so two engines of the same content play the same games."""
 
     def __init__(self, content: Content, history_rows: bool = False) -> None:
         """With `history_rows`, each entry of a state's `history` is a tuple of the stats in the
