@@ -33,7 +33,8 @@ from game.content import Content
 from game.engine import Engine, GameState
 from game.loader import load_scenario
 from game.policies import Lookahead, grade_rank
-from game.sim import Player, Tally, build_report, run_games
+from game.sim import Player, Tally, run_games
+from game.simreport import build_report
 
 #: The major decisions (event ids): going public, the strike limits, the call for direct action, the
 #: camps, Kursk, European troops, the doctrine and nuclear signalling, election timing, the ceasefire.

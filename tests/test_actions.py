@@ -344,7 +344,8 @@ def test_piped_numbers_still_play_the_shipped_game_to_an_ending(tmp_path: Path) 
 
 
 def test_simulate_takes_actions_and_covers_them(mini_copy: Path) -> None:
-    from game.sim import format_report, simulate
+    from game.sim import simulate
+    from game.simreport import format_report
 
     content = load_scenario(with_actions(mini_copy))
     report = simulate(content, runs=200, policy="random")

@@ -57,7 +57,8 @@ def test_the_plain_dev_player_answers_why_and_gives_odds(mini_copy: Path) -> Non
 
 
 def test_simulate_reports_follow_ups_dropped_and_why(edit: object, mini_copy: Path) -> None:
-    from game.sim import format_report, simulate
+    from game.sim import simulate
+    from game.simreport import format_report
 
     path = mini_copy / "events/main.toml"
     path.write_text(path.read_text().replace('followups = [{ event = "reply", after = 1 }]',

@@ -13,7 +13,7 @@ import pytest
 from game.cli import main
 
 CORE = ["game.model", "game.expr", "game.content", "game.loader", "game.engine", "game.saves", "game.replay",
-        "game.sim", "game.debrief", "game.plain", "game.cli", "game.devmode"]
+        "game.sim", "game.simreport", "game.debrief", "game.plain", "game.cli", "game.devmode"]
 
 
 def test_core_modules_never_import_textual() -> None:
