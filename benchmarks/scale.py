@@ -5,7 +5,8 @@ season; weights that read a stat; a quarter of the events at a higher priority) 
 choices for a set of games, keeping every position (a state and the choice then taken). One decision
 is what the game does at a position: `Engine.decision()` (the player's view) then `Engine.choose()`
 (the choice, the turns that pass, the next event drawn). Every position is timed in rounds, after a
-first untimed pass so that the engine's per-turn tables are made; the median round is reported.
+first untimed pass so that the engine's per-turn tables are made; the sizes take turns round by round,
+and the median round of each is reported.
 Also counted: how many trigger tests a decision makes (the work that grows with the content).
 
 Prints figures, the last line being `decision_cost_3000_vs_30: R` (the cost of a decision with 3,000
@@ -63,8 +64,9 @@ def seconds_per_decision(engine: Engine, at: list[tuple[GameState, str]]) -> flo
     return (time.perf_counter() - start) / len(at)
 
 
-def trigger_tests_per_decision(content: Content, at: list[tuple[GameState, str]]) -> float:
-    """How many times a decision tests (a part of) an event's trigger, on average (counted, not timed)."""
+def trigger_tests_per_decision(content: Content, games: int) -> float:
+    """How many times a decision tests (a part of) an event's trigger, on average (counted, not timed),
+    over the positions of `games` games played by an engine whose tests are counted."""
     calls = [0]
 
     def counted(test: Compiled) -> Compiled:
@@ -81,6 +83,8 @@ def trigger_tests_per_decision(content: Content, at: list[tuple[GameState, str]]
                                 counted(trigger.rest))
         events[ident] = dataclasses.replace(event, trigger=trigger)
     engine = Engine(dataclasses.replace(content, events=events))
+    at = positions(engine, games)
+    calls[0] = 0
     for state, pick in at:
         engine.choose(state, pick)
     return calls[0] / len(at)
@@ -93,20 +97,29 @@ def main() -> None:
     parser.add_argument("--sizes", default="30,300,3000")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    cost: dict[int, float] = {}
+    engines: dict[int, Engine] = {}
+    at: dict[int, list[tuple[GameState, str]]] = {}
+    contents: dict[int, Content] = {}
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "synthetic"
             write_scenario(folder, size)
-            content = load_scenario(folder)
-        engine = Engine(content)
-        at = positions(engine, args.games)
-        seconds_per_decision(engine, at)  # (untimed: the per-turn tables are made)
-        rounds = [seconds_per_decision(engine, at) for _ in range(args.rounds)]
-        cost[size] = statistics.median(rounds)
-        tests = trigger_tests_per_decision(content, at)
-        print(f"{size} events ({content.choice_count} choices): {len(at)} decisions; per decision "
-              f"median {cost[size] * 1e6:.1f} us (rounds {min(rounds) * 1e6:.1f}..{max(rounds) * 1e6:.1f} us), "
+            contents[size] = load_scenario(folder)
+        engines[size] = Engine(contents[size])
+        at[size] = positions(engines[size], args.games)
+        seconds_per_decision(engines[size], at[size])  # (untimed: the per-turn tables are made)
+    # The sizes take turns, round by round, so a change in the machine's load falls on all of them.
+    rounds: dict[int, list[float]] = {size: [] for size in sizes}
+    for _ in range(args.rounds):
+        for size in sizes:
+            rounds[size].append(seconds_per_decision(engines[size], at[size]))
+    cost: dict[int, float] = {}
+    for size in sizes:
+        cost[size] = statistics.median(rounds[size])
+        tests = trigger_tests_per_decision(contents[size], args.games)
+        print(f"{size} events ({contents[size].choice_count} choices): {len(at[size])} decisions; per decision "
+              f"median {cost[size] * 1e6:.1f} us "
+              f"(rounds {min(rounds[size]) * 1e6:.1f}..{max(rounds[size]) * 1e6:.1f} us), "
               f"{tests:.1f} trigger tests")
     smallest, largest = min(sizes), max(sizes)
     for size in sizes[1:]:

@@ -50,6 +50,7 @@ from game.text import (
     shown_value,
     votes,
 )
+from game.triggers import Drawable, Memo, TriggerIndex
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
@@ -112,6 +113,9 @@ class GameState:
     #: tell: what content effects moved (`heeded("hawk") += 1`), and verdicts at decisions whose
     #: counsel is given under conditions
     record: dict[str, list[int]] = field(default_factory=dict)
+    #: which triggers of the draw held when the game last drew (derived from the rest, never saved:
+    #: see `game/triggers.py`)
+    memo: Memo | None = field(default=None, compare=False, repr=False)
 
     def copy(self) -> GameState:
         return GameState(
@@ -131,6 +135,7 @@ class GameState:
             last_used=dict(self.last_used),
             left=dict(self.left),
             record={advisor: list(counts) for advisor, counts in self.record.items()},
+            memo=self.memo,
         )
 
     @property
@@ -442,6 +447,17 @@ class Engine:
             trigger = event.trigger
             assert trigger is not None
             self._by_priority[-1].append((model.id, trigger.calendar, trigger.rest, event.weight))
+        # the same events, their triggers indexed by what they read (the draw tests only those that
+        # can have changed since the game last drew)
+        drawable: list[list[Drawable]] = []
+        for group in self._by_priority:
+            drawable.append([])
+            for ident, _calendar, _rest, weight in group:
+                event = content.events[ident]
+                assert event.trigger is not None and event.model.trigger is not None
+                key = (repr(event.model.weight), str(event.model.weight))
+                drawable[-1].append((ident, event.trigger.test, event.model.trigger, key, weight))
+        self._triggers = TriggerIndex(drawable, content.names)
         self._stats = content.stats
         self._fogs: dict[str, Fog] = fogs_of(content.stats)
         # the choices (by id()) whose outcomes' chances read a hidden stat
@@ -1104,22 +1120,19 @@ class Engine:
                 continue
             self._fire(state, event_id)
             return
+        index = self._triggers
+        if not len(index):
+            return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
-        waiting = {item[2] for item in scheduled} if scheduled else ()
-        for group in table.draws:
-            eligible: list[str] = []
-            weights: list[float] = []
-            for ident, trigger, weight_of in group:
-                if ident in fired:
-                    cooldown = cooldowns[ident]
-                    if cooldown is None or turn - last_fired[ident] <= cooldown:
-                        continue
-                if ident in waiting or not trigger(env):
-                    continue
-                weight = weight_of(env)
-                if weight > 0:
-                    eligible.append(ident)
-                    weights.append(weight)
+        position = index.position
+        closed = {position[item[2]] for item in scheduled if item[2] in position} if scheduled else set()
+        for ident in fired:
+            if ident in position:
+                cooldown = cooldowns[ident]
+                if cooldown is None or turn - last_fired[ident] <= cooldown:
+                    closed.add(position[ident])
+        for group in range(len(index.groups)):
+            state.memo, eligible, weights = index.candidates(state.memo, group, env, closed)
             if eligible:
                 # (one eligible event is drawn whatever the roll)
                 self._fire(state, eligible[0] if len(eligible) == 1

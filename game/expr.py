@@ -864,6 +864,76 @@ def _reads(tree: ast.AST, names: Names) -> frozenset[str]:
     return frozenset(reads - set(names.constants) - {"true", "false", *FUNCTION_NAMES})
 
 
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What a checked condition's value can change with, for indexing it: the condition can only
+    change its value when one of these changes.
+
+    `thresholds` are its comparisons of a number with a constant (`alpha >= 37`, `date >= election`):
+    (name, operator, constant), the constant on the right (`37 <= alpha` is `alpha >= 37`); each can
+    change its value only when the name's value reaches or crosses the constant.
+    `keys` are the other names it reads; `fired` and `chose` are the arguments of its `fired("id")`
+    and `chose("event", "choice")` calls (as "event.choice").
+    """
+
+    thresholds: tuple[tuple[str, str, float], ...]
+    keys: frozenset[str]
+    fired: frozenset[str]
+    chose: frozenset[str]
+
+
+_TURNED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def watch(text: str, names: Names) -> Watch:
+    """What a checked condition can change with (see `Watch`): the same names as `reads`, with the
+    comparisons against a constant and the history calls told apart."""
+    thresholds: list[tuple[str, str, float]] = []
+    keys: set[str] = set()
+    fired: set[str] = set()
+    chose: set[str] = set()
+
+    def number(node: ast.AST) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = number(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+        if isinstance(node, ast.Name) and node.id in names.constants:
+            value = names.constants[node.id]
+            return float(value) if type(value) in (int, float) else None
+        return None
+
+    def variable(node: ast.AST) -> str | None:
+        if not isinstance(node, ast.Name) or node.id in names.constants:
+            return None
+        return node.id if names.types.get(node.id) in ("num", "date") else None
+
+    def walk(node: ast.AST) -> None:
+        op = _COMPARE_SYMBOL.get(type(node.ops[0])) if isinstance(node, ast.Compare) and len(node.ops) == 1 else None
+        if isinstance(node, ast.Compare) and op is not None:
+            left, right = node.left, node.comparators[0]
+            for name, bound, symbol in ((variable(left), number(right), op),
+                                        (variable(right), number(left), _TURNED[op])):
+                if name is not None and bound is not None:
+                    thresholds.append((name, symbol, bound))
+                    return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("fired", "chose"):
+            ids = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
+            if node.func.id == "fired":
+                fired.add(ids[0])
+            else:
+                chose.add(".".join(ids))
+            return
+        if isinstance(node, (ast.Name, ast.Call)):
+            keys.update(_reads(node, names))
+        for child in ast.iter_child_nodes(node):
+            walk(child)
+
+    walk(_parse(text))
+    return Watch(tuple(thresholds), frozenset(keys), frozenset(fired), frozenset(chose))
+
+
 def _estimated(node: ast.Call, names: Names) -> Fog | None:
     """The hidden stat an `estimate("id")` or `band("id")` call reads, if it is one."""
     if not (isinstance(node.func, ast.Name) and node.func.id in ("estimate", "band") and len(node.args) == 1):
