@@ -1,5 +1,5 @@
 """Decisions per second of the engine on the player's path (`decision()` then `choose()`), random play,
-on a synthetic scenario (300 events unless told) and on the shipped scenario.
+on a synthetic scenario (300 events unless told), and (this checkout alone) on the shipped scenario.
 
 With `--baseline DIR` (another checkout of the game, e.g. a `git worktree` of an earlier commit), the
 same games are played by both, in separate processes that take turns round by round, so a change in
@@ -104,12 +104,11 @@ def main() -> None:
         folder = Path(tmp) / "synthetic"
         write_scenario(folder, args.events)
         synthetic = compare(folder, f"synthetic, {args.events} events", args.games, args.rounds, args.baseline)
-    shipped = compare(ROOT / "content" / "red-line", "the shipped scenario", max(args.games // 6, 5),
-                      args.rounds, args.baseline)
+    # (the shipped scenario uses what the content format has gained since: this checkout only)
+    compare(ROOT / "content" / "red-line", "the shipped scenario", max(args.games // 6, 5), args.rounds, None)
     if args.baseline is None:
         print(f"decisions_per_s: {synthetic[0]:.0f}")
         return
-    print(f"speedup_shipped_vs_baseline: {shipped[1]:.2f}")
     print(f"speedup_vs_baseline: {synthetic[1]:.2f}")
 
 

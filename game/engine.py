@@ -116,6 +116,8 @@ class GameState:
     #: which triggers of the draw held when the game last drew (derived from the rest, never saved:
     #: see `game/triggers.py`)
     memo: Memo | None = field(default=None, compare=False, repr=False)
+    #: the advisors' record over `chose` as last counted (derived from the rest, never saved)
+    tally: Tally | None = field(default=None, compare=False, repr=False)
 
     def copy(self) -> GameState:
         return GameState(
@@ -136,6 +138,7 @@ class GameState:
             left=dict(self.left),
             record={advisor: list(counts) for advisor, counts in self.record.items()},
             memo=self.memo,
+            tally=self.tally,
         )
 
     @property
@@ -606,7 +609,7 @@ class Engine:
 
     def advisor_record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
         """How often each advisor's counsel was heeded and overruled in this game (while they were there)."""
-        return advisor_record(self._verdicts, state.chose, state.left, state.record)
+        return self._record(state)
 
     def ending(self, state: GameState) -> Ending | None:
         return self.content.ending(state.ending) if state.ending else None
@@ -1282,7 +1285,7 @@ class Engine:
             env[ident] = round(env[ident])
         env[FIRED_KEY] = state.fired
         env[CHOSE_KEY] = set(state.chose)
-        env[HEEDED_KEY], env[OVERRULED_KEY] = advisor_record(self._verdicts, state.chose, state.left, state.record)
+        env[HEEDED_KEY], env[OVERRULED_KEY] = self._record(state)
         env[LEFT_KEY] = state.left
         env[RECORD_KEY] = state.record
         env[WRITTEN_KEY] = set(self._written_ids)
@@ -1290,6 +1293,21 @@ class Engine:
         env["calendar_over"] = False
         self._set_calendar(env, state.turn)
         return env
+
+    def _record(self, state: GameState) -> tuple[dict[str, int], dict[str, int]]:
+        """`advisor_record` of the state, counting only the choices made since it was last counted
+        (the tally is kept on the state, and counted afresh if its choices or departures differ)."""
+        tally, chose = state.tally, state.chose
+        if (tally is None or tally.left != state.left or len(chose) < len(tally.chose)
+                or tuple(chose[:len(tally.chose)]) != tally.chose):
+            tally = Tally((), dict(state.left), {}, {})
+        if len(chose) > len(tally.chose):
+            heeded, overruled = count_verdicts(self._verdicts, chose, state.left, len(tally.chose),
+                                               dict(tally.heeded), dict(tally.overruled))
+            tally = state.tally = Tally(tuple(chose), dict(state.left), heeded, overruled)
+        heeded, overruled = dict(tally.heeded), dict(tally.overruled)
+        add_record(heeded, overruled, state.record)
+        return heeded, overruled
 
     def _set_calendar(self, env: dict[str, Any], turn: int) -> None:
         calendar = self._calendar.get(turn)
@@ -1437,22 +1455,44 @@ def advisor_record(verdicts: Verdicts, chose: Sequence[str], left: Mapping[str, 
                    record: Mapping[str, Sequence[int]] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """How often each advisor was heeded and overruled over these choices (while still there), with
     what the state's `record` adds."""
-    heeded: dict[str, int] = {}
-    overruled: dict[str, int] = {}
-    for index, key in enumerate(chose):
-        yes, no = verdicts.get(key, ((), ()))
+    heeded, overruled = count_verdicts(verdicts, chose, left, 0, {}, {})
+    add_record(heeded, overruled, record or {})
+    return heeded, overruled
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The advisors' record (`advisor_record` without the state's `record`) over these choices, with
+    these departures."""
+
+    chose: tuple[str, ...]
+    left: dict[str, int]
+    heeded: dict[str, int]
+    overruled: dict[str, int]
+
+
+def count_verdicts(verdicts: Verdicts, chose: Sequence[str], left: Mapping[str, int], start: int,
+                   heeded: dict[str, int], overruled: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Add to `heeded` and `overruled` the verdicts of the choices from `start` on (each counted only
+    while its advisor was still there)."""
+    for index in range(start, len(chose)):
+        yes, no = verdicts.get(chose[index], ((), ()))
         for advisor in yes:
             if index < left.get(advisor, index + 1):
                 heeded[advisor] = heeded.get(advisor, 0) + 1
         for advisor in no:
             if index < left.get(advisor, index + 1):
                 overruled[advisor] = overruled.get(advisor, 0) + 1
-    for advisor, (more_heeded, more_overruled) in (record or {}).items():
+    return heeded, overruled
+
+
+def add_record(heeded: dict[str, int], overruled: dict[str, int], record: Mapping[str, Sequence[int]]) -> None:
+    """Add what content effects and conditional counsel moved (the state's `record`)."""
+    for advisor, (more_heeded, more_overruled) in record.items():
         if more_heeded:
             heeded[advisor] = heeded.get(advisor, 0) + more_heeded
         if more_overruled:
             overruled[advisor] = overruled.get(advisor, 0) + more_overruled
-    return heeded, overruled
 
 
 #: the order in which follow-ups due on the same turn fire: by due turn, then as scheduled

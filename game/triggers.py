@@ -168,7 +168,8 @@ class _Group:
             for slot in slots:
                 fresh[slot] = self.weights[slot](env)
             weights = tuple(fresh)
-            positive = all(value > 0 for value in weights)
+            # (all above 0 still, if they were and the new ones are)
+            positive = all(fresh[slot] > 0 for slot in slots) and (positive or all(value > 0 for value in weights))
         holds = before.holds
         if stale:
             mask = bytearray(holds)

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game.debrief import advisor_lines, debrief_markdown
 from game.engine import Engine, GameState
@@ -107,3 +109,34 @@ def test_the_shipped_hawk_can_resign() -> None:
 
     content = load_scenario(scenario_folder("red-line"))
     assert "castellano" in content.leaving and "".join(passages(content.advisors["castellano"].leaving)).strip()
+
+
+RED_LINE = load_scenario(Path(__file__).resolve().parent.parent / "content" / "red-line")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_record_counted_as_a_game_goes_is_the_record_counted_whole(data: st.DataObject) -> None:
+    """The engine counts only the choices made since it last counted; whatever happens to the state
+    in between (choices added, an advisor leaving, the choices rewritten), it gives what counting
+    them all gives."""
+    from game.engine import advisor_record, verdicts
+
+    engine = Engine(RED_LINE)
+    keys = sorted(verdicts(RED_LINE))
+    advisors = sorted(RED_LINE.advisors)
+    state = engine.new_game(1)
+    for _ in range(data.draw(st.integers(1, 12))):
+        step = data.draw(st.sampled_from(["choose", "choose", "choose", "leave", "rewrite", "record", "copy"]))
+        if step == "choose":
+            state.chose.extend(data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=4)))
+        elif step == "leave":
+            state.left[data.draw(st.sampled_from(advisors))] = data.draw(st.integers(0, len(state.chose)))
+        elif step == "rewrite" and state.chose:
+            state.chose[data.draw(st.integers(0, len(state.chose) - 1))] = data.draw(st.sampled_from(keys))
+        elif step == "record":
+            counts = [data.draw(st.integers(0, 3)), data.draw(st.integers(0, 3))]
+            state.record[data.draw(st.sampled_from(advisors))] = counts
+        else:
+            state = state.copy()
+        assert engine.advisor_record(state) == advisor_record(verdicts(RED_LINE), state.chose, state.left, state.record)
