@@ -9,7 +9,8 @@ ids of the available choices, a random generator, the game's environment) and re
 - `lookahead`: looks one decision ahead on what the player can see: the expected change each choice
   makes to each meter (its effects, and its outcomes' effects weighted by their chances now),
   valued by what the scenario's endings say about that meter (a meter that is low in bad endings'
-  conditions is worth raising), the endings ranked by the scenario's `grades`.
+  conditions is worth raising), the endings ranked by the scenario's `grades`; and the follow-ups
+  the choice brings (those whose condition holds now), each worth its best answer, discounted.
 """
 
 from __future__ import annotations
@@ -182,6 +183,10 @@ def _near(value: float, direction: int, threshold: float, scale: float) -> float
     return max(0.0, 1 - gap / scale) if scale > 0 else 0.0
 
 
+#: what the best answer to a follow-up a choice brings is worth, against the choice's own effects
+FOLLOW_UP_WEIGHT = 0.6
+
+
 class Lookahead:
     """Picks by a shallow look-ahead on the meters (see the module's documentation)."""
 
@@ -195,13 +200,17 @@ class Lookahead:
                       for name, direction, threshold, rank in ending_edges(content)]
         self.tracked = set(self.worth) | {edge[0] for edge in self.edges}
         self.choices = {(event.id, choice.id): choice for event in content.events.values() for choice in event.choices}
+        self.events = content.events
 
-    def value(self, choice: CompiledChoice, env: Mapping[str, Any]) -> float:
+    def value(self, choice: CompiledChoice, env: Mapping[str, Any], depth: int = 1) -> float:
         """The expected worth of what the choice does, in the environment now: its expected change to
         each meter valued by the meter's worth, and by how much nearer it brings a meter to an edge
-        of an ending (nearer a bad ending's edge costs, nearer a good one's pays)."""
+        of an ending (nearer a bad ending's edge costs, nearer a good one's pays); and, `depth` steps
+        on, the worth of the best answer to each follow-up it brings (whose condition holds now),
+        discounted by FOLLOW_UP_WEIGHT."""
         moves: dict[str, float] = {}
         self._effects(choice.effects, env, 1.0, moves)
+        follows = [(follow, 1.0) for follow in choice.followups]
         if choice.outcomes:
             chances = [max(0.0, float(outcome.chance(env))) for outcome in choice.outcomes]
             whole = sum(chances)
@@ -209,6 +218,7 @@ class Lookahead:
                 for outcome, chance in zip(choice.outcomes, chances, strict=True):
                     if chance:
                         self._effects(outcome.effects, env, chance / whole, moves)
+                        follows.extend((follow, chance / whole) for follow in outcome.followups)
         worth = self.worth
         total = sum(worth.get(name, 0.0) * move for name, move in moves.items())
         for name, direction, threshold, rank, scale in self.edges:
@@ -217,6 +227,13 @@ class Lookahead:
                 now = float(env[name])
                 total += EDGE_WEIGHT * rank * (_near(now + move, direction, threshold, scale)
                                                - _near(now, direction, threshold, scale))
+        if depth > 0:
+            for follow, share in follows:
+                event = self.events.get(follow.event)
+                if event is None or not event.choices or (follow.when is not None and not follow.when(env)):
+                    continue
+                best = max(self.value(answer, env, depth - 1) for answer in event.choices)
+                total += FOLLOW_UP_WEIGHT * share * best
         return total
 
     def _effects(self, effects: Sequence[Effect], env: Mapping[str, Any], share: float,
