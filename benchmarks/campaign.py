@@ -60,7 +60,9 @@ SPINE: dict[str, tuple[str, ...]] = {
     "European troops": ("europe_troops_question",),
     "nuclear risk": ("doctrine_update",),
     "the battlefield: hold or talk": ("front_win_or_talk", "talks_feelers", "front_breach", "front_russian_wobble"),
-    "the Middle East crisis": ("mideast_flare", "tehran_moscow_link", "interceptor_crunch", "regional_war_scare"),
+    # (the grid in winter asks whether the interceptors go to Ukraine or to Central Command)
+    "the Middle East crisis": ("mideast_flare", "tehran_moscow_link", "interceptor_crunch", "regional_war_scare",
+                               "weather_grid_winter"),
     "the sceptic's questions": ("sceptics_case",),
 }
 SPINE_SHARE = 0.90
