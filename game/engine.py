@@ -13,6 +13,7 @@ import operator
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from typing import Any, NamedTuple
 
@@ -402,7 +403,9 @@ class _TurnTable(NamedTuple):
 
     calendar: dict[str, Any]  # turn, date, season and days_to_* of the turn
     dated: list[tuple[str, Compiled]]  # the dated events of the turn: (event, rest of its trigger)
-    draws: list[list[tuple[str, Compiled, Compiled]]]  # by priority: (event, rest of its trigger, weight)
+    # the events that can be drawn this turn, each with the rest of its trigger (for automated play's
+    # tallies: the draw itself goes through the index of triggers, `game/triggers.py`)
+    triggers: dict[str, Compiled]
     # (rest of the condition or None when it always holds, its effects as one call, text)
     rules: list[tuple[Compiled | None, Applier, str]]
     endings: list[tuple[str, Compiled]]  # (ending, rest of its condition), highest priority first
@@ -424,11 +427,12 @@ class Engine:
         self.content = content
         scenario = content.scenario
         self._dates = {name: day.toordinal() for name, day in scenario.dates.items()}
-        # Events that can be drawn, grouped by priority (highest first). The parts of a trigger
-        # that read only the calendar (`date >= election`, `turn <= 12`, `season == "winter"`)
-        # are settled once per turn number; each turn then tests only the rest, of the events
-        # whose calendar parts hold.
-        self._by_priority: list[list[tuple[str, tuple[Compiled, ...], Compiled, Compiled]]] = []
+        # Events that can be drawn, grouped by priority (highest first), in the order the draw takes
+        # them: the index of their triggers (`_triggers`) is made from these on the first draw.
+        self._drawable: list[list[Drawable]] = []
+        # The parts of a trigger that read only the calendar (`date >= election`, `turn <= 12`,
+        # `season == "winter"`) settled once per turn number: (event, calendar parts, the rest).
+        self._trigger_parts: list[tuple[str, tuple[Compiled, ...], Compiled]] = []
         # turns an event waits after firing before it can be drawn again (None: it fires once)
         self._cooldown = {e.id: None if e.model.once else e.model.cooldown for e in content.events.values()}
         # Dated events (`on`), the earliest date first, then the highest priority: each comes on its
@@ -445,22 +449,13 @@ class Engine:
             if model.trigger is None or event.turn is not None:
                 continue
             if model.priority != last_priority:
-                self._by_priority.append([])
+                self._drawable.append([])
                 last_priority = model.priority
             trigger = event.trigger
             assert trigger is not None
-            self._by_priority[-1].append((model.id, trigger.calendar, trigger.rest, event.weight))
-        # the same events, their triggers indexed by what they read (the draw tests only those that
-        # can have changed since the game last drew)
-        drawable: list[list[Drawable]] = []
-        for group in self._by_priority:
-            drawable.append([])
-            for ident, _calendar, _rest, weight in group:
-                event = content.events[ident]
-                assert event.trigger is not None and event.model.trigger is not None
-                key = (repr(event.model.weight), str(event.model.weight))
-                drawable[-1].append((ident, event.trigger.test, event.model.trigger, key, weight))
-        self._triggers = TriggerIndex(drawable, content.names)
+            weight = (repr(model.weight), str(model.weight))  # (the weight's key, and its text)
+            self._drawable[-1].append((model.id, trigger.test, model.trigger, weight, event.weight))
+            self._trigger_parts.append((model.id, trigger.calendar, trigger.rest))
         self._stats = content.stats
         self._fogs: dict[str, Fog] = fogs_of(content.stats)
         # the choices (by id()) whose outcomes' chances read a hidden stat
@@ -859,10 +854,16 @@ class Engine:
             return []
         return self._options(self.content.events[state.event], self._env(state))
 
+    @cached_property
+    def _triggers(self) -> TriggerIndex:
+        """The draw's triggers indexed by what they read (made on the first draw, off the start-up
+        path of a game resumed from a save)."""
+        return TriggerIndex(self._drawable, self.content.names)
+
     def triggers_on(self, turn: int) -> dict[str, Compiled]:
         """The events whose triggers can hold on this turn number, each with the test of the rest of
         its trigger (the parts reading only the calendar already hold). For automated play."""
-        return {ident: rest for group in self._table(turn).draws for ident, rest, _weight in group}
+        return self._table(turn).triggers
 
     def environment(self, state: GameState) -> dict[str, Any]:
         """The values the content's expressions see in this state (a fresh dict; for tools)."""
@@ -1124,7 +1125,7 @@ class Engine:
             self._fire(state, event_id)
             return
         index = self._triggers
-        if not len(index):
+        if not index.position:
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
         position = index.position
@@ -1162,8 +1163,6 @@ class Engine:
                 return turn > 1 and all(part(before) for part in parts)
 
             dated = [(ident, rest) for ident, on_calendar, rest in self._dated if holds(on_calendar)]
-            draws = [[(ident, rest, weight) for ident, on_calendar, rest, weight in group if holds(on_calendar)]
-                     for group in self._by_priority]
             rules = [(rest, effects, text)
                      for on_calendar, rest, effects, text in self._rule_parts if holds(on_calendar)]
             # (`calendar_over` changes only when the calendar runs out, and then every ending is tested)
@@ -1173,7 +1172,7 @@ class Engine:
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
                 dated=dated,
-                draws=[group for group in draws if group],
+                triggers={ident: rest for ident, on_calendar, rest in self._trigger_parts if holds(on_calendar)},
                 rules=[(None if rest is always else rest,
                         _in_turn([self._applier(self._on_calendar(e, calendar)) for e in effects]), text)
                        for rest, effects, text in rules],

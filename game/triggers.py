@@ -19,7 +19,7 @@ the engine is held to it by a property test.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import itemgetter, lt
@@ -66,8 +66,13 @@ def _frozen(value: Any) -> Any:
 # How a comparison of a name with a constant can change its value as the name moves from `low` to
 # `high`: `x >= c` and `x < c` only if low < c <= high; `x > c` and `x <= c` only if low <= c < high;
 # `x == c` and `x != c` if low <= c <= high. (With the constant first, the comparison is turned round.)
-_UPPER, _LOWER, _BOTH = 0, 1, 2
-_SIDE = {">=": _UPPER, "<": _UPPER, ">": _LOWER, "<=": _LOWER, "==": _BOTH, "!=": _BOTH}
+# Each is the pair of searches that finds those constants among the sorted ones: (from low, to high).
+Searches = tuple[Callable[[list[float], float], int], Callable[[list[float], float], int]]
+_SIDE: dict[str, Searches] = {
+    ">=": (bisect_right, bisect_right), "<": (bisect_right, bisect_right),
+    ">": (bisect_left, bisect_left), "<=": (bisect_left, bisect_left),
+    "==": (bisect_left, bisect_right), "!=": (bisect_left, bisect_right),
+}
 
 
 class _Group:
@@ -81,7 +86,7 @@ class _Group:
         self.weights: list[Compiled] = []
         self.weight_slot: list[int] = []
         weight_reads: list[frozenset[str]] = []
-        thresholds: dict[tuple[str, int], list[tuple[float, int]]] = {}
+        thresholds: dict[tuple[str, Searches], list[tuple[float, int]]] = {}
         by_key: dict[str, set[int]] = {}
         self.by_fired: dict[str, list[int]] = {}
         self.by_chose: dict[str, list[int]] = {}
@@ -101,11 +106,11 @@ class _Group:
                 self.by_fired.setdefault(event, []).append(index)
             for key in read.chose:
                 self.by_chose.setdefault(key, []).append(index)
-        # per (name, side): the constants it is compared with, sorted, and the event of each
-        self.bounds: dict[str, list[tuple[int, list[float], list[int]]]] = {}
-        for (name, side), pairs in sorted(thresholds.items()):
+        # per name and kind of comparison: its searches, the constants, sorted, and the event of each
+        self.bounds: dict[str, list[tuple[Searches, list[float], list[int]]]] = {}
+        for (name, searches), pairs in thresholds.items():
             pairs.sort()
-            self.bounds.setdefault(name, []).append((side, [b for b, _ in pairs], [i for _, i in pairs]))
+            self.bounds.setdefault(name, []).append((searches, [b for b, _ in pairs], [i for _, i in pairs]))
         self.by_key = {name: sorted(found) for name, found in by_key.items()}
         # the weights that read each name
         self.slots_reading: dict[str, list[int]] = {}
@@ -144,13 +149,8 @@ class _Group:
             if isinstance(old, str):
                 continue
             low, high = (old, new) if old <= new else (new, old)
-            for side, bounds, events in self.bounds.get(name, ()):
-                if side == _UPPER:
-                    stale.update(events[bisect_right(bounds, low):bisect_right(bounds, high)])
-                elif side == _LOWER:
-                    stale.update(events[bisect_left(bounds, low):bisect_left(bounds, high)])
-                else:
-                    stale.update(events[bisect_left(bounds, low):bisect_right(bounds, high)])
+            for (start, stop), bounds, events in self.bounds.get(name, ()):
+                stale.update(events[start(bounds, low):stop(bounds, high)])
         if fired != before.fired:
             changed.append(FIRED_KEY)
             for event, _count in fired ^ before.fired:
@@ -189,9 +189,6 @@ class TriggerIndex:
         self.groups = [_Group(group, names) for group in events]
         # each event's (group, place in it)
         self.position = {ident: (g, i) for g, group in enumerate(self.groups) for i, ident in enumerate(group.ids)}
-
-    def __len__(self) -> int:
-        return len(self.position)
 
     def candidates(self, memo: Memo | None, group: int, env: Mapping[str, Any],
                    closed: set[tuple[int, int]]) -> tuple[Memo, list[str], list[Any]]:

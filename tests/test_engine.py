@@ -368,7 +368,7 @@ def test_calendar_parts_settled_per_turn_agree_with_the_full_conditions() -> Non
             env = engine.environment(state)
             # every drawable event: the table's verdict equals the whole trigger's
             table = engine._table(state.turn)
-            drawable = {ident for group in table.draws for ident, rest, _w in group if rest(env)}
+            drawable = {ident for ident, rest in table.triggers.items() if rest(env)}
             drawable |= {ident for ident, rest in table.dated if rest(env)}
             full = {i for i, e in content.events.items() if e.trigger is not None and e.trigger(env)}
             assert drawable == full, (seed, state.turn)

@@ -31,8 +31,9 @@ ATOMS = [
     'chose("e0", "a")', 'not chose("e0", "b")', 'heeded("hawk") > 1', 'present("hawk")',
 ]
 
+# (constants near where the values start, so that a walk often lands exactly on one)
 atom = st.builds(lambda shape, n, t: shape.format(n=n, t=t), st.sampled_from(ATOMS),
-                 st.integers(0, 100), st.integers(1, 12))
+                 st.one_of(st.integers(44, 56), st.integers(0, 100)), st.integers(1, 12))
 
 
 @st.composite
@@ -71,7 +72,8 @@ def walk(draw: Any) -> list[dict[str, Any]]:
             elif name == "heeded":
                 env[HEEDED_KEY] = {"hawk": env[HEEDED_KEY].get("hawk", 0) + 1}
             else:
-                env[name] = float(min(100, max(0, env[name] + draw(st.sampled_from([-30, -7, -1, 0, 1, 2.5, 9, 40])))))
+                step = draw(st.sampled_from([-30, -7, -2, -1, 0, 1, 2, 2.5, 9, 40]))
+                env[name] = float(min(100, max(0, env[name] + step)))
         steps.append(env)
     return steps
 
@@ -144,3 +146,20 @@ def test_a_trigger_is_tested_again_only_when_what_it_reads_changed() -> None:
     assert tested == [] and ids == []  # (alpha crossed no threshold)
     memo, ids, _ = index.candidates(memo, 0, {**env, "alpha": 85.0}, set())
     assert tested == ["high"] and ids == ["high"]
+
+
+def test_every_comparison_is_tested_again_when_its_value_reaches_leaves_or_crosses_the_constant() -> None:
+    """Each operator, with the constant on either side, as the value moves between any two points
+    around the constant (on it, half a step and a step either side): the index agrees with the test."""
+    points = [48.0, 49.0, 49.5, 50.0, 50.5, 51.0, 52.0]
+    for op in ("<", "<=", ">", ">=", "==", "!="):
+        for text in (f"alpha {op} 50", f"50 {op} alpha"):
+            index = index_of([[("e", text, "1")]])
+            test = compile_expr(text, NAMES, "bool")
+            for start in points:
+                for end in points:
+                    before = {"alpha": start, FIRED_KEY: {}, CHOSE_KEY: set()}
+                    after = {**before, "alpha": end}
+                    memo, _, _ = index.candidates(None, 0, before, set())
+                    _, ids, _ = index.candidates(memo, 0, after, set())
+                    assert (ids == ["e"]) == bool(test(after)), (text, start, end)
