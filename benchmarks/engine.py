@@ -27,45 +27,44 @@ from benchmarks.synthetic import write_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# One round, run in a fresh process with the checkout to measure first on the path: it loads the
-# scenario, plays the games once untimed (the engine's per-turn tables are made), then once timed.
-ROUND = """
-import json, os, random, sys, time
-sys.path.insert(0, sys.argv[1])
-os.environ["REDLINE_CACHE"] = "off"
-from pathlib import Path
-from game.engine import Engine
-from game.loader import load_scenario
+def play_round(root: Path, scenario: Path, games: int) -> dict[str, float]:
+    """One round, in a fresh process (`--round`) with the checkout at `root` first on the path: load
+    the scenario, play the games once untimed (the engine's per-turn tables are made), then once timed."""
+    import random
+    import time
 
-engine = Engine(load_scenario(Path(sys.argv[2])))
-games = int(sys.argv[3])
+    sys.path.insert(0, str(root))
+    from game.engine import Engine
+    from game.loader import load_scenario
 
-def play(seed):
-    rng = random.Random(seed)
-    state = engine.new_game(seed)
-    decisions = 0
-    while not state.over:
-        decision = engine.decision(state)
-        options = [c.id for c in decision.choices if c.available]
-        if not options:
-            break
-        state = engine.choose(state, rng.choice(options)).state
-        decisions += 1
-    return decisions
+    engine = Engine(load_scenario(scenario))
 
-sum(play(seed) for seed in range(games))
-start = time.perf_counter()
-decisions = sum(play(seed) for seed in range(games))
-print(json.dumps({"decisions": decisions, "seconds": time.perf_counter() - start}))
-"""
+    def play(seed: int) -> int:
+        rng = random.Random(seed)
+        state = engine.new_game(seed)
+        decisions = 0
+        while not state.over:
+            decision = engine.decision(state)
+            assert decision is not None
+            options = [c.id for c in decision.choices if c.available]
+            if not options:
+                break
+            state = engine.choose(state, rng.choice(options)).state
+            decisions += 1
+        return decisions
+
+    sum(play(seed) for seed in range(games))
+    start = time.perf_counter()
+    decisions = sum(play(seed) for seed in range(games))
+    return {"decisions": decisions, "seconds": time.perf_counter() - start}
 
 
 def one_round(root: Path, scenario: Path, games: int) -> tuple[int, float]:
     """Decisions per second of the checkout at `root` on one round of `games` games."""
-    done = subprocess.run([sys.executable, "-c", ROUND, str(root), str(scenario), str(games)],
+    done = subprocess.run([sys.executable, __file__, "--round", str(root), str(scenario), str(games)],
                           capture_output=True, text=True, check=True)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures["decisions"], figures["decisions"] / figures["seconds"]
+    return int(figures["decisions"]), figures["decisions"] / figures["seconds"]
 
 
 def compare(scenario: Path, label: str, games: int, rounds: int, baseline: Path | None) -> tuple[float, float]:
@@ -97,7 +96,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--games", type=int, default=60, help="games per round")
     parser.add_argument("--baseline", type=Path, help="another checkout of the game to compare with")
+    parser.add_argument("--round", nargs=3, metavar=("ROOT", "SCENARIO", "GAMES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.round:
+        root, scenario, games = args.round
+        print(json.dumps(play_round(Path(root), Path(scenario), int(games))))
+        return
     if args.baseline is not None and not (args.baseline / "game" / "engine.py").is_file():
         parser.error(f"--baseline {args.baseline}: not a checkout of the game (no game/engine.py)")
     with tempfile.TemporaryDirectory() as tmp:
