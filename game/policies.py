@@ -9,8 +9,10 @@ ids of the available choices, a random generator, the game's environment) and re
 - `lookahead`: looks one decision ahead on what the player can see: the expected change each choice
   makes to each meter (its effects, and its outcomes' effects weighted by their chances now),
   valued by what the scenario's endings say about that meter (a meter that is low in bad endings'
-  conditions is worth raising), the endings ranked by the scenario's `grades`; and the follow-ups
-  the choice brings (those whose condition holds now), each worth its best answer, discounted.
+  conditions is worth raising), the endings ranked by the scenario's `grades`; a flag that ends the
+  game once set (`when = "nuclear_use"`) weighs as much as reaching that ending, times its chance;
+  and the follow-ups the choice brings (those whose condition holds now), each worth its best
+  answer, discounted.
 """
 
 from __future__ import annotations
@@ -96,10 +98,39 @@ Edge = tuple[str, int, float, float]
 
 def _ranked_leanings(content: Content) -> Iterator[tuple[float, str, int, float | None]]:
     """(ending's worth, name, +1 or -1, threshold or None) for each leaning of each ranked ending's
-    condition. An ending that can come before the calendar runs out also takes away the rest of the
-    game: it is worth its rank less what playing on is worth on average (the mean rank of the endings
-    reached when the calendar runs out), so that being dismissed in January is worse than a poor
-    ending in February."""
+    condition (see `_ranked_conditions` for the worth)."""
+    for worth, tree in _ranked_conditions(content):
+        for name, direction, threshold in _leanings(tree, 1):
+            yield worth, name, direction, threshold
+
+
+def ending_flags(content: Content) -> dict[str, float]:
+    """The flags that end the game on the spot once set (`when = "nuclear_use"`, or one side of an
+    `or`), each with the summed worth of the endings it brings."""
+    found: dict[str, float] = {}
+    for worth, tree in _ranked_conditions(content):
+        if _at_calendar_end(tree):
+            continue
+        for name in _sufficient(tree):
+            if name in content.flags:
+                found[name] = found.get(name, 0.0) + worth
+    return found
+
+
+def _sufficient(node: ast.expr) -> set[str]:
+    """The names that make the condition hold by themselves when true."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        return set().union(*(_sufficient(value) for value in node.values))
+    return set()
+
+
+def _ranked_conditions(content: Content) -> Iterator[tuple[float, ast.expr]]:
+    """(ending's worth, its condition) for each ranked ending with a condition. An ending that can
+    come before the calendar runs out also takes away the rest of the game: it is worth its rank less
+    what playing on is worth on average (the mean rank of the endings reached when the calendar runs
+    out), so that being dismissed in January is worse than a poor ending in February."""
     rank = grade_rank(content)
     parsed = []
     for ending in content.endings:
@@ -114,9 +145,7 @@ def _ranked_leanings(content: Content) -> Iterator[tuple[float, str, int, float 
     for ident, tree in parsed:
         if tree is None or not rank[ident]:
             continue
-        worth = rank[ident] if _at_calendar_end(tree) else rank[ident] - playing_on
-        for name, direction, threshold in _leanings(tree, 1):
-            yield worth, name, direction, threshold
+        yield (rank[ident] if _at_calendar_end(tree) else rank[ident] - playing_on), tree
 
 
 def _at_calendar_end(tree: ast.expr) -> bool:
@@ -196,6 +225,9 @@ class Lookahead:
         spans = {ident: stat.max - stat.min for ident, stat in content.stats.items()}
         spans.update(dict.fromkeys(content.flags, 1))
         self.worth = {ident: value / spans[ident] for ident, value in worth.items() if value and spans[ident] > 0}
+        # a flag that ends the game once set is an edge reached, whatever its chance: worth as much
+        for flag, ending_worth in ending_flags(content).items():
+            self.worth[flag] = self.worth.get(flag, 0.0) + EDGE_WEIGHT * ending_worth
         self.edges = [(name, direction, threshold, rank, EDGE_SPAN * spans[name])
                       for name, direction, threshold, rank in ending_edges(content)]
         self.tracked = set(self.worth) | {edge[0] for edge in self.edges}

@@ -346,3 +346,26 @@ def test_an_ending_that_comes_early_is_worth_its_rank_less_what_playing_on_is_wo
     edges = {(name, threshold): worth for name, _direction, threshold, worth in ending_edges(content)}
     assert edges[("tension", 90.0)] == pytest.approx(rank["war"] - playing_on)
     assert edges[("tension", 40.0)] == pytest.approx(rank["calm"])
+
+
+def test_a_flag_that_ends_the_game_weighs_as_much_as_its_ending(edit: Any) -> None:
+    """`war` comes as soon as `warned` is set (one side of an `or`): the lookahead values setting it
+    as reaching `war`, not as one meter among others; a flag read only when the calendar runs out
+    (or beside another condition) ends nothing by itself."""
+    from game.policies import EDGE_WEIGHT, ending_flags, grade_rank
+    edit("scenario.toml", 'when = "tension >= 90"', 'when = "tension >= 90 or warned"')
+    folder = edit("scenario.toml", 'timeout_ending = "stalemate"',
+                  'timeout_ending = "stalemate"\ngrades = ["catastrophic", "mixed", "good"]')
+    content = load_scenario(folder)
+    rank = grade_rank(content)
+    playing_on = (rank["calm"] + rank["stalemate"]) / 2
+    assert ending_flags(content) == {"warned": pytest.approx(rank["war"] - playing_on)}
+    lookahead = Lookahead(content)
+    plain = meter_worth(content)["warned"]  # (its worth as a leaning of the condition)
+    assert lookahead.worth["warned"] == pytest.approx(plain + EDGE_WEIGHT * (rank["war"] - playing_on))
+
+    shipped = load_scenario(SHIPPED)
+    found = ending_flags(shipped)
+    assert {"nuclear_use", "nato_clash", "us_dprk_combat", "dismissed"} <= set(found)
+    assert "ceasefire" not in found and "reassurance_force" not in found  # (read at the calendar's end)
+    assert all(worth < 0 for worth in found.values())
