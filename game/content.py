@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from game.expr import Compiled, Condition, Effect, Names
-from game.model import Action, Advisor, Counter, Ending, Event, Flag, Rule, Scenario, Stat
+from game.model import Action, Advisor, Counter, Ending, Event, Flag, NamedPassage, Rule, Scenario, Stat
 from game.text import CompiledCounsel, Part, every_text, passages
 
 
@@ -144,6 +144,8 @@ class Content:
     leaving: Mapping[str, Compiled] = field(default_factory=dict)
     #: what the player is told when each advisor leaves, as paragraphs (advisors without it are not here)
     farewells: Mapping[str, tuple[Part, ...]] = field(default_factory=dict)
+    #: the named passages (`[[passage]]`), as written; the texts that use them hold their paragraphs
+    passages: Mapping[str, NamedPassage] = field(default_factory=dict)
 
     @cached_property
     def words(self) -> int:
@@ -166,6 +168,7 @@ class Content:
             texts += [t for c in action.model.counsel for t in passages(c.says)]
             texts += [t for o in action.model.outcome for t in passages(o.text)]
         texts += [advisor.bio for advisor in self.advisors.values()]
+        texts += [t for passage in self.passages.values() for t in passages(passage.text)]
         return sum(len(t.split()) for t in dict.fromkeys(texts))
 
     def compiled_ending(self, ending_id: str) -> CompiledEnding:

@@ -59,13 +59,14 @@ from game.model import (
     Event,
     FollowUp,
     Passage,
+    PassageRef,
     Rule,
     Scenario,
     Season,
     Stat,
     field_names,
 )
-from game.text import CompiledCounsel, Part, compile_pieces, every_text, passages
+from game.text import CompiledCounsel, Part, compile_pieces, every_text
 
 BUILTIN_NAMES = (*BUILTINS, "true", "false")
 
@@ -342,6 +343,10 @@ class _Loader:
         self.names_in_force = Names(types={}, constants={}, string_values={})
         self.stat_models: dict[str, Stat] = {}
         self.seasons: tuple[Season, ...] = ()
+        # each named passage's paragraphs, compiled once; the passages being compiled (to find a loop)
+        self.passages: dict[str, tuple[Part, ...]] = {}
+        self.passages_open: list[str] = []
+        self.passages_used: set[str] = set()
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.col, message))
@@ -556,6 +561,8 @@ class _Loader:
         self.stat_models = stats
         self.seasons = scenario_entry.model.seasons
         where = _LazyLocations()
+        for ident in chosen["passage"]:  # (each checked once, used or not)
+            self.passage(ident, names)
         events, rules, endings = self.compile_all(scenario_entry.model, chosen, names, where)
         actions: dict[str, CompiledAction] = {}
         for ident, entry in chosen["action"].items():
@@ -578,8 +585,12 @@ class _Loader:
             actions=actions,
             leaving=self.compile_leaving(chosen, names),
             farewells={ident: self.compile_text(entry, ("leaving",), entry.model.leaving, names)
-                       for ident, entry in chosen["advisor"].items() if passages(entry.model.leaving) != [""]},
+                       for ident, entry in chosen["advisor"].items() if entry.model.leaving != ""},
+            passages={ident: entry.model for ident, entry in chosen["passage"].items()},
         )
+        for ident, entry in chosen["passage"].items():
+            if ident not in self.passages_used:
+                self.note(entry, ("id",), f"passage '{ident}' is not used by any text")
         if self.problems:
             self.partial = content
             return None
@@ -696,10 +707,10 @@ class _Loader:
                     leaving[ident] = test
         return leaving
 
-    def compile_text(self, entry: _Entry, path: tuple[str | int, ...], text: str | tuple[str | Passage, ...],
-                     names: Names) -> tuple[Part, ...]:
+    def compile_text(self, entry: _Entry, path: tuple[str | int, ...],
+                     text: str | tuple[str | Passage | PassageRef, ...], names: Names) -> tuple[Part, ...]:
         """A text written as a string or as a list of paragraphs, its conditions and slots compiled
-        (problems reported)."""
+        (problems reported), each named passage it uses put in its place."""
         if isinstance(text, str):
             return (self.part(entry, path, text),)
         parts: list[Part] = []
@@ -708,6 +719,12 @@ class _Loader:
             if isinstance(passage, str):
                 parts.append(self.part(entry, (*path, index), passage))
                 cases = False
+                continue
+            if isinstance(passage, PassageRef):
+                used = self.used_passage(entry, (*path, index, "passage"), passage.passage, names)
+                if used:
+                    parts += used
+                    cases = used[-1].when is not None
                 continue
             if passage.when is not None and passage.otherwise:
                 self.problem(entry.at(*path, index, "otherwise", value=True),
@@ -726,6 +743,31 @@ class _Loader:
                 parts.append(self.part(entry, (*path, index, "text"), passage.text, when=test))
             cases = True
         return tuple(parts)
+
+    def used_passage(self, entry: _Entry, path: tuple[str | int, ...], ident: str, names: Names) -> tuple[Part, ...]:
+        """The paragraphs of the named passage a text uses at `path` (none, with the problem reported,
+        when there is no such passage or it would use itself)."""
+        if ident not in self.chosen["passage"]:
+            if ident not in self.broken["passage"]:
+                self.problem(entry.at(*path, value=True),
+                             f"unknown passage '{ident}'{suggest(ident, list(self.chosen['passage']))}")
+            return ()
+        if ident in self.passages_open:
+            loop = " → ".join([*self.passages_open[self.passages_open.index(ident):], ident])
+            self.problem(entry.at(*path, value=True), f"passage '{ident}' would include itself ({loop})")
+            return ()
+        self.passages_used.add(ident)
+        return self.passage(ident, names)
+
+    def passage(self, ident: str, names: Names) -> tuple[Part, ...]:
+        """A named passage's paragraphs, compiled the first time they are asked for."""
+        found = self.passages.get(ident)
+        if found is None:
+            entry = self.chosen["passage"][ident]
+            self.passages_open.append(ident)
+            found = self.passages[ident] = self.compile_text(entry, ("text",), entry.model.text, names)
+            self.passages_open.pop()
+        return found
 
     def part(self, entry: _Entry, path: tuple[str | int, ...], text: str, when: Compiled | None = None,
              otherwise: bool = False) -> Part:

@@ -228,17 +228,43 @@ class Passage:
     `otherwise`) was shown. Cannot be given with `when`."""
 
 
-#: A text: Markdown in one string, or a list of paragraphs, each a string (always shown) or a table
-#: with `text` and `when` or `otherwise = true` (shown as the game went). Any text may name values
-#: the player can see in braces, `{capital}`; `{{` and `}}` write a brace itself.
+@dataclass(frozen=True, kw_only=True, eq=False)
+class PassageRef:
+    """In a text written as a list: the paragraphs of a named passage (`[[passage]]`), put in its place
+    and shown as if written there."""
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    passage: Id
+    """The id of a `[[passage]]`."""
+
+
+#: A text: Markdown in one string, or a list of paragraphs, each a string (always shown), a table
+#: with `text` and `when` or `otherwise = true` (shown as the game went), or `{ passage = "id" }` (the
+#: paragraphs of a named passage). Any text may name values the player can see in braces,
+#: `{capital}`; `{{` and `}}` write a brace itself.
 Text = Annotated[
-    str | tuple[str | Passage, ...],
+    str | tuple[str | Passage | PassageRef, ...],
     Limits(description=(
-        "Markdown; or a list of paragraphs, each a string (always shown) or a table with `text` and `when` "
-        "or `otherwise = true` (shown as the game went). `{name}` shows a value the player can see (a hidden "
-        "stat as its estimate); `{{` and `}}` write a brace."
+        "Markdown; or a list of paragraphs, each a string (always shown), a table with `text` and `when` "
+        "or `otherwise = true` (shown as the game went), or `{ passage = \"id\" }` (the paragraphs of a "
+        "named passage). `{name}` shows a value the player can see (a hidden stat as its estimate); `{{` "
+        "and `}}` write a brace."
     )),
 ]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NamedPassage:
+    """Paragraphs written once and used in several texts: `{ passage = "id" }` in a text's list puts
+    them there, e.g. the same account of the player's decisions at the end of every epilogue."""
+
+    __pydantic_config__ = FORMAT_CONFIG
+
+    id: Id
+    text: Text
+    """The paragraphs, written as any text (they may use other passages, but not themselves)."""
+    description: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -442,21 +468,23 @@ class ContentFile:
     rule: tuple[Rule, ...] = ()
     ending: tuple[Ending, ...] = ()
     action: tuple[Action, ...] = ()
+    passage: tuple[NamedPassage, ...] = ()
 
 
 #: The kinds of entries a file may hold, in the order they are merged and reported.
-ENTRY_KINDS: tuple[str, ...] = ("stat", "flag", "counter", "advisor", "event", "rule", "ending", "action")
+ENTRY_KINDS: tuple[str, ...] = ("stat", "flag", "counter", "advisor", "event", "rule", "ending", "action",
+                                "passage")
 
 #: The class of each kind of entry.
 ENTRY_MODELS: dict[str, type[Any]] = {
     "stat": Stat, "flag": Flag, "counter": Counter, "advisor": Advisor, "event": Event, "rule": Rule,
-    "ending": Ending, "action": Action,
+    "ending": Ending, "action": Action, "passage": NamedPassage,
 }
 
 #: Every class of the format, for the schema, the guide and the loader's explanations.
 FORMAT_MODELS: tuple[type[Any], ...] = (
     Season, Analyst, Scenario, Hidden, Stat, Flag, Counter, Advisor, Counsel, FollowUp, Outcome, Choice, Event,
-    Action, Rule, Passage, Ending, ContentFile,
+    Action, Rule, Passage, PassageRef, NamedPassage, Ending, ContentFile,
 )
 
 

@@ -83,10 +83,11 @@ def plain_parts(text: str) -> tuple[Part, ...]:
 
 def passages(text: Any) -> list[str]:
     """Every paragraph of a text as written in the format: a string, or a list of strings and
-    passages (tables with a `text`)."""
+    passages (tables with a `text`); a named passage it uses (`{ passage = "id" }`) is not among them."""
     if isinstance(text, str):
         return [text]
-    return [item if isinstance(item, str) else item.text for item in text]
+    return [item if isinstance(item, str) else item.text for item in text
+            if isinstance(item, str) or hasattr(item, "text")]
 
 
 def every_text(parts: tuple[Part, ...]) -> list[str]:

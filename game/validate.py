@@ -11,13 +11,13 @@ import difflib
 import functools
 import re
 import typing
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from game.expr import suggest
-from game.model import ContentFile, field_names
+from game.model import FORMAT_MODELS, ContentFile, field_names
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
 
@@ -58,19 +58,21 @@ def validate(model: type[Any], data: Any) -> tuple[Any, list[FieldError]]:
         return adapter(model).validate_python(data), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-    locs = [_strip_union_tags(tuple(error["loc"])) for error in errors]
+    errors = _one_branch(data, errors)
+    raws = [tuple(error["loc"]) for error in errors]  # (with the union's branches: see _model_at)
+    locs = [_strip_union_tags(raw) for raw in raws]
     # a misspelt field is one mistake: report the unknown name with its suggestion, not also the
     # missing field it was meant to be
     meant = set()
-    for error, loc in zip(errors, locs, strict=True):
+    for error, loc, raw in zip(errors, locs, raws, strict=True):
         if error["type"] in _UNKNOWN and loc and isinstance(loc[-1], str):
-            holder = _model_at(model, loc)
+            holder = _model_at(model, raw)
             options = field_names(holder) if holder else []
             for close in difflib.get_close_matches(loc[-1], options, n=1, cutoff=0.6):
                 meant.add((*loc[:-1], close))
     problems: list[FieldError] = []
     seen: set[tuple[Any, ...]] = set()
-    for error, loc in zip(errors, locs, strict=True):
+    for error, loc, raw in zip(errors, locs, raws, strict=True):
         if loc in seen or (error["type"] == "missing" and loc in meant):
             continue
         # a list whose items failed is too short only because they were dropped: the items say why
@@ -79,7 +81,7 @@ def validate(model: type[Any], data: Any) -> tuple[Any, list[FieldError]]:
             continue
         seen.add(loc)
         at_value = error["type"] not in ("missing", *_UNKNOWN)
-        problems.append(FieldError(loc, _explain(model, loc, error), at_value))
+        problems.append(FieldError(loc, _explain(model, raw, error), at_value))
     return None, problems
 
 
@@ -156,9 +158,67 @@ def json_schema(model: type[Any]) -> dict[str, Any]:
 _UNION_TAG = re.compile(r"^(float|int|str|bool|date|list\[.*\]|.*\[.*\]|constrained-str|function-.*)$")
 
 
+_MODELS = {model.__name__: model for model in FORMAT_MODELS}
+
+
+def _is_branch(part: Any) -> bool:
+    """Whether an element of an error's place names a branch of a union (`str`, `Passage`) rather
+    than a key or an index of the data."""
+    return isinstance(part, str) and (bool(_UNION_TAG.match(part)) or part in _MODELS)
+
+
+def _one_branch(data: Any, errors: list[Any]) -> list[Any]:
+    """pydantic tries every branch of a union (`str | tuple[str | Passage | PassageRef, ...]`) and
+    reports why each failed; the author wrote one of them. Keep the errors of the branch the value
+    is written as: text for text, a list for a list, and for a table the kind of table whose fields
+    it uses ({ passage = ... } or { when = ..., text = ... }). A value of none of those keeps all."""
+    branches: dict[tuple[Any, ...], set[str]] = {}
+    nodes: dict[tuple[Any, ...], Any] = {}
+    for error in errors:
+        node: Any = data
+        loc = tuple(error["loc"])
+        for index, part in enumerate(loc):
+            if _is_branch(part):
+                branches.setdefault(loc[:index], set()).add(part)
+                nodes[loc[:index]] = node
+                continue
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+    chosen = {site: _written_as(nodes[site], tags) for site, tags in branches.items()}
+    kept = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if all(chosen.get(loc[:index]) in (None, part) for index, part in enumerate(loc) if _is_branch(part)):
+            kept.append(error)
+    return kept
+
+
+def _written_as(value: Any, tags: set[str]) -> str | None:
+    """The branch of a union that a value is written as (None when it fits none of them clearly)."""
+    if isinstance(value, str):
+        found = [tag for tag in tags if tag in ("str", "constrained-str")]
+    elif isinstance(value, list | tuple):
+        found = [tag for tag in tags if tag.startswith(("tuple[", "list["))]
+    elif isinstance(value, dict):
+        def fit(tag: str) -> tuple[int, int, str]:
+            """How many of the keys are this table's fields (or near misses of them), then how many
+            of its required fields are there (the tag itself, for a stable order)."""
+            model = _MODELS[tag]
+            names = field_names(model)
+            known = sum(1 for key in value if key in names or difflib.get_close_matches(str(key), names, 1, 0.75))
+            required = [f.name for f in fields(model) if f.default is MISSING and f.default_factory is MISSING]
+            return known, sum(1 for name in required if name in value), tag
+        found = sorted((tag for tag in tags if tag in _MODELS), key=fit, reverse=True)[:1]
+    else:
+        found = []
+    return found[0] if len(found) == 1 else None
+
+
 def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """pydantic reports each branch of `float | str` separately; keep one error per place."""
-    return tuple(part for part in loc if not (isinstance(part, str) and _UNION_TAG.match(part)))
+    return tuple(part for part in loc if not _is_branch(part))
 
 
 def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:
@@ -166,6 +226,9 @@ def _model_at(model: type[Any], loc: tuple[Any, ...]) -> type[Any] | None:
     current: Any = model
     for part in loc[:-1]:
         if isinstance(part, int):
+            continue
+        if _is_branch(part):  # (a branch of a union: the model it names, if it names one)
+            current = _MODELS.get(part, current)
             continue
         if not _is_model(current):
             return None
@@ -215,7 +278,9 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return text
 
 
-def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
+def _explain(model: type[Any], raw: tuple[Any, ...], error: Any) -> str:
+    """What is wrong, in the author's terms; `raw` is the error's place with the union's branches."""
+    loc = _strip_union_tags(raw)
     kind = error["type"]
     field_name = field_path(loc) or model.__name__.lower()
     given = error.get("input")
@@ -224,11 +289,13 @@ def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
             return f"missing required field '{loc[-1]}' in {field_path(loc[:-1])}"
         return f"missing required field '{loc[-1] if loc else field_name}'"
     if kind in _UNKNOWN:
-        holder = _model_at(model, loc)
+        holder = _model_at(model, raw)
         options = field_names(holder) if holder else []
         listed = f" (expected one of: {', '.join(options)})" if options else ""
         name = str(loc[-1])
-        hint = suggest_place(holder, name) if holder else suggest(name, options)
+        # (a table of a text's list is in no place of its own: its own fields are the hint)
+        placed = holder is not None and any(p.holder is holder for p in places())
+        hint = suggest_place(holder, name) if holder is not None and placed else suggest(name, options)
         return f"unknown field '{name}'{listed}{hint}"
     if kind == "string_pattern_mismatch":
         return (f"'{given}' is not a valid id (expected lower-case letters, digits and underscores, "
@@ -255,7 +322,7 @@ def _explain(model: type[Any], loc: tuple[Any, ...], error: Any) -> str:
     if kind in ("dataclass_type", "dataclass_exact_type", "model_type") and not loc:
         return f"'{field_name}' must be a single table, written [{field_name}] (one pair of brackets)"
     if kind in ("dataclass_type", "dataclass_exact_type", "model_type") and loc:
-        return f"'{field_name}' must be a table{_table_example(model, loc, given)}, not {shown}"
+        return f"'{field_name}' must be a table{_table_example(model, raw, given)}, not {shown}"
     if expected and (kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("int_from")):
         return f"'{field_name}' must be {expected}, not {shown}"
     message = str(error.get("msg", "invalid value"))

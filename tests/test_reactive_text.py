@@ -157,3 +157,108 @@ def test_the_shipped_strike_limits_text_says_what_washington_had_warned() -> Non
     assert "drew a line" in render(choice.parts, env) and "caution" not in render(choice.parts, env)
     env.update(deployment_red_line=False, declassified=False)
     assert "caution" in render(choice.parts, env) and "came to nothing" not in render(choice.parts, env)
+
+
+# --- named passages: paragraphs written once, used by several texts -----------------------------
+
+SHARED = SCENARIO.replace('''epilogue = [
+    "It is over.",
+    { when = "warned", text = "You gave the warning." },
+    { otherwise = true, text = "No warning was ever given." },
+    { when = "only > 100", text = "Never shown." },
+]''', '''epilogue = ["It is over.", { passage = "recap" }]
+
+[[ending]]
+id = "other"
+title = "Other"
+when = "only > 100"
+epilogue = [{ passage = "recap" }, "Never reached."]
+
+[[passage]]
+id = "recap"
+text = [
+    { when = "warned", text = "You gave the warning." },
+    { otherwise = true, text = "No warning was ever given." },
+    "The value ended at {only}.",
+]''')
+
+
+def test_a_named_passage_is_shown_where_a_text_uses_it_as_the_game_went(tmp_path: Path) -> None:
+    engine, warned = _play(tmp_path, "warn", SHARED)
+    assert "It is over.\n\nYou gave the warning.\n\nThe value ended at 5.\n" in warned
+    assert "No warning" not in warned
+    _, waited = _play(tmp_path, "wait", SHARED)
+    assert "It is over.\n\nNo warning was ever given.\n\nThe value ended at 5.\n" in waited
+    other = engine.content.compiled_ending("other").epilogue
+    end = engine.content.compiled_ending("end").epilogue
+    assert [part.text for part in other][:3] == [part.text for part in end][1:]
+    # (written once, counted once)
+    words = engine.content.words
+    plain = load_scenario(tmp_path).words
+    assert words == plain and engine.content.passages["recap"].id == "recap"
+
+
+def test_an_otherwise_after_a_named_passage_follows_its_last_case(tmp_path: Path) -> None:
+    text = SHARED.replace('"The value ended at {only}.",\n', "").replace(
+        '    { otherwise = true, text = "No warning was ever given." },\n', "").replace(
+        'epilogue = ["It is over.", { passage = "recap" }]',
+        'epilogue = [{ passage = "recap" }, { otherwise = true, text = "Nothing to tell." }]')
+    _, warned = _play(tmp_path, "warn", text)
+    assert "You gave the warning." in warned and "Nothing to tell." not in warned
+    _, waited = _play(tmp_path, "wait", text)
+    assert "Nothing to tell." in waited and "You gave the warning." not in waited
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('epilogue = ["It is over.", { passage = "recap" }]', 'epilogue = ["It is over.", { passage = "recp" }]',
+     "one.toml:22:40: unknown passage 'recp'; did you mean 'recap'?"),
+    ('    "The value ended at {only}.",\n', '    { passage = "recap" },\n',
+     "one.toml:35:17: passage 'recap' would include itself (recap → recap)"),
+    ('"The value ended at {only}."', '"The value ended at {nothing}."',
+     "one.toml:35:26: unknown name 'nothing' in a slot"),
+])
+def test_a_mistake_with_a_named_passage_is_reported_once_where_it_was_written(
+        tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in SHARED
+    (tmp_path / "one.toml").write_text(SHARED.replace(old, new), encoding="utf-8")
+    report = check_scenario(tmp_path)
+    assert report.content is None
+    assert [str(p).split("/")[-1] for p in report.problems] == [expected]
+
+
+def test_a_named_passage_no_text_uses_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(SHARED.replace('{ passage = "recap" }]\n\n[[ending]]', '"Plain."]\n\n[[ending]]')
+                                       .replace('epilogue = [{ passage = "recap" }, "Never reached."]',
+                                                'epilogue = "Never reached."'), encoding="utf-8")
+    report = check_scenario(tmp_path)
+    assert report.content is not None
+    assert [str(n).split("/")[-1] for n in report.notes if "passage '" in str(n)] == [
+        "one.toml:31:6: warning: passage 'recap' is not used by any text"]
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    ('{ when = "warned" }', "missing required field 'text' in epilogue[1]"),
+    ('{ passage = "recap", when = "warned" }', "unknown field 'when' (expected one of: passage)"),
+    ('{ txt = "Hello." }', "unknown field 'txt' (expected one of: text, when, otherwise); did you mean 'text'?"),
+    ("42", "'epilogue[1]' must be text in quotes, not 42"),
+])
+def test_a_misshapen_paragraph_is_one_problem_in_the_authors_terms(tmp_path: Path, item: str, expected: str) -> None:
+    """A paragraph may be text, a { when, text } table or a { passage } table: a mistake in one is
+    explained as that kind, once (not as every kind it failed to be, nor as the whole text)."""
+    text = SHARED.replace('epilogue = ["It is over.", { passage = "recap" }]', f'epilogue = ["It is over.", {item}]')
+    (tmp_path / "one.toml").write_text(text, encoding="utf-8")
+    report = check_scenario(tmp_path)
+    assert [str(p).split(": ", 1)[1] for p in report.problems] == [expected]
+
+
+def test_every_paragraph_of_a_text_written_as_a_list_counts_as_prose(tmp_path: Path) -> None:
+    """The word count reads a brief written as a list of paragraphs as it reads one string, and a
+    named passage once, however many texts use it."""
+    (tmp_path / "one.toml").write_text(SHARED, encoding="utf-8")
+    whole = load_scenario(tmp_path).words
+    (tmp_path / "one.toml").write_text(SHARED.replace('brief = "B"', 'brief = ["B", "Two more words."]'),
+                                       encoding="utf-8")
+    assert load_scenario(tmp_path).words == whole + 3
+    (tmp_path / "one.toml").write_text(SHARED.replace('"Never reached."]', '"Never reached.", { passage = "recap" }]'),
+                                       encoding="utf-8")
+    assert load_scenario(tmp_path).words == whole

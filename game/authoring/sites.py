@@ -18,7 +18,7 @@ Role = Literal["condition", "number", "effect"]
 class Site:
     """One expression: in which entry (`kind`, `ident`), at which field path, its text and its role."""
 
-    kind: str  # "event", "action", "rule" or "ending"
+    kind: str  # "event", "action", "rule", "ending" or "passage"
     ident: str
     path: tuple[str | int, ...]  # within the entry, e.g. ("choice", 0, "effects", 1)
     text: str
@@ -59,7 +59,7 @@ def _passages(kind: str, ident: str, path: tuple[str | int, ...], text: Any) -> 
     """The conditions of a text written as a list of paragraphs."""
     if not isinstance(text, str):
         for pi, passage in enumerate(text):
-            if not isinstance(passage, str) and passage.when is not None:
+            if getattr(passage, "when", None) is not None:
                 yield Site(kind, ident, (*path, pi, "when"), passage.when, "condition")
 
 
@@ -124,10 +124,9 @@ def sites(content: Content) -> Iterator[Site]:
     for ending in content.endings:
         if ending.model.when is not None:
             yield Site("ending", ending.model.id, ("when",), ending.model.when, "condition")
-        if not isinstance(ending.model.epilogue, str):
-            for pi, passage in enumerate(ending.model.epilogue):
-                if not isinstance(passage, str) and passage.when is not None:
-                    yield Site("ending", ending.model.id, ("epilogue", pi, "when"), passage.when, "condition")
+        yield from _passages("ending", ending.model.id, ("epilogue",), ending.model.epilogue)
+    for ident, named in content.passages.items():
+        yield from _passages("passage", ident, ("text",), named.text)
 
 
 def texts(content: Content) -> Iterator[tuple[Part, ...]]:
