@@ -483,3 +483,25 @@ def test_the_shipped_counsel_and_effects_use_the_record() -> None:
     broad = content.events["strike_limits"].choice("lift_broadly")
     assert broad is not None and any(c.advisor == "donnelly" and c.when is not None for c in broad.counsel)
 
+
+
+def test_a_paused_strike_licence_comes_back_to_the_desk() -> None:
+    """The advisors who argue for the pause after the doctrine say it can be lifted again: Kyiv
+    asks for the licence back a few turns later, and giving it back ends the pause."""
+    from game.paths import scenario_folder
+    engine = Engine(load_scenario(scenario_folder("red-line")))
+    state = engine.new_game(5)
+    state.event = "doctrine_update"
+    state.values["strikes_kursk"] = True
+    first = engine.choose(state, "pause_strikes")
+    assert ("strikes_resume_request", state.turn + 5) in first.scheduled
+    state = first.state
+    while not state.over and state.event != "strikes_resume_request":
+        options = [ident for ident, _posture, ok in engine.choice_options(state) if ok]
+        state = engine.choose(state, options[-1]).state
+        assert state.values["strikes_paused"]
+    assert state.event == "strikes_resume_request" and state.turn == dict(first.scheduled)["strikes_resume_request"]
+    lifted = engine.choose(state, "lift_the_pause").state
+    assert not lifted.values["strikes_paused"]
+    kept = engine.choose(state, "keep_the_pause").state
+    assert kept.values["strikes_paused"]
