@@ -99,7 +99,8 @@ class ActionsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="actions-panel"):
-            yield Static(Content.styled(f"{self.per_turn} a turn; the decision waits. Enter or a number takes one.",
+            allowed = "One action" if self.per_turn == 1 else f"{self.per_turn} actions"
+            yield Static(Content.styled(f"{allowed} a turn; the decision waits. Enter or a number takes one.",
                                         "dim"), id="actions-note")
             # (unavailable ones can still be highlighted, to read why not and the counsel)
             yield OptionList(*(Option(action_prompt(number, action), id=action.id)
