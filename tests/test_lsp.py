@@ -160,3 +160,24 @@ def test_completion_of_choices_inside_chose(mini_copy: Path) -> None:
 
 def test_field_documentation_comes_from_the_format() -> None:
     assert field_docs(Choice)["text"].startswith("What happens, shown after the choice")
+
+
+def test_a_named_passage_is_completed_found_and_its_uses_listed(mini_copy: Path) -> None:
+    """`{ passage = "` completes the passages' ids; a use leads to the [[passage]] that declares it."""
+    scenario = mini_copy / "scenario.toml"
+    text = scenario.read_text().replace('epilogue = "It calmed down."',
+                                        'epilogue = ["It calmed down.", { passage = "recap" }]')
+    text += '\n[[passage]]\nid = "recap"\ndescription = "What the player did."\ntext = "You were there."\n'
+    scenario.write_text(text)
+    workspace = ContentWorkspace(mini_copy)
+    assert not workspace.check().problems
+    typing = text.replace('{ passage = "recap" }]', '{ passage = "')
+    workspace.set_buffer(scenario, typing)
+    line = next(i for i, row in enumerate(typing.split("\n"), start=1) if '{ passage = "' in row)
+    found = workspace.completions(scenario, line, len(typing.split("\n")[line - 1]) + 1)
+    assert ("recap", "passage", "What the player did.") in found
+    workspace.set_buffer(scenario, text)
+    declared = workspace.declaration("passage", "recap")
+    assert declared is not None and declared.at.line == text.split("\n").index('id = "recap"') + 1
+    [use] = workspace.references("passage", "recap")
+    assert use.at.line == next(i for i, row in enumerate(text.split("\n"), start=1) if '{ passage = "recap" }' in row)

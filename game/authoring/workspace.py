@@ -31,7 +31,8 @@ from game.names import CALENDAR
 #: fields whose value is an expression (or, for effects, a list of effect statements)
 EXPRESSION_FIELDS = ("trigger", "weight", "visible_if", "available_if", "chance", "when", "effects")
 #: fields whose value names an entry of some kind
-REFERENCE_FIELDS = {"event": "event", "advisor": "advisor", "timeout_ending": "ending", "confidence": "stat"}
+REFERENCE_FIELDS = {"event": "event", "advisor": "advisor", "timeout_ending": "ending", "confidence": "stat",
+                    "passage": "passage"}
 _NAME_KINDS = ("stat", "flag", "counter", "date")
 #: the fields holding texts the player reads, where `{name}` shows a value
 TEXT_FIELDS = frozenset({"brief", "says", "text", "epilogue", "leaving"})
@@ -50,7 +51,7 @@ class Span:
 @dataclass(frozen=True)
 class Symbol:
     """A name declared in the content: `kind` is stat, flag, counter, date, season, advisor, event,
-    choice ("event.choice"), outcome, rule or ending."""
+    choice ("event.choice"), outcome, rule, ending or passage."""
 
     kind: str
     name: str
@@ -319,7 +320,7 @@ def _index(path: Path, text: str) -> FileIndex | None:
                 if isinstance(item, dict):
                     yield number, item
 
-    for kind in ("stat", "flag", "counter", "advisor", "rule", "ending"):
+    for kind in ("stat", "flag", "counter", "advisor", "rule", "ending", "passage"):
         for number, item in entries(kind):
             ident = item.get("id")
             if isinstance(ident, str):
@@ -343,7 +344,7 @@ def _index(path: Path, text: str) -> FileIndex | None:
                 index.symbols.append(Symbol("choice", f"{ident}.{choice['id']}",
                                             span(("event", number, "choice", ci, "id"), choice["id"]),
                                             f"\"{choice.get('label', '')}\""))
-    for kind in ("rule", "ending", "stat"):
+    for kind in ("rule", "ending", "stat", "advisor", "action", "passage"):
         for number, item in entries(kind):
             _uses_in(index, (kind, number), item, span)
     return index
@@ -360,6 +361,8 @@ def _detail(kind: str, item: Mapping[str, Any]) -> str:
         return f"{item.get('name', '')}, {item.get('title', '')}"
     if kind in ("event", "ending"):
         return f"\"{item.get('title', '')}\""
+    if kind == "passage":
+        return str(item.get("description", ""))
     return ""
 
 
