@@ -225,7 +225,7 @@ class Lookahead:
         spans = {ident: stat.max - stat.min for ident, stat in content.stats.items()}
         spans.update(dict.fromkeys(content.flags, 1))
         self.worth = {ident: value / spans[ident] for ident, value in worth.items() if value and spans[ident] > 0}
-        # a flag that ends the game once set is an edge reached, whatever its chance: worth as much
+        # setting a flag that ends the game is reaching that ending: it weighs as an edge does (times its chance)
         for flag, ending_worth in ending_flags(content).items():
             self.worth[flag] = self.worth.get(flag, 0.0) + EDGE_WEIGHT * ending_worth
         self.edges = [(name, direction, threshold, rank, EDGE_SPAN * spans[name])
