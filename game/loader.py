@@ -45,6 +45,7 @@ from game.expr import (
     compile_condition,
     compile_effect,
     compile_with_constant,
+    reads,
     suggest,
 )
 from game.gcpause import paused_gc
@@ -875,6 +876,32 @@ class _Loader:
                 continue
             self.note(chosen[kind][ident], (name,), f"{kind} '{ident}' can never {verb}: the part of its '{name}' "
                       f"that reads the calendar holds on no turn from 1 to {last}")
+        # a choice shown or open only on turns its event cannot come (its condition reads the calendar alone)
+        fixed = {*(calendars[0] if calendars else ()), *content.names.constants}  # (what no choice can change)
+        for ident, event in content.events.items():
+            trigger = event.trigger
+            if trigger is None or ident in self.scheduled:
+                continue  # (a follow-up, or an event without a trigger, may come on any turn)
+            turns = [turn for turn, values in enumerate(calendars, start=1)
+                     if all(part(values) for part in trigger.calendar)]
+            if not turns:
+                continue  # (warned of above)
+            compiled = {choice.id: choice for choice in event.choices}
+            for index, choice in enumerate(event.model.choice):
+                made = compiled.get(choice.id)
+                if made is None:
+                    continue
+                for name, text, test in (("visible_if", choice.visible_if, made.visible),
+                                         ("available_if", choice.available_if, made.available)):
+                    if text is None or test is None or not reads(text, content.names) <= fixed:
+                        continue
+                    if any(test(calendars[turn - 1]) for turn in turns):
+                        continue
+                    shown = "shown" if name == "visible_if" else "open"
+                    span = f"turn {turns[0]}" if len(turns) == 1 else f"turns {turns[0]} to {turns[-1]}"
+                    self.note(chosen["event"][ident], ("choice", index, name),
+                              f"choice '{choice.id}' of event '{ident}' can never be {shown}: its '{name}' holds on "
+                              f"none of the turns the event can come ({span})")
 
     def check_stats(self, entries: dict[str, _Entry], stats: dict[str, Stat]) -> None:
         for _ident, entry in entries.items():

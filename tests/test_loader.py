@@ -258,6 +258,25 @@ def test_a_condition_whose_calendar_part_never_holds_is_a_warning(edit: Edit) ->
         "the calendar holds on no turn from 1 to 6"]
 
 
+def test_a_choice_shown_only_on_turns_its_event_cannot_come_is_a_warning(edit: Edit) -> None:
+    """'opening' comes on turn 1 only (23 October): a choice shown after the election, or open only
+    in winter, is never offered; one shown on turn 1, or one that reads more than the calendar, is
+    not judged."""
+    edit(EVENTS, 'posture = -1\n  effects = ["tension -= 5"]',
+         'posture = -1\n  visible_if = "date > election"\n  effects = ["tension -= 5"]')
+    folder = edit(EVENTS, 'available_if = "tension >= 60"', 'available_if = \'season == "winter"\'')
+    report = check_scenario(folder)
+    assert report.content is not None
+    assert [str(n).split("/events/")[-1] for n in report.notes if "can never be" in str(n)] == [
+        "main.toml:30:16: warning: choice 'wait' of event 'opening' can never be shown: its 'visible_if' holds "
+        "on none of the turns the event can come (turn 1)",
+        "main.toml:37:18: warning: choice 'strike' of event 'opening' can never be open: its 'available_if' "
+        "holds on none of the turns the event can come (turn 1)"]
+    fine = edit(EVENTS, 'visible_if = "date > election"', 'visible_if = "turn == 1 and tension > 0"')
+    fine = edit(EVENTS, 'available_if = \'season == "winter"\'', 'available_if = \'season == "mud"\'')
+    assert not [n for n in check_scenario(fine).notes if "can never be" in str(n)]
+
+
 def test_calendar_parts_that_hold_on_some_turn_give_no_warning() -> None:
     assert not [n for n in check_scenario(MINI).notes if "can never" in str(n)]
 
