@@ -1450,19 +1450,10 @@ def _record_applier(effect: Effect) -> Applier:
     return apply
 
 
-def advisor_record(verdicts: Verdicts, chose: Sequence[str], left: Mapping[str, int],
-                   record: Mapping[str, Sequence[int]] | None = None) -> tuple[dict[str, int], dict[str, int]]:
-    """How often each advisor was heeded and overruled over these choices (while still there), with
-    what the state's `record` adds."""
-    heeded, overruled = count_verdicts(verdicts, chose, left, 0, {}, {})
-    add_record(heeded, overruled, record or {})
-    return heeded, overruled
-
-
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """The advisors' record (`advisor_record` without the state's `record`) over these choices, with
-    these departures."""
+    """The advisors' record (`Engine.advisor_record` without the state's `record`) over these choices,
+    with these departures."""
 
     chose: tuple[str, ...]
     left: dict[str, int]
