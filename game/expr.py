@@ -926,7 +926,8 @@ def watch(text: str, names: Names) -> Watch:
                 chose.add(".".join(ids))
             return
         if isinstance(node, (ast.Name, ast.Call)):
-            keys.update(_reads(node, names))
+            keys.update(_reads(node, names))  # (all it reads, its arguments too)
+            return
         for child in ast.iter_child_nodes(node):
             walk(child)
 
