@@ -29,13 +29,12 @@ os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's
 from game import paths
 from game.analyst.compare import MIN_SHARED, compare_games
 from game.analyst.compare import report as compare_report
-from game.content import Content
+from game.content import Content, event_texts, word_count
 from game.engine import Engine, GameState
 from game.loader import load_scenario
 from game.policies import Lookahead, grade_rank
 from game.sim import Player, Tally, run_games
 from game.simreport import build_report
-from game.text import passages
 
 #: The major decisions (event ids): going public, the strike limits, the call for direct action, the
 #: camps, Kursk, European troops, the doctrine and nuclear signalling, election timing, the ceasefire.
@@ -92,19 +91,6 @@ def classes(content: Content) -> tuple[set[str], set[str]]:
     """The good and the bad endings, as the analyst's view defines them (rank > 0.4; rank < 0)."""
     rank = grade_rank(content)
     return {e for e, r in rank.items() if r > 0.4}, {e for e, r in rank.items() if r < 0}
-
-
-def content_words(content: Content, events: Sequence[str]) -> int:
-    """The words of prose in these events: titles, briefs, choices, counsel and outcomes."""
-    texts: list[str] = []
-    for ident in events:
-        event = content.events[ident].model
-        texts += [event.title, *passages(event.brief)]
-        for choice in event.choice:
-            texts += [choice.label, *passages(choice.text)]
-            texts += [t for c in choice.counsel for t in passages(c.says)]
-            texts += [t for o in choice.outcome for t in passages(o.text)]
-    return sum(len(t.split()) for t in dict.fromkeys(texts))
 
 
 def share(endings: Mapping[str, int], which: set[str]) -> float:
@@ -257,7 +243,7 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
     # 9. words (and how many of them are in events no game of any policy reached)
     words = content.words
     unreached = sorted(e for e in content.events if not any(t.fired.get(e) for t in tallies.values()))
-    idle = content_words(content, unreached)
+    idle = word_count(t for event in unreached for t in event_texts(content.events[event].model))
     lines.append(Line("words", f"{words:,}", ">= 60,000", words >= 60_000,
                       (f"{idle:,} of them in {len(unreached)} events no game of any policy reached: "
                        + ", ".join(unreached),) if unreached else ()))

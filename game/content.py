@@ -7,7 +7,7 @@ expressions as closures ready to run. Like the entries, compiled pieces are equa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -121,6 +121,22 @@ class CompiledEnding:
     epilogue: tuple[Part, ...] = ()
 
 
+def event_texts(event: Event) -> list[str]:
+    """The prose of an event as written: its title, brief, and each choice's label, text, reason for
+    being unavailable, counsel and outcomes."""
+    texts = [event.title, *passages(event.brief)]
+    for choice in event.choice:
+        texts += [choice.label, *passages(choice.text), choice.unavailable_reason]
+        texts += [t for c in choice.counsel for t in passages(c.says)]
+        texts += [t for o in choice.outcome for t in passages(o.text)]
+    return texts
+
+
+def word_count(texts: Iterable[str]) -> int:
+    """How many words these texts hold, a text written the same in several places counted once."""
+    return sum(len(t.split()) for t in dict.fromkeys(texts))
+
+
 @dataclass(frozen=True, eq=False)
 class Content:
     """A whole scenario, checked and compiled."""
@@ -154,12 +170,7 @@ class Content:
         counts once."""
         texts: list[str] = [self.scenario.intro, self.scenario.title]
         for compiled in self.events.values():
-            event = compiled.model
-            texts += [event.title, *passages(event.brief)]
-            for choice in event.choice:
-                texts += [choice.label, *passages(choice.text), choice.unavailable_reason]
-                texts += [t for c in choice.counsel for t in passages(c.says)]
-                texts += [t for o in choice.outcome for t in passages(o.text)]
+            texts += event_texts(compiled.model)
         for ending in self.endings:
             texts += [ending.model.title, *every_text(ending.epilogue)]
         texts += [rule.model.text for rule in self.rules]
@@ -169,7 +180,7 @@ class Content:
             texts += [t for o in action.model.outcome for t in passages(o.text)]
         texts += [advisor.bio for advisor in self.advisors.values()]
         texts += [t for passage in self.passages.values() for t in passages(passage.text)]
-        return sum(len(t.split()) for t in dict.fromkeys(texts))
+        return word_count(texts)
 
     def compiled_ending(self, ending_id: str) -> CompiledEnding:
         for ending in self.endings:
