@@ -183,6 +183,12 @@ text = [
 ]''')
 
 
+def _written(folder: Path, text: str) -> Path:
+    """The scenario folder with `text` as its one file."""
+    (folder / "one.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
 def test_a_named_passage_is_shown_where_a_text_uses_it_as_the_game_went(tmp_path: Path) -> None:
     engine, warned = _play(tmp_path, "warn", SHARED)
     assert "It is over.\n\nYou gave the warning.\n\nThe value ended at 5.\n" in warned
@@ -220,17 +226,15 @@ def test_an_otherwise_after_a_named_passage_follows_its_last_case(tmp_path: Path
 def test_a_mistake_with_a_named_passage_is_reported_once_where_it_was_written(
         tmp_path: Path, old: str, new: str, expected: str) -> None:
     assert old in SHARED
-    (tmp_path / "one.toml").write_text(SHARED.replace(old, new), encoding="utf-8")
-    report = check_scenario(tmp_path)
+    report = check_scenario(_written(tmp_path, SHARED.replace(old, new)))
     assert report.content is None
     assert [str(p).split("/")[-1] for p in report.problems] == [expected]
 
 
 def test_a_named_passage_no_text_uses_is_a_warning(tmp_path: Path) -> None:
-    (tmp_path / "one.toml").write_text(SHARED.replace('{ passage = "recap" }]\n\n[[ending]]', '"Plain."]\n\n[[ending]]')
-                                       .replace('epilogue = [{ passage = "recap" }, "Never reached."]',
-                                                'epilogue = "Never reached."'), encoding="utf-8")
-    report = check_scenario(tmp_path)
+    unused = SHARED.replace('{ passage = "recap" }]\n\n[[ending]]', '"Plain."]\n\n[[ending]]').replace(
+        'epilogue = [{ passage = "recap" }, "Never reached."]', 'epilogue = "Never reached."')
+    report = check_scenario(_written(tmp_path, unused))
     assert report.content is not None
     assert [str(n).split("/")[-1] for n in report.notes if "passage '" in str(n)] == [
         "one.toml:31:6: warning: passage 'recap' is not used by any text"]
@@ -246,19 +250,15 @@ def test_a_misshapen_paragraph_is_one_problem_in_the_authors_terms(tmp_path: Pat
     """A paragraph may be text, a { when, text } table or a { passage } table: a mistake in one is
     explained as that kind, once (not as every kind it failed to be, nor as the whole text)."""
     text = SHARED.replace('epilogue = ["It is over.", { passage = "recap" }]', f'epilogue = ["It is over.", {item}]')
-    (tmp_path / "one.toml").write_text(text, encoding="utf-8")
-    report = check_scenario(tmp_path)
+    report = check_scenario(_written(tmp_path, text))
     assert [str(p).split(": ", 1)[1] for p in report.problems] == [expected]
 
 
 def test_every_paragraph_of_a_text_written_as_a_list_counts_as_prose(tmp_path: Path) -> None:
     """The word count reads a brief written as a list of paragraphs as it reads one string, and a
     named passage once, however many texts use it."""
-    (tmp_path / "one.toml").write_text(SHARED, encoding="utf-8")
-    whole = load_scenario(tmp_path).words
-    (tmp_path / "one.toml").write_text(SHARED.replace('brief = "B"', 'brief = ["B", "Two more words."]'),
-                                       encoding="utf-8")
-    assert load_scenario(tmp_path).words == whole + 3
-    (tmp_path / "one.toml").write_text(SHARED.replace('"Never reached."]', '"Never reached.", { passage = "recap" }]'),
-                                       encoding="utf-8")
-    assert load_scenario(tmp_path).words == whole
+    whole = load_scenario(_written(tmp_path, SHARED)).words
+    listed = SHARED.replace('brief = "B"', 'brief = ["B", "Two more words."]')
+    assert load_scenario(_written(tmp_path, listed)).words == whole + 3
+    twice = SHARED.replace('"Never reached."]', '"Never reached.", { passage = "recap" }]')
+    assert load_scenario(_written(tmp_path, twice)).words == whole
