@@ -11,7 +11,9 @@ ids of the available choices, a random generator, the game's environment) and re
   valued by what the scenario's endings say about that meter (a meter that is low in bad endings'
   conditions is worth raising), the endings ranked by the scenario's `grades`; a flag that ends the
   game once set (`when = "nuclear_use"`) weighs as much as reaching that ending, times its chance;
-  and the follow-ups the choice brings (those whose condition holds now), each worth its best
+  the change the choice makes to the danger of the game (how likely the outcomes that end it would
+  be, were their events to come now: a meter such a chance reads is worth keeping low even when no
+  ending names it); and the follow-ups the choice brings (those whose condition holds now), each worth its best
   answer, discounted.
 """
 
@@ -24,7 +26,7 @@ from typing import Any
 
 from game.content import CompiledChoice, Content
 from game.engine import Decide, GameState
-from game.expr import LEFT_KEY, Effect
+from game.expr import LEFT_KEY, Compiled, Effect
 from game.text import conditional
 from game.text import votes as given_votes
 
@@ -214,6 +216,17 @@ def _near(value: float, direction: int, threshold: float, scale: float) -> float
 
 #: what the best answer to a follow-up a choice brings is worth, against the choice's own effects
 FOLLOW_UP_WEIGHT = 0.6
+#: what a change in the danger of the game is worth (see `Lookahead.danger`), against the meters' worth
+DANGER_WEIGHT = 4.0
+
+#: one choice (to see whether it is open) and its outcomes as (chance, the worth of the endings the
+#: outcome brings on the spot, or 0)
+Gamble = tuple[CompiledChoice, tuple[tuple[Compiled, float], ...]]
+
+
+def _ends_with(effects: Sequence[Effect], ends: Mapping[str, float]) -> float:
+    """The worth of the endings that effects bring on the spot, by setting flags that end the game."""
+    return sum(ends.get(effect.target, 0.0) for effect in effects if effect.op == "=" and effect.constant is True)
 
 
 class Lookahead:
@@ -233,13 +246,44 @@ class Lookahead:
         self.tracked = set(self.worth) | {edge[0] for edge in self.edges}
         self.choices = {(event.id, choice.id): choice for event in content.events.values() for choice in event.choices}
         self.events = content.events
+        # the events where an outcome can end the game on the spot: each choice's gamble
+        ends = ending_flags(content)
+        self.gambles: list[tuple[Gamble, ...]] = []
+        for event in content.events.values():
+            gambles = tuple((choice, tuple((outcome.chance, _ends_with(outcome.effects, ends))
+                                           for outcome in choice.outcomes)) for choice in event.choices)
+            if any(worth for _choice, outcomes in gambles for _chance, worth in outcomes):
+                self.gambles.append(gambles)
+        self.bounds = {ident: (float(stat.min), float(stat.max)) for ident, stat in content.stats.items()}
+        if self.gambles:  # (any stat may move a chance of disaster)
+            self.tracked |= set(content.stats)
 
-    def value(self, choice: CompiledChoice, env: Mapping[str, Any], depth: int = 1) -> float:
+    def danger(self, env: Mapping[str, Any]) -> float:
+        """What the outcomes that end the game on the spot are worth, were each of their events to come
+        now and be met with its least dangerous choice open now: 0 when nothing can go wrong, below 0
+        as the meters their chances read make disaster likelier (above 0 for an outcome that ends well)."""
+        total = 0.0
+        for gambles in self.gambles:
+            safest = None
+            for choice, outcomes in gambles:
+                if (choice.visible is not None and not choice.visible(env)) or (
+                        choice.available is not None and not choice.available(env)):
+                    continue
+                chances = [max(0.0, float(chance(env))) for chance, _worth in outcomes]
+                whole = sum(chances)
+                worth = sum(c * w for c, (_chance, w) in zip(chances, outcomes, strict=True)) / whole if whole else 0.0
+                safest = worth if safest is None or worth > safest else safest
+            total += safest or 0.0
+        return total
+
+    def value(self, choice: CompiledChoice, env: Mapping[str, Any], depth: int = 1,
+              danger: float | None = None) -> float:
         """The expected worth of what the choice does, in the environment now: its expected change to
         each meter valued by the meter's worth, and by how much nearer it brings a meter to an edge
-        of an ending (nearer a bad ending's edge costs, nearer a good one's pays); and, `depth` steps
-        on, the worth of the best answer to each follow-up it brings (whose condition holds now),
-        discounted by FOLLOW_UP_WEIGHT."""
+        of an ending (nearer a bad ending's edge costs, nearer a good one's pays); the change it makes
+        to the danger of the game (`danger`, which is `self.danger(env)` when not given), weighed by
+        DANGER_WEIGHT; and, `depth` steps on, the worth of the best answer to each follow-up it
+        brings (whose condition holds now), discounted by FOLLOW_UP_WEIGHT."""
         moves: dict[str, float] = {}
         self._effects(choice.effects, env, 1.0, moves)
         follows = [(follow, 1.0) for follow in choice.followups]
@@ -259,12 +303,21 @@ class Lookahead:
                 now = float(env[name])
                 total += EDGE_WEIGHT * rank * (_near(now + move, direction, threshold, scale)
                                                - _near(now, direction, threshold, scale))
+        if self.gambles:
+            after = dict(env)
+            bounds = self.bounds
+            for name, move in moves.items():
+                if move and name in bounds:
+                    low, high = bounds[name]
+                    after[name] = min(high, max(low, float(env[name]) + move))
+            if after != env:
+                total += DANGER_WEIGHT * (self.danger(after) - (self.danger(env) if danger is None else danger))
         if depth > 0:
             for follow, share in follows:
                 event = self.events.get(follow.event)
                 if event is None or not event.choices or (follow.when is not None and not follow.when(env)):
                     continue
-                best = max(self.value(answer, env, depth - 1) for answer in event.choices)
+                best = max(self.value(answer, env, depth - 1, danger) for answer in event.choices)
                 total += FOLLOW_UP_WEIGHT * share * best
         return total
 
@@ -286,7 +339,8 @@ class Lookahead:
         if len(ids) == 1:
             return ids[0]
         choices = self.choices
-        return _best([(ident, round(self.value(choices[event, ident], env), 9)) for ident in ids], rng)
+        danger = self.danger(env) if self.gambles else 0.0
+        return _best([(ident, round(self.value(choices[event, ident], env, danger=danger), 9)) for ident in ids], rng)
 
 
 def forcing(option: str, policy: Policy, rng: random.Random) -> Decide:

@@ -369,3 +369,34 @@ def test_a_flag_that_ends_the_game_weighs_as_much_as_its_ending(edit: Any) -> No
     assert {"nuclear_use", "nato_clash", "us_dprk_combat", "dismissed"} <= set(found)
     assert "ceasefire" not in found and "reassurance_force" not in found  # (read at the calendar's end)
     assert all(worth < 0 for worth in found.values())
+
+
+def test_a_meter_that_makes_a_disaster_likelier_is_worth_keeping_low(edit: Any) -> None:
+    """`threat` is in no ending's condition, but the reply's gamble ends the game in `war` with a
+    chance that rises with it: the lookahead counts that danger, and a choice that only raises
+    `threat` is worth less than nothing; where the chance does not read it, nothing."""
+    from game.policies import DANGER_WEIGHT
+    edit("scenario.toml", 'when = "tension >= 90"', 'when = "tension >= 90 or broke"')
+    edit("scenario.toml", 'timeout_ending = "stalemate"',
+         'timeout_ending = "stalemate"\ngrades = ["catastrophic", "mixed", "good"]')
+    edit("scenario.toml", '[[flag]]\nid = "warned"', '[[flag]]\nid = "warned"\n\n[[flag]]\nid = "broke"')
+    edit("events/main.toml", 'chance = 0.5\n    text = "It failed."\n    effects = ["tension += 30", "threat += 20"]',
+         'chance = "threat / 100"\n    text = "It failed."\n    effects = ["broke = true"]')
+    edit("events/main.toml", 'effects = ["tension -= 10"]',
+         'effects = ["tension -= 10"]\n  available_if = "not warned"\n  unavailable_reason = "Too late."')
+    folder = edit("events/main.toml", 'effects = ["tension += 3"]', 'effects = ["threat += 20"]')
+    content = load_scenario(folder)
+    lookahead = Lookahead(content)
+    env = dict(Engine(content)._env(Engine(content).new_game(3)), warned=True)  # (accepting is not open)
+    calm, tense = dict(env, threat=20), dict(env, threat=80)
+    assert lookahead.danger(tense) < lookahead.danger(calm) < 0
+    ignore = content.events["routine"].choice("ignore")
+    assert ignore is not None
+    raised = dict(env, threat=min(100, env["threat"] + 20))
+    assert lookahead.value(ignore, env) == pytest.approx(
+        DANGER_WEIGHT * (lookahead.danger(raised) - lookahead.danger(env)))
+    assert lookahead.value(ignore, env) < 0
+
+    assert Lookahead(content).danger(dict(env, warned=False)) == 0  # (accepting is open, and safe)
+    steady = edit("events/main.toml", 'chance = "threat / 100"', 'chance = 0.5')
+    assert Lookahead(load_scenario(steady)).value(ignore, env) == 0
