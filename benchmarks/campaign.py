@@ -248,7 +248,12 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
                       (f"{idle:,} of them in {len(unreached)} events no game of any policy reached: "
                        + ", ".join(unreached),) if unreached else ()))
 
-    # 10. advisors with arcs
+    # 10. text that fits: no brief read word for word a second time in a game
+    again = sorted({event for t in tallies.values() for event in t.repeated})
+    lines.append(Line("briefs_told_again", f"{len(again)} events whose brief came again word for word",
+                      "none, under any policy", not again, (", ".join(again),) if again else ()))
+
+    # 11. advisors with arcs
     arcs = 0
     for advisor in content.advisors.values() if isinstance(content.advisors, Mapping) else content.advisors:
         names = {f.name for f in dataclasses.fields(advisor)} if dataclasses.is_dataclass(advisor) else set()

@@ -22,7 +22,7 @@ from game.expr import Compiled, reads
 from game.gcpause import paused_gc
 from game.policies import ACT_CHANCE, ActPolicy, Explorer, Policy, act_rng, make_act_policy, make_policy
 from game.simreport import build_report, format_report, texts_at_decision
-from game.text import CompiledCounsel, Part, given, shown
+from game.text import CompiledCounsel, Part, given, render, shown
 
 #: Games per task. Fixed, so a run gives the same report whatever the number of jobs.
 CHUNK = 250
@@ -64,6 +64,8 @@ class Tally:
     # texts read at a decision that follow the game: times each conditioned paragraph of a brief
     # ("event.brief.INDEX") and each counsel under a condition ("event.choice.counsel.INDEX") was given
     told: dict[str, int] = field(default_factory=dict)
+    # event -> games in which it came again and its brief read word for word as the first time
+    repeated: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: Tally) -> None:
         self.games += other.games
@@ -76,7 +78,7 @@ class Tally:
             (self.final_sum, other.final_sum), (self.held, other.held), (self.stuck, other.stuck),
             (self.acted, other.acted), (self.acted_games, other.acted_games), (self.action_open, other.action_open),
             (self.action_blocked, other.action_blocked), (self.action_outcomes, other.action_outcomes),
-            (self.actions, other.actions), (self.told, other.told),
+            (self.actions, other.actions), (self.told, other.told), (self.repeated, other.repeated),
         ):
             _add(mine, theirs)
         for mine, theirs in ((self.low, other.low), (self.event_low, other.event_low)):
@@ -144,6 +146,7 @@ class Player:
             )
             self.condition_values[ident] = values_getter([name for name, _key in self.condition_names[ident]])
         self.texts_at_decision = texts_at_decision(content)
+        self.briefs = {ident: event.brief for ident, event in content.events.items()}
 
     def play_chunk(self, seeds: Sequence[int]) -> Tally:
         """Play one game per seed with a policy whose memory starts empty."""
@@ -178,6 +181,11 @@ class Player:
         engine = self.engine
         texts_at_decision = self.texts_at_decision
         told = tally.told
+        briefs = self.briefs
+        # each event's brief as the player first read it in this game, and the events whose brief
+        # came again word for word
+        first_read: dict[str, str] = {}
+        repeated: set[str] = set()
 
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
@@ -191,6 +199,11 @@ class Player:
             texts = texts_at_decision.get(event)
             if texts:
                 _tell(texts, env, told)
+            read = render(briefs[event], env)
+            if event not in first_read:
+                first_read[event] = read
+            elif read == first_read[event] and state.fired.get(event, 0) >= 2:
+                repeated.add(event)
             if pending:
                 fired = state.fired
                 turn = state.turn
@@ -229,6 +242,8 @@ class Player:
 
         state, decisions, _stopped = self.engine.autoplay(seed, decide, MAX_DECISIONS,
                                                           act if self.content.actions else None)
+        for event in repeated:
+            tally.repeated[event] = tally.repeated.get(event, 0) + 1
         self._record(state, decisions, tally, pending, record)
 
     def _record(self, state: GameState, decisions: int, tally: Tally, pending: dict[str, Any],

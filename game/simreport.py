@@ -147,6 +147,11 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
         for ident, count in sorted(tally.stuck.items())
     ]
 
+    repeated = [
+        {"id": ident, "games": count, "share": round(count / games, 4), "where": place(f"event:{ident}")}
+        for ident, count in sorted(tally.repeated.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
     def covered(items: list[dict[str, Any]]) -> dict[str, int]:
         return {"reached": sum(1 for i in items if i["count"]), "total": len(items)}
 
@@ -178,6 +183,7 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
         },
         "unreached": unreached,
         "stats": stats,
+        "repeated": repeated,
         "problems": problems,
     }
 
@@ -276,6 +282,14 @@ def format_report(report: dict[str, Any]) -> str:
             f"(of {format_number(stat['min'])}..{format_number(stat['max'])})  "
             f"mean end {format_number(stat['mean_final'])}{note}"
         )
+    if report.get("repeated"):
+        lines += ["", f"Told again word for word ({len(report['repeated'])})"]
+        for item in report["repeated"]:
+            lines.append(
+                f"  {item['where']}: event '{item['id']}' came again in {item['games']} game(s) "
+                f"({item['share'] * 100:.1f}%) and its brief read as the first time; a paragraph for its return "
+                f"(when = 'fired(\"{item['id']}\") >= 2') would tell the player it has happened before"
+            )
     if report.get("followups"):
         from game.authoring.followups import format_fates
 

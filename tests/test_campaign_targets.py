@@ -11,7 +11,8 @@ from game import paths
 from game.loader import load_scenario
 
 TARGETS = ("spine", "major_decisions", "extreme_postures_good", "timeout_share", "endings_reached",
-           "ukrainian_success_branch", "fog_costs", "standing_actions", "median_length", "words", "advisor_arcs")
+           "ukrainian_success_branch", "fog_costs", "standing_actions", "median_length", "words", "briefs_told_again",
+           "advisor_arcs")
 
 
 def test_every_target_has_a_line_and_the_last_line_counts_them(capsys: pytest.CaptureFixture[str]) -> None:

@@ -216,3 +216,22 @@ def test_cli_simulate_missing_folder_is_one_clear_error(tmp_path: Path, capsys: 
     captured = capsys.readouterr()
     assert "no such folder" in captured.err and "nothing was simulated" in captured.err
     assert captured.out == ""
+
+
+def test_an_event_that_comes_again_with_the_same_brief_is_reported(edit: Any) -> None:
+    """`routine` can come on several turns of one game, and its brief reads the same each time: the
+    report names it, with where it is and in how many games; a paragraph for its return clears it."""
+    from game.simreport import format_report
+
+    report = simulate(load_scenario(MINI), runs=200, seed=1)
+    repeated = {item["id"]: item for item in report["repeated"]}
+    assert set(repeated) == {"routine"}
+    assert repeated["routine"]["games"] > 0 and repeated["routine"]["where"].endswith("main.toml:85")
+    assert "event 'routine' came again in" in format_report(report)
+
+    folder = edit("events/main.toml", 'brief = "A routine matter."',
+                  '''brief = ["A routine matter.", { when = 'fired("routine") >= 2', text = "Again." }]''')
+    again = simulate(load_scenario(folder), runs=200, seed=1)
+    assert again["repeated"] == [] and "came again" not in format_report(again)
+    counts = [(item["id"], item["count"]) for item in report["coverage"]["events"]]
+    assert [(item["id"], item["count"]) for item in again["coverage"]["events"]] == counts  # (the same games)
