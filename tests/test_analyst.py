@@ -52,6 +52,8 @@ def test_counsel_follows_the_majority_of_the_advisors(shipped: Content) -> None:
     rng = random.Random(1)
     checked = 0
     for event in shipped.events.values():
+        if any(x.when for c in event.model.choice for x in c.counsel):
+            continue  # (counsel given under conditions is voted as the game stands: tests/test_texts_that_react.py)
         scores = {c.id: sum(1 if x.position == "for" else -1 for x in c.counsel) for c in event.model.choice}
         top = max(scores.values())
         if list(scores.values()).count(top) != 1:
