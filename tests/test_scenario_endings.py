@@ -204,6 +204,10 @@ TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
     ("alliance_frayed", '"unreliable"', lambda v: v["kyiv_trust"] < 40),
     ("alliance_frayed", "the coalition has split", lambda v: v["cohesion"] < 55),
     ("alliance_frayed", "lost their edge", lambda v: v["credibility"] < 45),
+    # (the closing comparison names the figures that failed, and only those)
+    ("alliance_frayed", "Kyiv's trust in Washington ended at", lambda v: v["kyiv_trust"] < 40),
+    ("alliance_frayed", "cohesion ended at", lambda v: v["cohesion"] < 55),
+    ("alliance_frayed", "credibility ended at", lambda v: v["credibility"] < 45),
 ]
 
 
@@ -226,5 +230,10 @@ def test_an_epilogue_tells_only_what_the_record_holds(content: Content, ending: 
         for phrase, holds in told:
             assert (phrase in text) == bool(holds(values)), (seed, phrase)
         assert "**What you decided.**" in text and "**What happened in history.**" in text
-        assert f"at {values['kyiv_trust']:.0f}" in text and f"cohesion at {values['cohesion']:.0f}" in text
+        if ending == "alliance_frayed":
+            failed = [name for name, edge in (("kyiv_trust", 40), ("cohesion", 55), ("credibility", 45))
+                      if values[name] < edge]
+            assert failed and all(f"ended at {values[name]:.0f} out of 100" in text for name in failed)
+        else:
+            assert f"at {values['kyiv_trust']:.0f}" in text and f"cohesion at {values['cohesion']:.0f}" in text
     assert seen >= 3
