@@ -22,7 +22,7 @@ from game.expr import Compiled, reads
 from game.gcpause import paused_gc
 from game.policies import ACT_CHANCE, ActPolicy, Explorer, Policy, act_rng, make_act_policy, make_policy
 from game.simreport import build_report, format_report, texts_at_decision
-from game.text import CompiledCounsel, Part, given, render, shown
+from game.text import CompiledCounsel, Part, conditioned, given, render, shown
 
 #: Games per task. Fixed, so a run gives the same report whatever the number of jobs.
 CHUNK = 250
@@ -146,7 +146,10 @@ class Player:
             )
             self.condition_values[ident] = values_getter([name for name, _key in self.condition_names[ident]])
         self.texts_at_decision = texts_at_decision(content)
-        self.briefs = {ident: event.brief for ident, event in content.events.items()}
+        # the briefs that read the game (paragraphs under conditions, or values in braces): the others
+        # read the same every time
+        self.briefs = {ident: event.brief for ident, event in content.events.items()
+                       if conditioned(event.brief) or any(part.pieces for part in event.brief)}
 
     def play_chunk(self, seeds: Sequence[int]) -> Tally:
         """Play one game per seed with a policy whose memory starts empty."""
@@ -199,11 +202,16 @@ class Player:
             texts = texts_at_decision.get(event)
             if texts:
                 _tell(texts, env, told)
-            read = render(briefs[event], env)
-            if event not in first_read:
-                first_read[event] = read
-            elif read == first_read[event] and state.fired.get(event, 0) >= 2:
-                repeated.add(event)
+            brief = briefs.get(event)
+            if brief is None:
+                if state.fired.get(event, 0) >= 2:
+                    repeated.add(event)
+            else:
+                read = render(brief, env)
+                if event not in first_read:
+                    first_read[event] = read
+                elif read == first_read[event] and state.fired.get(event, 0) >= 2:
+                    repeated.add(event)
             if pending:
                 fired = state.fired
                 turn = state.turn
