@@ -304,14 +304,12 @@ class Lookahead:
                 total += EDGE_WEIGHT * rank * (_near(now + move, direction, threshold, scale)
                                                - _near(now, direction, threshold, scale))
         if self.gambles:
-            after = dict(env)
-            bounds = self.bounds
-            for name, move in moves.items():
-                if move and name in bounds:
-                    low, high = bounds[name]
-                    after[name] = min(high, max(low, float(env[name]) + move))
-            if after != env:
-                total += DANGER_WEIGHT * (self.danger(after) - (self.danger(env) if danger is None else danger))
+            moved = {name: min(high, max(low, float(env[name]) + move))
+                     for name, move in moves.items() if move and name in self.bounds
+                     for low, high in (self.bounds[name],)}
+            if any(value != env[name] for name, value in moved.items()):
+                now = self.danger(env) if danger is None else danger
+                total += DANGER_WEIGHT * (self.danger({**env, **moved}) - now)
         if depth > 0:
             for follow, share in follows:
                 event = self.events.get(follow.event)
