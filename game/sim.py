@@ -203,15 +203,11 @@ class Player:
             if texts:
                 _tell(texts, env, told)
             brief = briefs.get(event)
-            if brief is None:
-                if state.fired.get(event, 0) >= 2:
-                    repeated.add(event)
-            else:
-                read = render(brief, env)
-                if event not in first_read:
-                    first_read[event] = read
-                elif read == first_read[event] and state.fired.get(event, 0) >= 2:
-                    repeated.add(event)
+            read = render(brief, env) if brief is not None else ""  # (a brief that reads nothing: always the same)
+            if event not in first_read:
+                first_read[event] = read
+            elif read == first_read[event] and state.fired.get(event, 0) >= 2:
+                repeated.add(event)
             if pending:
                 fired = state.fired
                 turn = state.turn
