@@ -13,8 +13,9 @@ ids of the available choices, a random generator, the game's environment) and re
   game once set (`when = "nuclear_use"`) weighs as much as reaching that ending, times its chance;
   the change the choice makes to the danger of the game (how likely the outcomes that end it would
   be, were their events to come now: a meter such a chance reads is worth keeping low even when no
-  ending names it); and the follow-ups the choice brings (those whose condition holds now), each worth its best
-  answer, discounted.
+  ending names it); the standing consequences it switches on or off (the rules whose conditions
+  read what it changes), each over the next turns it would act on, discounted; and the follow-ups
+  the choice brings (those whose condition holds now), each worth its best answer, discounted.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from game.content import CompiledChoice, Content
+from game.content import CompiledChoice, CompiledRule, Content
 from game.engine import Decide, GameState
-from game.expr import LEFT_KEY, Compiled, Effect
+from game.expr import CHOSE_KEY, LEFT_KEY, Compiled, Effect, reads
 from game.text import conditional
 from game.text import votes as given_votes
 
@@ -218,6 +219,10 @@ def _near(value: float, direction: int, threshold: float, scale: float) -> float
 FOLLOW_UP_WEIGHT = 0.6
 #: what a change in the danger of the game is worth (see `Lookahead.danger`), against the meters' worth
 DANGER_WEIGHT = 4.0
+#: what a standing consequence a choice switches on (or off) is worth: its effects on each of the
+#: next RULE_HORIZON turns it would act on, each discounted by RULE_WEIGHT
+RULE_WEIGHT = 0.5
+RULE_HORIZON = 6
 
 #: one choice (to see whether it is open) and its outcomes as (chance, the worth of the endings the
 #: outcome brings on the spot, or 0)
@@ -246,6 +251,7 @@ class Lookahead:
         self.tracked = set(self.worth) | {edge[0] for edge in self.edges}
         self.choices = {(event.id, choice.id): choice for event in content.events.values() for choice in event.choices}
         self.events = content.events
+        self.event_of = {id(choice): event.id for event in content.events.values() for choice in event.choices}
         # the events where an outcome can end the game on the spot: each choice's gamble
         ends = ending_flags(content)
         self.gambles: list[tuple[Gamble, ...]] = []
@@ -257,6 +263,12 @@ class Lookahead:
         self.bounds = {ident: (float(stat.min), float(stat.max)) for ident, stat in content.stats.items()}
         if self.gambles:  # (any stat may move a chance of disaster)
             self.tracked |= set(content.stats)
+        # the standing consequences (rules) by the names their conditions read, and the calendar ahead
+        self.rules_reading: dict[str, list[CompiledRule]] = {}
+        for rule in content.rules:
+            for name in reads(rule.model.when, content.names):
+                self.rules_reading.setdefault(name, []).append(rule)
+        self.calendar = {turn: content.calendar(turn) for turn in range(1, content.scenario.last_turn + 1)}
 
     def danger(self, env: Mapping[str, Any]) -> float:
         """What the outcomes that end the game on the spot are worth, were each of their events to come
@@ -280,21 +292,28 @@ class Lookahead:
               danger: float | None = None) -> float:
         """The expected worth of what the choice does, in the environment now: its expected change to
         each meter valued by the meter's worth, and by how much nearer it brings a meter to an edge
-        of an ending (nearer a bad ending's edge costs, nearer a good one's pays); the change it makes
+        of an ending (nearer a bad ending's edge costs, nearer a good one's pays), both counting what
+        the standing consequences it switches on or off would do (`_standing`); the change it makes
         to the danger of the game (`danger`, which is `self.danger(env)` when not given), weighed by
         DANGER_WEIGHT; and, `depth` steps on, the worth of the best answer to each follow-up it
         brings (whose condition holds now), discounted by FOLLOW_UP_WEIGHT."""
         moves: dict[str, float] = {}
         self._effects(choice.effects, env, 1.0, moves)
         follows = [(follow, 1.0) for follow in choice.followups]
+        worlds: list[tuple[Sequence[Effect], float]] = [(choice.effects, 1.0)]
         if choice.outcomes:
             chances = [max(0.0, float(outcome.chance(env))) for outcome in choice.outcomes]
             whole = sum(chances)
             if whole > 0:
+                worlds = []
                 for outcome, chance in zip(choice.outcomes, chances, strict=True):
                     if chance:
                         self._effects(outcome.effects, env, chance / whole, moves)
                         follows.extend((follow, chance / whole) for follow in outcome.followups)
+                        worlds.append(((*choice.effects, *outcome.effects), chance / whole))
+        if self.rules_reading:
+            for effects, share in worlds:
+                self._standing(effects, choice, env, share, moves)
         worth = self.worth
         total = sum(worth.get(name, 0.0) * move for name, move in moves.items())
         for name, direction, threshold, rank, scale in self.edges:
@@ -318,6 +337,42 @@ class Lookahead:
                 best = max(self.value(answer, env, depth - 1, danger) for answer in event.choices)
                 total += FOLLOW_UP_WEIGHT * share * best
         return total
+
+    def _standing(self, effects: Sequence[Effect], choice: CompiledChoice, env: Mapping[str, Any], share: float,
+                  moves: dict[str, float]) -> None:
+        """Add to `moves` what the standing consequences (rules) that the effects switch on or off would
+        do over the next turns (those switched on add their effects, those switched off take theirs
+        away), discounted by RULE_WEIGHT and weighted by `share`."""
+        changed: dict[str, Any] = {}
+        for effect in effects:
+            target = effect.target
+            if effect.advisor or target not in self.rules_reading or not isinstance(env.get(target), (int, float)):
+                continue
+            amount = effect.value(env)
+            if effect.op == "+=":
+                amount = changed.get(target, env[target]) + amount
+            elif effect.op == "-=":
+                amount = changed.get(target, env[target]) - amount
+            changed[target] = amount
+        rules = {id(rule): rule for name in changed for rule in self.rules_reading[name]}
+        event = self.event_of.get(id(choice))
+        if event is not None and CHOSE_KEY in self.rules_reading and CHOSE_KEY in env:
+            changed[CHOSE_KEY] = {*env[CHOSE_KEY], f"{event}.{choice.id}"}
+            rules.update((id(rule), rule) for rule in self.rules_reading[CHOSE_KEY])
+        if not rules:
+            return
+        turn = int(env.get("turn", 0))
+        for later in range(turn + 1, turn + 1 + RULE_HORIZON):
+            calendar = self.calendar.get(later)
+            if calendar is None:
+                break
+            before = {**env, **calendar}
+            after = {**before, **changed}
+            for rule in rules.values():
+                held, holds = bool(rule.when(before)), bool(rule.when(after))
+                if held != holds:
+                    weight = share * RULE_WEIGHT * (1 if holds else -1)
+                    self._effects(rule.effects, after if holds else before, weight, moves)
 
     def _effects(self, effects: Sequence[Effect], env: Mapping[str, Any], share: float,
                  moves: dict[str, float]) -> None:

@@ -403,3 +403,40 @@ def test_a_meter_that_makes_a_disaster_likelier_is_worth_keeping_low(edit: Any) 
     assert Lookahead(content).danger(dict(env, warned=False)) == 0  # (accepting is open, and safe)
     steady = edit("events/main.toml", 'chance = "threat / 100"', 'chance = 0.5')
     assert Lookahead(load_scenario(steady)).value(ignore, env) == 0
+
+
+def test_a_standing_consequence_a_choice_switches_on_counts_for_the_turns_it_would_act(edit: Any) -> None:
+    """`strike` only counts a strike, but a rule lowers tension on even turns once one is counted: the
+    lookahead values the strike as that rule's effects over the turns left (2, 4 and 6 of a six-turn
+    game), discounted by RULE_WEIGHT, as much as a choice that lowers tension by that much at once;
+    a choice that changes nothing the rule reads is valued as before; and a rule that reads the
+    choice itself (`chose()`) counts too."""
+    from game.policies import RULE_WEIGHT
+    edit("scenario.toml", 'timeout_ending = "stalemate"',
+         'timeout_ending = "stalemate"\ngrades = ["catastrophic", "mixed", "good"]')
+    plain = load_scenario(edit("events/main.toml", 'effects = ["tension -= 5"]', 'effects = ["tension -= 1"]'))
+    rule = ('[[rule]]\nid = "strikes_bite"\nwhen = "strikes >= 1 and turn % 2 == 0"\neffects = ["tension -= 3"]\n'
+            'text = "The strikes bite."\n\n[[rule]]\nid = "waited"\nwhen = \'chose("opening", "wait")\'\n'
+            'effects = ["tension -= 2"]\ntext = "Waiting pays."\n\n[[ending]]')
+    edit("scenario.toml", "[[ending]]", rule)
+    content = load_scenario(edit("events/main.toml", 'effects = ["tension -= 1"]',
+                                 f'effects = ["tension -= {3 * 3 * RULE_WEIGHT}"]'))
+    engine = Engine(content)
+    env = engine.environment(engine.new_game(3))
+    assert env["turn"] == 1
+    opening = content.events["opening"]
+    strike, wait, warn = opening.choice("strike"), opening.choice("wait"), opening.choice("warn")
+    assert strike is not None and wait is not None and warn is not None
+    before = Lookahead(plain)
+    plain_strike, plain_warn = plain.events["opening"].choice("strike"), plain.events["opening"].choice("warn")
+    assert plain_strike is not None and plain_warn is not None
+    assert before.value(plain_strike, env) == 0  # (strikes are worth nothing)
+    lookahead = Lookahead(content)
+    # (the same move of tension, once from the strike's rule and once from `wait`'s own effect; `wait`
+    # also switches on `waited`, on each of the five turns left)
+    once = lookahead.value(wait, env)
+    assert lookahead.value(strike, env) > 0
+    unwaited = Lookahead(load_scenario(edit("scenario.toml", 'when = \'chose("opening", "wait")\'', 'when = "false"')))
+    assert unwaited.value(wait, env) == pytest.approx(lookahead.value(strike, env))
+    assert once > unwaited.value(wait, env)
+    assert lookahead.value(warn, env) == pytest.approx(before.value(plain_warn, env))
