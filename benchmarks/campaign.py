@@ -59,7 +59,8 @@ SPINE: dict[str, tuple[str, ...]] = {
                                   "weather_cold_snap", "front_winter_offensive"),
     "European troops": ("europe_troops_question",),
     "nuclear risk": ("doctrine_update",),
-    "the battlefield: hold or talk": ("front_win_or_talk", "talks_feelers", "front_breach", "front_russian_wobble"),
+    "the battlefield: hold or talk": ("front_win_or_talk", "front_town_falls", "talks_feelers", "front_breach",
+                                      "front_russian_wobble"),
     # (the grid in winter asks whether the interceptors go to Ukraine or to Central Command)
     "the Middle East crisis": ("mideast_flare", "tehran_moscow_link", "interceptor_crunch", "regional_war_scare",
                                "weather_grid_winter"),
