@@ -302,13 +302,16 @@ class Lookahead:
         follows = [(follow, 1.0) for follow in choice.followups]
         worlds: list[tuple[Sequence[Effect], float]] = [(choice.effects, 1.0)]
         if choice.outcomes:
-            chances = [max(0.0, float(outcome.chance(env))) for outcome in choice.outcomes]
+            # (the outcome is drawn, and its effects worked out, once the choice's own effects are in)
+            applied = self._applied(choice.effects, env)
+            after = {**env, **applied} if applied else env
+            chances = [max(0.0, float(outcome.chance(after))) for outcome in choice.outcomes]
             whole = sum(chances)
             if whole > 0:
                 worlds = []
                 for outcome, chance in zip(choice.outcomes, chances, strict=True):
                     if chance:
-                        self._effects(outcome.effects, env, chance / whole, moves)
+                        self._effects(outcome.effects, after, chance / whole, moves)
                         follows.extend((follow, chance / whole) for follow in outcome.followups)
                         worlds.append(((*choice.effects, *outcome.effects), chance / whole))
         if self.rules_reading:
@@ -343,17 +346,7 @@ class Lookahead:
         """Add to `moves` what the standing consequences (rules) that the effects switch on or off would
         do over the next turns (those switched on add their effects, those switched off take theirs
         away), discounted by RULE_WEIGHT and weighted by `share`."""
-        changed: dict[str, Any] = {}
-        for effect in effects:
-            target = effect.target
-            if effect.advisor or target not in self.rules_reading or not isinstance(env.get(target), (int, float)):
-                continue
-            amount = effect.value(env)
-            if effect.op == "+=":
-                amount = changed.get(target, env[target]) + amount
-            elif effect.op == "-=":
-                amount = changed.get(target, env[target]) - amount
-            changed[target] = amount
+        changed = {name: value for name, value in self._applied(effects, env).items() if name in self.rules_reading}
         rules = {id(rule): rule for name in changed for rule in self.rules_reading[name]}
         event = self.event_of.get(id(choice))
         if event is not None and CHOSE_KEY in self.rules_reading and CHOSE_KEY in env:
@@ -373,6 +366,23 @@ class Lookahead:
                 if held != holds:
                     weight = share * RULE_WEIGHT * (1 if holds else -1)
                     self._effects(rule.effects, after if holds else before, weight, moves)
+
+    def _applied(self, effects: Sequence[Effect], env: Mapping[str, Any]) -> dict[str, Any]:
+        """The values the effects leave on the names they change (numbers and yes-or-no; a stat kept
+        within its bounds), each effect reading the environment as it was."""
+        changed: dict[str, Any] = {}
+        for effect in effects:
+            target = effect.target
+            if effect.advisor or not isinstance(env.get(target), (int, float)):
+                continue
+            amount = effect.value(env)
+            if effect.op == "+=":
+                amount = changed.get(target, env[target]) + amount
+            elif effect.op == "-=":
+                amount = changed.get(target, env[target]) - amount
+            bounds = self.bounds.get(target)
+            changed[target] = min(bounds[1], max(bounds[0], amount)) if bounds is not None else amount
+        return changed
 
     def _effects(self, effects: Sequence[Effect], env: Mapping[str, Any], share: float,
                  moves: dict[str, float]) -> None:

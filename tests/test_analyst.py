@@ -440,3 +440,21 @@ def test_a_standing_consequence_a_choice_switches_on_counts_for_the_turns_it_wou
     assert unwaited.value(wait, env) == pytest.approx(lookahead.value(strike, env))
     assert once > unwaited.value(wait, env)
     assert lookahead.value(warn, env) == pytest.approx(before.value(plain_warn, env))
+
+
+def test_the_lookahead_draws_an_outcome_after_the_choice_s_own_effects(edit: Any) -> None:
+    """The engine draws an outcome once the choice's effects are in, so a choice that raises `intel`
+    before a gamble whose odds read `intel` is valued at the raised odds: as if the chance were
+    written as its value there (intel 20 + 80 = 100, a win chance of 1.0)."""
+    edit("scenario.toml", 'timeout_ending = "stalemate"',
+         'timeout_ending = "stalemate"\ngrades = ["catastrophic", "mixed", "good"]')
+    folder = edit("events/main.toml", '  id = "gamble"\n  label = "Gamble"\n  visible_if = "warned"\n',
+                  '  id = "gamble"\n  label = "Gamble"\n  visible_if = "warned"\n  effects = ["intel += 80"]\n')
+    content = load_scenario(folder)
+    written = load_scenario(edit("events/main.toml", 'chance = "0.5 + intel / 200"', 'chance = "1.0"'))
+    engine = Engine(content)
+    env = engine.environment(engine.new_game(3))
+    assert env["intel"] == 20
+    gamble, fixed = content.events["reply"].choice("gamble"), written.events["reply"].choice("gamble")
+    assert gamble is not None and fixed is not None
+    assert Lookahead(content).value(gamble, env) == pytest.approx(Lookahead(written).value(fixed, env))
