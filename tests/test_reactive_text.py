@@ -149,7 +149,7 @@ def test_a_bad_condition_in_a_choice_text_is_a_located_error(tmp_path: Path) -> 
 def test_the_shipped_strike_limits_text_says_what_washington_had_warned() -> None:
     engine = Engine(load_scenario(scenario_folder("red-line")))
     choice = engine.content.events["strike_limits"].choice("keep_limits")
-    assert choice is not None and len(choice.parts) == 4
+    assert choice is not None and len(choice.parts) == 5
     from game.text import render
 
     env = engine.environment(engine.new_game(3))
@@ -157,6 +157,9 @@ def test_the_shipped_strike_limits_text_says_what_washington_had_warned() -> Non
     assert "drew a line" in render(choice.parts, env) and "caution" not in render(choice.parts, env)
     env.update(deployment_red_line=False, declassified=False)
     assert "caution" in render(choice.parts, env) and "came to nothing" not in render(choice.parts, env)
+    assert "the exception" not in render(choice.parts, env)
+    env.update(camp_strikes=True)  # (a strike on a camp was allowed before the limits were decided)
+    assert "the exception" in render(choice.parts, env) and "caution" in render(choice.parts, env)
 
 
 # --- named passages: paragraphs written once, used by several texts -----------------------------
