@@ -338,6 +338,9 @@ class Drift:
 
 #: what a quiet turn's drift says
 QUIET_TEXT = "a quiet stretch; nothing needed your decision."
+#: where in its band (from -1, its low end, to 1, its high end) each hidden stat is read when the odds
+#: of an outcome are worked out as the player could judge them
+BAND_POINTS = (-1.0, -2 / 3, -1 / 3, 0.0, 1 / 3, 2 / 3, 1.0)
 
 
 @dataclass(slots=True)
@@ -365,8 +368,8 @@ class Resolution:
     choice_changes: tuple[Change, ...] = ()
     outcome_changes: tuple[Change, ...] = ()
     odds: float | None = None
-    #: the outcome's chance reads a hidden stat: `odds` are worked out from the estimates, as the player
-    #: could have, not from the truth (which they would give away)
+    #: the outcome's chance reads a hidden stat: `odds` are worked out from the estimates and their
+    #: bands, as the player could have, not from the truth (which they would give away)
     odds_estimated: bool = False
     drift: tuple[Drift, ...] = ()
     drift_changes: tuple[Change, ...] = ()
@@ -1011,13 +1014,12 @@ class Engine:
             outcome = _pick(choice.outcomes, weights, _roll_key(f"{new.seed}|outcome|{turn}|{event_id}|{choice.id}"))
             if trace is not None:
                 trace.odds_estimated = id(choice) in self._chance_in_fog
+                picked = choice.outcomes.index(outcome)
                 if trace.odds_estimated:
-                    seen = dict(env)
-                    for ident in self._fogs:
-                        seen[ident] = self.estimate(env, ident, new.seed)[0]
-                    weights = [max(0.0, float(o.chance(seen))) for o in choice.outcomes]
-                total = sum(weights)
-                trace.odds = weights[choice.outcomes.index(outcome)] / total if total > 0 else None
+                    trace.odds = self._odds_in_fog(choice.outcomes, picked, env, new.seed)
+                else:
+                    total = sum(weights)
+                    trace.odds = weights[picked] / total if total > 0 else None
             self._apply(outcome.effects, env)
         scheduled = [self._schedule(new, follow, [event_id, choice.id, "", index])
                      for index, follow in enumerate(choice.followups)] if choice.followups else []
@@ -1250,6 +1252,24 @@ class Engine:
             return follow
         except (KeyError, IndexError, TypeError, ValueError):
             return None
+
+    def _odds_in_fog(self, outcomes: Sequence[CompiledOutcome], picked: int, env: Mapping[str, Any],
+                     seed: int) -> float | None:
+        """The chance of the outcome drawn as the player could judge it: each hidden stat anywhere in
+        its band around the estimate (the truth is in it), the chances averaged over points spread
+        evenly across the bands. (Read at the estimate alone, a chance that turns on a threshold
+        would say 0 for what the band allowed.)"""
+        judged = [(ident, *self.estimate(env, ident, seed), fog) for ident, fog in self._fogs.items()]
+        odds = []
+        for share in BAND_POINTS:
+            seen = dict(env)
+            for ident, estimate, band, fog in judged:
+                seen[ident] = min(fog.high, max(fog.low, estimate + share * band))
+            weights = [max(0.0, float(o.chance(seen))) for o in outcomes]
+            total = sum(weights)
+            if total > 0:
+                odds.append(weights[picked] / total)
+        return sum(odds) / len(odds) if odds else None
 
     def _schedule(self, state: GameState, follow: CompiledFollowUp, origin: list[Any]) -> tuple[str, int]:
         due = state.turn + follow.after

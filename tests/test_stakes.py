@@ -244,3 +244,33 @@ def test_what_the_analyst_can_say_after_waiting_follows_the_band_the_player_sees
     assert follows in [entry.event for entry in state.decisions] + [state.event]
     other = {"intel_picture_murky", "intel_picture_clears"} - {follows}
     assert not other & {entry.event for entry in state.decisions}
+
+
+def test_odds_that_turn_on_a_threshold_are_judged_across_the_band(tmp_path: Path) -> None:
+    """War breaks out only if the hidden threat is at 60 or more. With an estimate below 60 whose band
+    reaches past it, the odds shown are the share of the band at or past the threshold, not the 0
+    the estimate alone would give (which would call what happened impossible)."""
+    import shutil
+    folder = tmp_path / "stakes"
+    shutil.copytree(FIXTURE, folder)
+    events = folder / "scenario.toml"
+    text = events.read_text(encoding="utf-8")
+    assert 'chance = "threat"' in text and 'chance = "100 - threat"' in text
+    text = text.replace('chance = "threat"', 'chance = "1 if threat >= 60 else 0"')
+    events.write_text(text.replace('chance = "100 - threat"', 'chance = "0 if threat >= 60 else 1"'), encoding="utf-8")
+    report = check_scenario(folder)
+    assert report.content is not None, report.problems
+    engine = Engine(report.content)
+    for seed in range(200):
+        state = engine.new_game(seed)
+        estimate, band = engine.estimate(state.values, "threat", seed)
+        if estimate < 60 <= estimate + band:
+            resolution = engine.choose(state, "gamble")
+            break
+    else:
+        raise AssertionError("no game with the threshold inside the band")
+    assert resolution.odds_estimated and resolution.odds is not None and 0 < resolution.odds < 1
+    from game.engine import BAND_POINTS
+    past = sum(1 for share in BAND_POINTS if estimate + share * band >= 60) / len(BAND_POINTS)
+    expected = past if resolution.outcome == "war" else 1 - past
+    assert resolution.odds == pytest.approx(expected)
