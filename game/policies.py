@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from game.content import CompiledChoice, CompiledRule, Content
-from game.engine import Decide, GameState
+from game.engine import WRITTEN_KEY, Decide, Engine, GameState
 from game.expr import CHOSE_KEY, LEFT_KEY, Compiled, Effect, reads
 from game.text import conditional
 from game.text import votes as given_votes
@@ -263,6 +263,8 @@ class Lookahead:
         self.bounds = {ident: (float(stat.min), float(stat.max)) for ident, stat in content.stats.items()}
         if self.gambles:  # (any stat may move a chance of disaster)
             self.tracked |= set(content.stats)
+        # effects worked out as the engine applies them (in order, each kept within its bounds)
+        self.engine = Engine(content)
         # the standing consequences (rules) by the names their conditions read, and the calendar ahead
         self.rules_reading: dict[str, list[CompiledRule]] = {}
         for rule in content.rules:
@@ -303,8 +305,7 @@ class Lookahead:
         worlds: list[tuple[Sequence[Effect], float]] = [(choice.effects, 1.0)]
         if choice.outcomes:
             # (the outcome is drawn, and its effects worked out, once the choice's own effects are in)
-            applied = self._applied(choice.effects, env)
-            after = {**env, **applied} if applied else env
+            after = self._after(choice.effects, env) if choice.effects else env
             chances = [max(0.0, float(outcome.chance(after))) for outcome in choice.outcomes]
             whole = sum(chances)
             if whole > 0:
@@ -346,7 +347,8 @@ class Lookahead:
         """Add to `moves` what the standing consequences (rules) that the effects switch on or off would
         do over the next turns (those switched on add their effects, those switched off take theirs
         away), discounted by RULE_WEIGHT and weighted by `share`."""
-        changed = {name: value for name, value in self._applied(effects, env).items() if name in self.rules_reading}
+        moved = self._after(effects, env)
+        changed = {name: moved[name] for name in self.rules_reading if name in env and moved[name] != env[name]}
         rules = {id(rule): rule for name in changed for rule in self.rules_reading[name]}
         event = self.event_of.get(id(choice))
         if event is not None and CHOSE_KEY in self.rules_reading and CHOSE_KEY in env:
@@ -367,22 +369,11 @@ class Lookahead:
                     weight = share * RULE_WEIGHT * (1 if holds else -1)
                     self._effects(rule.effects, after if holds else before, weight, moves)
 
-    def _applied(self, effects: Sequence[Effect], env: Mapping[str, Any]) -> dict[str, Any]:
-        """The values the effects leave on the names they change (numbers and yes-or-no; a stat kept
-        within its bounds), each effect reading the environment as it was."""
-        changed: dict[str, Any] = {}
-        for effect in effects:
-            target = effect.target
-            if effect.advisor or not isinstance(env.get(target), (int, float)):
-                continue
-            amount = effect.value(env)
-            if effect.op == "+=":
-                amount = changed.get(target, env[target]) + amount
-            elif effect.op == "-=":
-                amount = changed.get(target, env[target]) - amount
-            bounds = self.bounds.get(target)
-            changed[target] = min(bounds[1], max(bounds[0], amount)) if bounds is not None else amount
-        return changed
+    def _after(self, effects: Sequence[Effect], env: Mapping[str, Any]) -> dict[str, Any]:
+        """The environment as the effects leave it, applied by the engine; `env` is not changed."""
+        after = {**env, WRITTEN_KEY: set()}  # (the engine notes what it writes there, in place)
+        self.engine.apply(effects, after)
+        return after
 
     def _effects(self, effects: Sequence[Effect], env: Mapping[str, Any], share: float,
                  moves: dict[str, float]) -> None:
