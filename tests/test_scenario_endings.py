@@ -200,6 +200,10 @@ def test_ending_is_reachable(content: Content, ending: str) -> None:
 TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
     ("line_holds", "You lifted the limits on American missiles", lambda v: v["strikes_broad"] and v["strikes_paused"]),
     ("line_holds", "stayed where they were all winter", lambda v: not v["strikes_broad"] and not v["strikes_kursk"]),
+    ("line_holds", "The limits on American missiles stayed where they were all winter",
+     lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and not v["camp_strikes"]),
+    ("line_holds", "Apart from one strike on the North Korean camps",
+     lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and v["camp_strikes"]),
     ("line_holds", "The brigades that left Kursk", lambda v: v["kursk_withdrawn"]),
     ("alliance_frayed", '"unreliable"', lambda v: v["kyiv_trust"] < 40),
     ("alliance_frayed", "the coalition has split", lambda v: v["cohesion"] < 55),
