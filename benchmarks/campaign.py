@@ -6,8 +6,11 @@ gives the same figures) and changes nothing. Each target is a line
 A major decision's swing is the largest difference, between its options, in the share of good or of
 bad endings (the analyst's view: rank > 0.4 good, rank < 0 bad), each option on the games where
 `simulate --compare` forced it (options forced in fewer than MIN_SHARED games are left out); its
-"dominant" and "inert" marks are --compare's own. The fog target plays the lookahead policy twice
-on the same seeds, once reading hidden stats' true values and once the player's estimates.
+"dominant" and "inert" marks are --compare's own. The fog target plays two players twice on the
+same seeds, once seeing hidden stats' true values and once only the player's estimates: the lookahead
+policy, and an advised player who, at each decision whose consequences read a hidden stat, asks the
+analyst for futures of every option (from the truth, or from the estimate bands as the analyst does for
+the player) and takes the best; the target is judged on the advised player.
 Run: python benchmarks/campaign.py [FOLDER] [--runs 600] [--jobs 2] [--seed 1]
 """
 
@@ -29,10 +32,13 @@ os.environ.setdefault("REDLINE_CACHE", "off")  # a benchmark leaves the player's
 from game import paths
 from game.analyst.compare import MIN_SHARED, compare_games
 from game.analyst.compare import report as compare_report
+from game.analyst.rollouts import Roller
+from game.authoring.sites import sites
 from game.content import Content, event_texts, word_count
 from game.engine import Engine, GameState
+from game.expr import reads_directly
 from game.loader import load_scenario
-from game.policies import Lookahead, grade_rank
+from game.policies import Counsel, Lookahead, grade_rank
 from game.sim import Player, Tally, run_games
 from game.simreport import build_report
 
@@ -156,6 +162,73 @@ def estimating_endings(content: Content, folder: Path, estimates: bool, runs: in
     return total
 
 
+#: Futures of each option the advised player asks the analyst for (the same futures for every option).
+ADVISED_FUTURES = 8
+#: The advised player's games, as a share of the other measurements' (each costs many games).
+ADVISED_SHARE = 0.5
+
+
+def reading_hidden(content: Content) -> frozenset[str]:
+    """The events whose consequences read a hidden stat's true value: an effect's value or an outcome's
+    chance of one of their choices (not a text's condition)."""
+    hidden = {ident for ident, stat in content.stats.items() if stat.hidden is not None}
+    return frozenset(site.ident for site in sites(content)
+                     if site.kind == "event" and site.path[0] == "choice" and site.role != "condition"
+                     and reads_directly(site.value, content.names) & hidden)
+
+
+def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
+    """Games of the advised player: at each decision that reads a hidden stat, the option whose
+    ADVISED_FUTURES futures (played on by the counsel policy) have the best mean ending rank; elsewhere
+    the counsel policy. With `estimates`, the futures start from hidden stats drawn from the player's
+    estimate bands, as the analyst's are for the player; otherwise from the truth."""
+    engine = Engine(content)
+    roller = Roller(content, "counsel")
+    counsel = Counsel(content)
+    rank = grade_rank(content)
+    weighed = reading_hidden(content)
+
+    def advise(rng: random.Random) -> Callable[..., str | None]:
+        def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
+                   env: dict[str, Any]) -> str | None:
+            ids = tuple(choice for choice, _posture, ok in options if ok)
+            if len(ids) <= 1 or event not in weighed:
+                return counsel(event, options, ids, rng, env) if ids else None
+            futures = roller.play(engine.snapshot(state, env), ids, range(ADVISED_FUTURES), estimates)
+            score = {o: sum(rank.get(e, 0.0) for e in futures.endings[o].values()) for o in ids}
+            return max(ids, key=lambda o: score[o])  # (the first of the best, in the content's order)
+
+        return decide
+
+    endings: dict[str, int] = {}
+    for seed in seeds:
+        final, _count, stopped = engine.autoplay(seed, advise(random.Random(seed)), MAX_DECISIONS)
+        ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
+        endings[ending] = endings.get(ending, 0) + 1
+    return endings
+
+
+def _advised_games(args: tuple[str, bool, int, int]) -> dict[str, int]:
+    folder, estimates, start, stop = args
+    return play_advised(load_scenario(Path(folder)), estimates, range(start, stop))
+
+
+def advised_endings(content: Content, folder: Path, estimates: bool, runs: int, seed: int,
+                    jobs: int) -> dict[str, int]:
+    if jobs <= 1:
+        return play_advised(content, estimates, range(seed, seed + runs))
+    import multiprocessing
+
+    step = max(1, -(-runs // (jobs * 4)))
+    parts = [(str(folder), estimates, seed + i, seed + min(i + step, runs)) for i in range(0, runs, step)]
+    total: dict[str, int] = {}
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for found in pool.map(_advised_games, parts):
+            for ending, n in found.items():
+                total[ending] = total.get(ending, 0) + n
+    return total
+
+
 def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list[Line]:
     """Every target, measured."""
     content = load_scenario(folder)
@@ -229,9 +302,13 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
     # 6. the fog costs the player
     truth = share(estimating_endings(content, folder, False, runs, seed, jobs), good)
     fog = share(estimating_endings(content, folder, True, runs, seed, jobs), good)
-    lines.append(Line("fog_costs", f"lookahead good endings: truth {truth:.1%}, estimates {fog:.1%}, "
-                      f"gap {100 * (truth - fog):+.1f} points", "estimates >= 5 points fewer",
-                      truth - fog >= 0.05))
+    advised_runs = max(1, round(runs * ADVISED_SHARE))
+    advised_truth = share(advised_endings(content, folder, False, advised_runs, seed, jobs), good)
+    advised_fog = share(advised_endings(content, folder, True, advised_runs, seed, jobs), good)
+    lines.append(Line("fog_costs", f"advised player's good endings: truth {advised_truth:.1%}, estimates "
+                      f"{advised_fog:.1%}, gap {100 * (advised_truth - advised_fog):+.1f} points "
+                      f"({advised_runs} games)", "estimates >= 5 points fewer", advised_truth - advised_fog >= 0.05,
+                      (f"lookahead: truth {truth:.1%}, estimates {fog:.1%}, gap {100 * (truth - fog):+.1f} points",)))
 
     # 7. standing actions
     actions = len(getattr(content, "actions", {}) or {})

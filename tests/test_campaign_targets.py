@@ -33,3 +33,13 @@ def test_the_estimating_player_sees_estimates_only_when_asked() -> None:
     truth = campaign.play_estimating(content, False, range(1, 4))
     fog = campaign.play_estimating(content, True, range(1, 4))
     assert sum(truth.values()) == sum(fog.values()) == 3
+
+
+def test_the_advised_player_weighs_only_decisions_whose_consequences_read_a_hidden_stat() -> None:
+    content = load_scenario(paths.scenario_folder("red-line"))
+    weighed = campaign.reading_hidden(content)
+    # Moscow's answer to a licence turns on the Kremlin's threat perception; going public reads none
+    assert "strike_limits" in weighed and "going_public" not in weighed
+    truth = campaign.play_advised(content, False, range(1, 3))
+    fog = campaign.play_advised(content, True, range(1, 3))
+    assert sum(truth.values()) == sum(fog.values()) == 2
