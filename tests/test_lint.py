@@ -116,3 +116,18 @@ def test_a_text_that_reads_a_hidden_stat_itself_is_warned_of_and_its_estimate_is
                                              '{ when = \'band("threat") <= 5\', text = "Surely." }]')
     told = [w for w in warnings_of(folder) if "reads the hidden stat" in w]
     assert len(told) == 1 and "'threat'" in told[0] and 'estimate("threat")' in told[0]
+
+
+def test_a_follow_up_that_can_bring_back_an_event_that_fires_once(edit: Edit) -> None:
+    # 'late' fires once and has a trigger: a follow-up that does not ask whether it fired can bring it twice
+    old = 'followups = [{ event = "reply", after = 1 }]'
+    folder = edit(EVENTS, old, 'followups = [{ event = "reply", after = 1 }, { event = "late", after = 3 }]')
+    found = [w for w in warnings_of(folder) if "fires once but can also come by its trigger" in w]
+    assert len(found) == 1 and "event 'late'" in found[0] and 'fired("late") == 0' in found[0]
+
+
+def test_a_follow_up_that_asks_whether_its_event_fired_is_not_warned_of(edit: Edit) -> None:
+    old = 'followups = [{ event = "reply", after = 1 }]'
+    folder = edit(EVENTS, old, 'followups = [{ event = "reply", after = 1 }, '
+                  """{ event = "late", after = 3, when = 'fired("late") == 0' }, { event = "routine", after = 2 }]""")
+    assert not [w for w in warnings_of(folder) if "fires once but can also come by its trigger" in w]

@@ -9,7 +9,7 @@ from typing import Any
 from game.authoring.intervals import ANY, BOTH, Abstract, Span, never_holds
 from game.authoring.sites import Site, sites, slot_reads
 from game.content import Content, Location
-from game.expr import ExprError, reads, reads_directly
+from game.expr import ExprError, reads, reads_directly, watch
 
 #: where a piece of content was written: (kind, id, field path within the entry) -> its place
 Place = Callable[..., Location]
@@ -34,6 +34,7 @@ def warnings(content: Content, place: Place) -> list[tuple[Location, str]]:
     every = list(sites(content))
     found += _never_holds(content, every, place)
     found += _rescheduling(content, place)
+    found += _once_brought_back(content, place)
     found += _unused_names(content, every, place)
     found += _silent_advisors(content, place)
     found += _texts_that_tell_the_truth(content, every, place)
@@ -92,6 +93,30 @@ def _rescheduling(content: Content, place: Place) -> Iterator[tuple[Location, st
                         yield place("event", ident, *path, fi, "event"), (
                             f"event '{ident}' schedules itself again at once (after = 0, no 'when'): "
                             "taking this choice brings the same event straight back")
+
+
+def _once_brought_back(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
+    """A follow-up of an event that fires once and can also come by its trigger, whose `when` does not
+    ask whether it has fired: the engine brings a due follow-up whatever came before, so the player
+    would read the same event twice."""
+    for ident, event in content.events.items():
+        for ci, choice in enumerate(event.model.choice):
+            lists: list[tuple[tuple[str | int, ...], Any]] = [(("choice", ci, "followups"), choice.followups)]
+            lists += [(("choice", ci, "outcome", oi, "followups"), o.followups) for oi, o in enumerate(choice.outcome)]
+            for path, followups in lists:
+                for fi, follow in enumerate(followups):
+                    target = content.events.get(follow.event)
+                    if target is None or not target.model.once or target.model.trigger is None:
+                        continue
+                    try:
+                        asks = follow.when is not None and follow.event in watch(follow.when, content.names).fired
+                    except ExprError:
+                        continue
+                    if not asks:
+                        yield place("event", ident, *path, fi, "event"), (
+                            f"event '{follow.event}' fires once but can also come by its trigger, and this follow-up "
+                            f"brings it whatever came before: the player could read it twice; add "
+                            f"fired(\"{follow.event}\") == 0 to the follow-up's 'when'")
 
 
 def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
