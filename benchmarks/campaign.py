@@ -129,10 +129,10 @@ class EstimatingLookahead:
         return decide
 
 
-def _estimating_games(args: tuple[str, bool, int, int]) -> dict[str, int]:
-    folder, estimates, start, stop = args
-    content = load_scenario(Path(folder))
-    return play_estimating(content, estimates, range(start, stop))
+def _games(args: tuple[str, str, bool, int, int]) -> dict[str, int]:
+    """A part of the games of one player (by name: "lookahead" or "advised"), in a worker process."""
+    player, folder, estimates, start, stop = args
+    return PLAYERS[player](load_scenario(Path(folder)), estimates, range(start, stop))
 
 
 def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
@@ -146,17 +146,19 @@ def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> 
     return endings
 
 
-def estimating_endings(content: Content, folder: Path, estimates: bool, runs: int, seed: int,
-                       jobs: int) -> dict[str, int]:
+def player_endings(player: str, content: Content, folder: Path, estimates: bool, runs: int, seed: int,
+                   jobs: int) -> dict[str, int]:
+    """The endings of `runs` games of a player ("lookahead" or "advised"), seeing the truth or only the
+    estimates, shared among `jobs` processes."""
     if jobs <= 1:
-        return play_estimating(content, estimates, range(seed, seed + runs))
+        return PLAYERS[player](content, estimates, range(seed, seed + runs))
     import multiprocessing
 
     step = max(1, -(-runs // (jobs * 4)))
-    parts = [(str(folder), estimates, seed + i, seed + min(i + step, runs)) for i in range(0, runs, step)]
+    parts = [(player, str(folder), estimates, seed + i, seed + min(i + step, runs)) for i in range(0, runs, step)]
     total: dict[str, int] = {}
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for found in pool.map(_estimating_games, parts):
+        for found in pool.map(_games, parts):
             for ending, n in found.items():
                 total[ending] = total.get(ending, 0) + n
     return total
@@ -209,25 +211,11 @@ def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dic
     return endings
 
 
-def _advised_games(args: tuple[str, bool, int, int]) -> dict[str, int]:
-    folder, estimates, start, stop = args
-    return play_advised(load_scenario(Path(folder)), estimates, range(start, stop))
-
-
-def advised_endings(content: Content, folder: Path, estimates: bool, runs: int, seed: int,
-                    jobs: int) -> dict[str, int]:
-    if jobs <= 1:
-        return play_advised(content, estimates, range(seed, seed + runs))
-    import multiprocessing
-
-    step = max(1, -(-runs // (jobs * 4)))
-    parts = [(str(folder), estimates, seed + i, seed + min(i + step, runs)) for i in range(0, runs, step)]
-    total: dict[str, int] = {}
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for found in pool.map(_advised_games, parts):
-            for ending, n in found.items():
-                total[ending] = total.get(ending, 0) + n
-    return total
+#: The players of the fog target, by name: each plays games seeing the truth or only the estimates.
+PLAYERS: dict[str, Callable[[Content, bool, Sequence[int]], dict[str, int]]] = {
+    "lookahead": play_estimating,
+    "advised": play_advised,
+}
 
 
 def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list[Line]:
@@ -301,11 +289,11 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
                       sum(fired.values()) > 0))
 
     # 6. the fog costs the player
-    truth = share(estimating_endings(content, folder, False, runs, seed, jobs), good)
-    fog = share(estimating_endings(content, folder, True, runs, seed, jobs), good)
+    truth = share(player_endings("lookahead", content, folder, False, runs, seed, jobs), good)
+    fog = share(player_endings("lookahead", content, folder, True, runs, seed, jobs), good)
     advised_runs = max(1, round(runs * ADVISED_SHARE))
-    advised_truth = share(advised_endings(content, folder, False, advised_runs, seed, jobs), good)
-    advised_fog = share(advised_endings(content, folder, True, advised_runs, seed, jobs), good)
+    advised_truth = share(player_endings("advised", content, folder, False, advised_runs, seed, jobs), good)
+    advised_fog = share(player_endings("advised", content, folder, True, advised_runs, seed, jobs), good)
     lines.append(Line("fog_costs", f"advised player's good endings: truth {advised_truth:.1%}, estimates "
                       f"{advised_fog:.1%}, gap {100 * (advised_truth - advised_fog):+.1f} points "
                       f"({advised_runs} games)", "estimates >= 5 points fewer",

@@ -82,41 +82,43 @@ def _never_holds(content: Content, every: list[Site], place: Place) -> Iterator[
                 f"{site.kind} '{site.ident}': its '{field}' can never hold within the declared ranges: {why}")
 
 
-def _rescheduling(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
+def _followups(content: Content) -> Iterator[tuple[str, tuple[str | int, ...], Any]]:
+    """Every follow-up an event's choices and outcomes schedule: (the event, the follow-up's field
+    path within it, the follow-up)."""
     for ident, event in content.events.items():
         for ci, choice in enumerate(event.model.choice):
             lists: list[tuple[tuple[str | int, ...], Any]] = [(("choice", ci, "followups"), choice.followups)]
             lists += [(("choice", ci, "outcome", oi, "followups"), o.followups) for oi, o in enumerate(choice.outcome)]
             for path, followups in lists:
                 for fi, follow in enumerate(followups):
-                    if follow.event == ident and follow.after == 0 and follow.when is None:
-                        yield place("event", ident, *path, fi, "event"), (
-                            f"event '{ident}' schedules itself again at once (after = 0, no 'when'): "
-                            "taking this choice brings the same event straight back")
+                    yield ident, (*path, fi), follow
+
+
+def _rescheduling(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
+    for ident, path, follow in _followups(content):
+        if follow.event == ident and follow.after == 0 and follow.when is None:
+            yield place("event", ident, *path, "event"), (
+                f"event '{ident}' schedules itself again at once (after = 0, no 'when'): "
+                "taking this choice brings the same event straight back")
 
 
 def _once_brought_back(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
     """A follow-up of an event that fires once and can also come by its trigger, whose `when` does not
     ask whether it has fired: the engine brings a due follow-up whatever came before, so the player
     would read the same event twice."""
-    for ident, event in content.events.items():
-        for ci, choice in enumerate(event.model.choice):
-            lists: list[tuple[tuple[str | int, ...], Any]] = [(("choice", ci, "followups"), choice.followups)]
-            lists += [(("choice", ci, "outcome", oi, "followups"), o.followups) for oi, o in enumerate(choice.outcome)]
-            for path, followups in lists:
-                for fi, follow in enumerate(followups):
-                    target = content.events.get(follow.event)
-                    if target is None or not target.model.once or target.model.trigger is None:
-                        continue
-                    try:
-                        asks = follow.when is not None and follow.event in watch(follow.when, content.names).fired
-                    except ExprError:
-                        continue
-                    if not asks:
-                        yield place("event", ident, *path, fi, "event"), (
-                            f"event '{follow.event}' fires once but can also come by its trigger, and this follow-up "
-                            f"brings it whatever came before: the player could read it twice; add "
-                            f"fired(\"{follow.event}\") == 0 to the follow-up's 'when'")
+    for ident, path, follow in _followups(content):
+        target = content.events.get(follow.event)
+        if target is None or not target.model.once or target.model.trigger is None:
+            continue
+        try:
+            asks = follow.when is not None and follow.event in watch(follow.when, content.names).fired
+        except ExprError:
+            continue
+        if not asks:
+            yield place("event", ident, *path, "event"), (
+                f"event '{follow.event}' fires once but can also come by its trigger, and this follow-up "
+                f"brings it whatever came before: the player could read it twice; add "
+                f"fired(\"{follow.event}\") == 0 to the follow-up's 'when'")
 
 
 def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator[tuple[Location, str]]:
