@@ -35,7 +35,7 @@ from game.analyst.compare import report as compare_report
 from game.analyst.rollouts import Roller
 from game.authoring.sites import sites
 from game.content import Content, event_texts, word_count
-from game.engine import Engine, GameState
+from game.engine import Decide, Engine, GameState
 from game.expr import reads_directly
 from game.loader import load_scenario
 from game.policies import Counsel, Lookahead, grade_rank
@@ -135,15 +135,19 @@ def _games(args: tuple[str, str, bool, int, int]) -> dict[str, int]:
     return PLAYERS[player](load_scenario(Path(folder)), estimates, range(start, stop))
 
 
-def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
-    engine = Engine(content)
-    policy = EstimatingLookahead(content, engine, estimates)
+def _endings(engine: Engine, seeds: Sequence[int], player: Callable[[random.Random], Decide]) -> dict[str, int]:
+    """How many of the games on `seeds` ended in each ending, each played by `player(its own rng)`."""
     endings: dict[str, int] = {}
     for seed in seeds:
-        final, _count, stopped = engine.autoplay(seed, policy.decide(random.Random(seed)), MAX_DECISIONS)
+        final, _count, stopped = engine.autoplay(seed, player(random.Random(seed)), MAX_DECISIONS)
         ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
         endings[ending] = endings.get(ending, 0) + 1
     return endings
+
+
+def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
+    engine = Engine(content)
+    return _endings(engine, seeds, EstimatingLookahead(content, engine, estimates).decide)
 
 
 def player_endings(player: str, content: Content, folder: Path, estimates: bool, runs: int, seed: int,
@@ -167,8 +171,6 @@ def player_endings(player: str, content: Content, folder: Path, estimates: bool,
 #: Futures of each option the advised player asks the analyst for (the same futures for every option):
 #: with 8, which option looks best is itself too uncertain for the comparison to say much.
 ADVISED_FUTURES = 16
-#: The advised player's games, as a share of the other measurements' (each costs many games).
-ADVISED_SHARE = 1.0
 
 
 def reading_hidden(content: Content) -> frozenset[str]:
@@ -191,7 +193,7 @@ def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dic
     rank = grade_rank(content)
     weighed = reading_hidden(content)
 
-    def advise(rng: random.Random) -> Callable[..., str | None]:
+    def advise(rng: random.Random) -> Decide:
         def decide(event: str, options: list[tuple[str, int, bool]], state: GameState,
                    env: dict[str, Any]) -> str | None:
             ids = tuple(choice for choice, _posture, ok in options if ok)
@@ -203,12 +205,7 @@ def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dic
 
         return decide
 
-    endings: dict[str, int] = {}
-    for seed in seeds:
-        final, _count, stopped = engine.autoplay(seed, advise(random.Random(seed)), MAX_DECISIONS)
-        ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
-        endings[ending] = endings.get(ending, 0) + 1
-    return endings
+    return _endings(engine, seeds, advise)
 
 
 #: The players of the fog target, by name: each plays games seeing the truth or only the estimates.
@@ -291,12 +288,11 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
     # 6. the fog costs the player
     truth = share(player_endings("lookahead", content, folder, False, runs, seed, jobs), good)
     fog = share(player_endings("lookahead", content, folder, True, runs, seed, jobs), good)
-    advised_runs = max(1, round(runs * ADVISED_SHARE))
-    advised_truth = share(player_endings("advised", content, folder, False, advised_runs, seed, jobs), good)
-    advised_fog = share(player_endings("advised", content, folder, True, advised_runs, seed, jobs), good)
+    advised_truth = share(player_endings("advised", content, folder, False, runs, seed, jobs), good)
+    advised_fog = share(player_endings("advised", content, folder, True, runs, seed, jobs), good)
     lines.append(Line("fog_costs", f"advised player's good endings: truth {advised_truth:.1%}, estimates "
                       f"{advised_fog:.1%}, gap {100 * (advised_truth - advised_fog):+.1f} points "
-                      f"({advised_runs} games)", "estimates >= 5 points fewer",
+                      f"({runs} games)", "estimates >= 5 points fewer",
                       round(100 * (advised_truth - advised_fog), 1) >= 5.0,
                       (f"lookahead: truth {truth:.1%}, estimates {fog:.1%}, gap {100 * (truth - fog):+.1f} points",)))
 
