@@ -232,6 +232,51 @@ def shipped() -> Engine:
     return Engine(load_scenario(scenario_folder("red-line")))
 
 
+#: What tasking the intelligence community can turn up in the shipped scenario: outcome -> its report
+REPORTS = {
+    "report_donetsk": "intel_report_donetsk", "report_second_wave": "intel_report_second_wave",
+    "report_general": "intel_report_general", "report_to_front": "dprk_to_front",
+    "report_rotation": "korea_rotation", "report_axis": "tehran_moscow_link",
+}
+
+
+def first_choices_until(engine: Engine, state: GameState, turn: int) -> GameState:
+    while not state.over and state.turn < turn:
+        decision = engine.decision(state)
+        assert decision is not None
+        state = engine.choose(state, next(c.id for c in decision.choices if c.available)).state
+    return state
+
+
+def test_tasking_the_agencies_brings_the_report_it_promises(shipped: Engine) -> None:
+    """An outcome of the intelligence tasking that promises a report brings that report within two
+    turns (a dated event may come first); one that promises nothing schedules nothing; and a report
+    that has come is not promised again."""
+    assert {o.id for o in shipped.content.actions["task_intel"].outcomes} == {*REPORTS, "nothing_new"}
+    promised = 0
+    for seed in range(1, 40):
+        state = first_choices_until(shipped, shipped.new_game(seed), 14)
+        if state.over or not next(a for a in shipped.action_views(state) if a.id == "task_intel").available:
+            continue
+        done = shipped.act(state, "task_intel")
+        if done.outcome == "nothing_new":
+            assert not done.scheduled
+            continue
+        report = REPORTS[str(done.outcome)]
+        assert report not in state.fired
+        promised += 1
+        state, came = done.state, []
+        for _ in range(2):
+            state = first_choices_until(shipped, state, state.turn + 1)
+            came.append(state.event)
+        assert report in came, (seed, done.outcome, came)
+        # (asked again on a later turn, the agencies do not promise the same report twice)
+        later = first_choices_until(shipped, state, state.turn + 2)
+        if not later.over and next(a for a in shipped.action_views(later) if a.id == "task_intel").available:
+            assert shipped.act(later, "task_intel").outcome != done.outcome
+    assert promised >= 5
+
+
 def test_a_save_with_actions_loads_replays_and_verifies(shipped: Engine, tmp_path: Path) -> None:
     import json
 

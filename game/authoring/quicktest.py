@@ -159,11 +159,12 @@ def quicktest(content: Content, seed: int = 1, games: int = 200) -> Report:
 
 def _force_action(content: Content, engine: Engine, action: CompiledAction, pool: list[GameState], report: Report,
                   where: Any) -> None:
-    """Take a standing action for real from a state where it can be taken, and force its outcomes there
-    (or, when it could be taken in none of the states, its effects and outcomes anyway, without its cost)."""
+    """Take a standing action for real from a state where it can be taken, and force its outcomes in every
+    state of the pool where it can be (an outcome may be in season only part of the game); or, when it
+    could be taken in none of them, its effects and outcomes anyway, without its cost."""
     ident = action.id
     report.actions += 1
-    usable = [s for s in pool if any(v.id == ident and v.available for v in engine.action_views(s))][:STATES_PER_EVENT]
+    usable = [s for s in pool if any(v.id == ident and v.available for v in engine.action_views(s))]
     if usable:
         try:
             engine.act(usable[0], ident)

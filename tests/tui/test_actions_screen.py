@@ -124,7 +124,8 @@ async def test_the_replay_viewer_shows_an_action_as_its_own_step(shipped_content
         await pilot.pause()
         assert text(screen.query_one("#replay-position", Static)).startswith("Decision 1 of 2")
         taken = text(screen.query_one("#replay-taken", Static))
-        assert taken == "Your action, before deciding: Task the intelligence community"
+        # (with what the action turned up, as for a choice's outcome)
+        assert taken == "Your action, before deciding: Task the intelligence community  →  nothing_new"
         assert "Intelligence confidence: 35 → 43" in text(screen.query_one("#replay-outcome", Static))
         assert "(chosen)" not in text(screen.query_one("#replay-choices", Static))
         await pilot.press("right")
