@@ -209,6 +209,7 @@ TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
     ("alliance_frayed", "the coalition has split", lambda v: v["cohesion"] < 55),
     ("alliance_frayed", "lost their edge", lambda v: v["credibility"] < 45),
     ("alliance_frayed", "Moscow answered the licence where the coalition was weakest", lambda v: v["moscow_answered"]),
+    ("alliance_frayed", "you told them Washington was against it", lambda v: v["europe_troops_opposed"]),
     # (the closing comparison names the figures that failed, and only those)
     ("alliance_frayed", "Kyiv's trust in Washington ended at", lambda v: v["kyiv_trust"] < 40),
     ("alliance_frayed", "cohesion ended at", lambda v: v["cohesion"] < 55),
