@@ -131,3 +131,14 @@ def test_a_follow_up_that_asks_whether_its_event_fired_is_not_warned_of(edit: Ed
     folder = edit(EVENTS, old, 'followups = [{ event = "reply", after = 1 }, '
                   """{ event = "late", after = 3, when = 'fired("late") == 0' }, { event = "routine", after = 2 }]""")
     assert not [w for w in warnings_of(folder) if "fires once but can also come by its trigger" in w]
+
+
+def test_a_standing_action_that_can_bring_back_an_event_that_fires_once_is_warned_of(mini_copy: Path) -> None:
+    # 'late' fires once and has a trigger; of the action's two outcomes only the first fails to ask
+    (mini_copy / "actions.toml").write_text(
+        '[[action]]\nid = "probe"\nlabel = "Probe"\ncost = ["intel -= 1"]\n\n'
+        '  [[action.outcome]]\n  id = "found"\n  chance = 1\n  followups = [{ event = "late", after = 1 }]\n\n'
+        '  [[action.outcome]]\n  id = "asked"\n  chance = 1\n'
+        """  followups = [{ event = "late", after = 1, when = 'fired("late") == 0' }]\n""", encoding="utf-8")
+    found = [w for w in warnings_of(mini_copy) if "fires once but can also come by its trigger" in w]
+    assert len(found) == 1 and "actions.toml:9:" in found[0] and "event 'late'" in found[0], found

@@ -82,31 +82,35 @@ def _never_holds(content: Content, every: list[Site], place: Place) -> Iterator[
                 f"{site.kind} '{site.ident}': its '{field}' can never hold within the declared ranges: {why}")
 
 
-def _followups(content: Content) -> Iterator[tuple[str, tuple[str | int, ...], Any]]:
-    """Every follow-up an event's choices and outcomes schedule: (the event, the follow-up's field
-    path within it, the follow-up)."""
+def _followups(content: Content) -> Iterator[tuple[str, str, tuple[str | int, ...], Any]]:
+    """Every follow-up the content schedules: from an event's choices and their outcomes, and from a
+    standing action and its outcomes: (its kind, its id, the follow-up's field path within it, the
+    follow-up)."""
+    holders: list[tuple[str, str, tuple[str | int, ...], Any]] = []
     for ident, event in content.events.items():
-        for ci, choice in enumerate(event.model.choice):
-            lists: list[tuple[tuple[str | int, ...], Any]] = [(("choice", ci, "followups"), choice.followups)]
-            lists += [(("choice", ci, "outcome", oi, "followups"), o.followups) for oi, o in enumerate(choice.outcome)]
-            for path, followups in lists:
-                for fi, follow in enumerate(followups):
-                    yield ident, (*path, fi), follow
+        holders += [("event", ident, ("choice", ci), choice) for ci, choice in enumerate(event.model.choice)]
+    holders += [("action", ident, (), action.model) for ident, action in content.actions.items()]
+    for kind, ident, at, holder in holders:
+        lists: list[tuple[tuple[str | int, ...], Any]] = [((*at, "followups"), holder.followups)]
+        lists += [((*at, "outcome", oi, "followups"), o.followups) for oi, o in enumerate(holder.outcome)]
+        for path, followups in lists:
+            for fi, follow in enumerate(followups):
+                yield kind, ident, (*path, fi), follow
 
 
 def _rescheduling(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
-    for ident, path, follow in _followups(content):
-        if follow.event == ident and follow.after == 0 and follow.when is None:
+    for kind, ident, path, follow in _followups(content):
+        if kind == "event" and follow.event == ident and follow.after == 0 and follow.when is None:
             yield place("event", ident, *path, "event"), (
                 f"event '{ident}' schedules itself again at once (after = 0, no 'when'): "
                 "taking this choice brings the same event straight back")
 
 
 def _once_brought_back(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
-    """A follow-up of an event that fires once and can also come by its trigger, whose `when` does not
-    ask whether it has fired: the engine brings a due follow-up whatever came before, so the player
-    would read the same event twice."""
-    for ident, path, follow in _followups(content):
+    """A follow-up (of a choice or of a standing action) of an event that fires once and can also come
+    by its trigger, whose `when` does not ask whether it has fired: the engine brings a due follow-up
+    whatever came before, so the player would read the same event twice."""
+    for kind, ident, path, follow in _followups(content):
         target = content.events.get(follow.event)
         if target is None or not target.model.once or target.model.trigger is None:
             continue
@@ -115,7 +119,7 @@ def _once_brought_back(content: Content, place: Place) -> Iterator[tuple[Locatio
         except ExprError:
             continue
         if not asks:
-            yield place("event", ident, *path, "event"), (
+            yield place(kind, ident, *path, "event"), (
                 f"event '{follow.event}' fires once but can also come by its trigger, and this follow-up "
                 f"brings it whatever came before: the player could read it twice; add "
                 f"fired(\"{follow.event}\") == 0 to the follow-up's 'when'")
