@@ -7,7 +7,9 @@ is what the game does at a position: `Engine.decision()` (the player's view) the
 (the choice, the turns that pass, the next event drawn). Every position is timed in rounds, after a
 first untimed pass so that the engine's per-turn tables are made; the sizes take turns round by round,
 and the median round of each is reported.
-Also counted: how many trigger tests a decision makes (the work that grows with the content).
+Also counted: how many trigger tests a decision makes (the work that grows with the content); and
+timed: the player's view alone, which makes the same calls whatever the size of the content (what its
+cost grows by is the same calls taking longer with a larger content in memory, on every step).
 
 Prints figures, the last line being `decision_cost_3000_vs_30: R` (the cost of a decision with 3,000
 events over its cost with 30).
@@ -64,6 +66,14 @@ def seconds_per_decision(engine: Engine, at: list[tuple[GameState, str]]) -> flo
     return (time.perf_counter() - start) / len(at)
 
 
+def seconds_per_view(engine: Engine, at: list[tuple[GameState, str]]) -> float:
+    """The player's view alone (`Engine.decision()`): the same work whatever the size of the content."""
+    start = time.perf_counter()
+    for state, _pick in at:
+        engine.decision(state)
+    return (time.perf_counter() - start) / len(at)
+
+
 def trigger_tests_per_decision(content: Content, games: int) -> float:
     """How many times a decision tests (a part of) an event's trigger, on average (counted, not timed),
     over the positions of `games` games played by an engine whose tests are counted."""
@@ -110,9 +120,11 @@ def main() -> None:
         seconds_per_decision(engines[size], at[size])  # (untimed: the per-turn tables are made)
     # The sizes take turns, round by round, so a change in the machine's load falls on all of them.
     rounds: dict[int, list[float]] = {size: [] for size in sizes}
+    views: dict[int, list[float]] = {size: [] for size in sizes}
     for _ in range(args.rounds):
         for size in sizes:
             rounds[size].append(seconds_per_decision(engines[size], at[size]))
+            views[size].append(seconds_per_view(engines[size], at[size]))
     cost: dict[int, float] = {}
     for size in sizes:
         cost[size] = statistics.median(rounds[size])
@@ -122,6 +134,12 @@ def main() -> None:
               f"(rounds {min(rounds[size]) * 1e6:.1f}..{max(rounds[size]) * 1e6:.1f} us), "
               f"{tests:.1f} trigger tests")
     smallest, largest = min(sizes), max(sizes)
+    # (the view makes the same calls whatever the size of the content: what its cost grows by is not
+    # work but the same calls taking longer with a larger content in memory)
+    view = {size: statistics.median(views[size]) for size in sizes}
+    print("the view alone (decision()), per decision: "
+          + ", ".join(f"{size} events {view[size] * 1e6:.1f} us" for size in sizes)
+          + f"; {largest} vs {smallest}: {view[largest] / view[smallest]:.2f}")
     for size in sizes[1:]:
         print(f"decision_cost_{size}_vs_{smallest}: {cost[size] / cost[smallest]:.2f}")
     if (smallest, largest) != (30, 3000):
