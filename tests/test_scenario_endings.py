@@ -194,6 +194,10 @@ def test_ending_is_reachable(content: Content, ending: str) -> None:
     for step in taken:
         state = engine.choose(state, step.split(".", 1)[1]).state
     assert state.ending == ending
+    # every epilogue ends by setting what the player decided against what happened in history
+    text = engine.epilogue(state)
+    decided, history = text.find("**What you decided.**"), text.find("**What happened in history.**")
+    assert 0 <= decided < history, ending
 
 
 #: (ending, a phrase of a paragraph that tells the record, what must then hold at the end)
@@ -214,10 +218,23 @@ TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
     ("alliance_frayed", "Kyiv's trust in Washington ended at", lambda v: v["kyiv_trust"] < 40),
     ("alliance_frayed", "cohesion ended at", lambda v: v["cohesion"] < 55),
     ("alliance_frayed", "credibility ended at", lambda v: v["credibility"] < 45),
+    ("grind", "Apart from one strike on the North Korean camps, you never lifted",
+     lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and v["camp_strikes"]),
+    ("grind", "You never lifted the limits",
+     lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and not v["camp_strikes"]),
+    # (what the epilogue says of Washington's line on the Kursk salient follows what the player advised)
+    ("grind", "never took a clear line on the Kursk salient",
+     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"] or v["kursk_backed"] or v["kursk_doubted"])),
+    ("grind", "You backed Kyiv's fight for the Kursk salient",
+     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"] or v["kursk_doubted"]) and v["kursk_backed"]),
+    ("grind", "You advised Kyiv to spend less on the Kursk salient",
+     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"] or v["kursk_backed"]) and v["kursk_doubted"]),
+    ("grind", "Your advice on the Kursk salient changed",
+     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"]) and v["kursk_backed"] and v["kursk_doubted"]),
 ]
 
 
-@pytest.mark.parametrize("ending", ["line_holds", "alliance_frayed"])
+@pytest.mark.parametrize("ending", ["line_holds", "alliance_frayed", "grind"])
 def test_an_epilogue_tells_only_what_the_record_holds(content: Content, ending: str) -> None:
     """Each paragraph of an epilogue that tells what the player did is there exactly when it happened, and
     its closing comparison names the figures the game ended with."""
