@@ -202,13 +202,18 @@ def test_ending_is_reachable(content: Content, ending: str) -> None:
 
 #: (ending, a phrase of a paragraph that tells the record, what must then hold at the end)
 TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
-    ("line_holds", "You lifted the limits on American missiles", lambda v: v["strikes_broad"] and v["strikes_paused"]),
+    ("line_holds", "You lifted the limits on American missiles",
+     lambda v: v["strikes_broad"] and v["strikes_paused"] and v["paused_after_licence"]),
     ("line_holds", "stayed where they were all winter", lambda v: not v["strikes_broad"] and not v["strikes_kursk"]),
     ("line_holds", "The limits on American missiles stayed where they were all winter",
      lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and not v["camp_strikes"]),
     ("line_holds", "Apart from one strike on the North Korean camps",
      lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and v["camp_strikes"]),
     ("line_holds", "The brigades that left Kursk", lambda v: v["kursk_withdrawn"]),
+    ("line_holds", "stayed threats",
+     lambda v: v["strikes_broad"] and not v["strikes_paused"] and not v["poland_struck"]),
+    ("line_holds", "with a missile on a Polish rail yard",
+     lambda v: v["strikes_broad"] and not v["strikes_paused"] and v["poland_struck"]),
     ("alliance_frayed", '"unreliable"', lambda v: v["kyiv_trust"] < 40),
     ("alliance_frayed", "the coalition has split", lambda v: v["cohesion"] < 55),
     ("alliance_frayed", "lost their edge", lambda v: v["credibility"] < 45),
@@ -224,13 +229,13 @@ TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
      lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and not v["camp_strikes"]),
     # (what the epilogue says of Washington's line on the Kursk salient follows what the player advised)
     ("grind", "never took a clear line on the Kursk salient",
-     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"] or v["kursk_backed"] or v["kursk_doubted"])),
+     lambda v: not (v["kursk_on_table"] or v["kursk_abandoned"] or v["kursk_backed"] or v["kursk_doubted"])),
     ("grind", "You backed Kyiv's fight for the Kursk salient",
-     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"] or v["kursk_doubted"]) and v["kursk_backed"]),
+     lambda v: not (v["kursk_on_table"] or v["kursk_abandoned"] or v["kursk_doubted"]) and v["kursk_backed"]),
     ("grind", "You advised Kyiv to spend less on the Kursk salient",
-     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"] or v["kursk_backed"]) and v["kursk_doubted"]),
+     lambda v: not (v["kursk_on_table"] or v["kursk_abandoned"] or v["kursk_backed"]) and v["kursk_doubted"]),
     ("grind", "Your advice on the Kursk salient changed",
-     lambda v: not (v["kursk_on_table"] or v["kursk_withdrawn"]) and v["kursk_backed"] and v["kursk_doubted"]),
+     lambda v: not (v["kursk_on_table"] or v["kursk_abandoned"]) and v["kursk_backed"] and v["kursk_doubted"]),
 ]
 
 
