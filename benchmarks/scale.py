@@ -58,19 +58,14 @@ def positions(engine: Engine, games: int) -> list[tuple[GameState, str]]:
     return found
 
 
-def seconds_per_decision(engine: Engine, at: list[tuple[GameState, str]]) -> float:
+def seconds_per_decision(engine: Engine, at: list[tuple[GameState, str]], view_only: bool = False) -> float:
+    """What one decision costs at these positions; with `view_only`, the player's view alone
+    (`Engine.decision()`, which makes the same calls whatever the size of the content)."""
     start = time.perf_counter()
     for state, pick in at:
         engine.decision(state)
-        engine.choose(state, pick)
-    return (time.perf_counter() - start) / len(at)
-
-
-def seconds_per_view(engine: Engine, at: list[tuple[GameState, str]]) -> float:
-    """The player's view alone (`Engine.decision()`): the same work whatever the size of the content."""
-    start = time.perf_counter()
-    for state, _pick in at:
-        engine.decision(state)
+        if not view_only:
+            engine.choose(state, pick)
     return (time.perf_counter() - start) / len(at)
 
 
@@ -124,7 +119,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for size in sizes:
             rounds[size].append(seconds_per_decision(engines[size], at[size]))
-            views[size].append(seconds_per_view(engines[size], at[size]))
+            views[size].append(seconds_per_decision(engines[size], at[size], view_only=True))
     cost: dict[int, float] = {}
     for size in sizes:
         cost[size] = statistics.median(rounds[size])
