@@ -10,6 +10,8 @@ are tested again (`Watch`, from the one walker of what an expression reads, in `
 - `fired("id")` and `chose("event", "choice")` only when that event fired or that choice was taken;
 - anything else a trigger reads, whenever its value changed.
 
+A game that has no memo yet (a new game, or one read from a file) starts from the memo of the first
+game that consulted each group, so a new game tests only what differs from it, not every trigger.
 The memo is derived from the state alone and checked against the values it was made at, so a state
 read from a file, edited, or played on by another engine is always drawn from correctly (a memo made
 for other content is rebuilt). The reference engine (`game/reference.py`) tests every trigger;
@@ -187,6 +189,9 @@ class TriggerIndex:
     def __init__(self, events: Sequence[Sequence[Drawable]], names: Names) -> None:
         """`events`: by priority, highest first."""
         self.groups = [_Group(group, names) for group in events]
+        # each group as first seen in any game: a game that has not seen a group yet (a new game, or
+        # one read from a file) starts from it, and tests only what differs (not every trigger)
+        self.first: list[Seen | None] = [None] * len(self.groups)
         # each event's (group, place in it)
         self.position = {ident: (g, i) for g, group in enumerate(self.groups) for i, ident in enumerate(group.ids)}
 
@@ -198,7 +203,10 @@ class TriggerIndex:
         if memo is None or memo.index is not self:
             memo = Memo(self, (None,) * len(self.groups))
         part = self.groups[group]
-        seen = part.seen(env, memo.groups[group])
+        before = memo.groups[group]
+        seen = part.seen(env, self.first[group] if before is None else before)
+        if self.first[group] is None:
+            self.first[group] = seen
         memo = Memo(self, (*memo.groups[:group], seen, *memo.groups[group + 1:]))
         holds = seen.holds
         shut = [i for g, i in closed if g == group and holds[i]]

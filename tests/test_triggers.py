@@ -106,6 +106,9 @@ def test_the_index_draws_from_the_events_a_scan_finds(groups: Any, steps: list[d
                         if (g, i) not in closed and compile_expr(trigger, NAMES, "bool")(env)]
             expected = [(ident, weight) for ident, weight in expected if weight > 0]
             assert list(zip(ids, weights, strict=True)) == expected
+            # a game new to the index (no memo) starts from what the first game saw, and agrees too
+            _, ids, weights = index.candidates(None, g, env, closed)
+            assert list(zip(ids, weights, strict=True)) == expected
 
 
 def test_a_comparison_with_a_constant_is_indexed_by_its_threshold() -> None:
