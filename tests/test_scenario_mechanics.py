@@ -1,0 +1,86 @@
+"""Consequences of the shipped Red Line scenario that come back, held to what the content promises:
+each test plays real games with the engine (or reads the content's own compiled conditions and
+chances in a game's environment), so a retuning that breaks the promise fails here."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from game.content import CompiledRule, Content
+from game.engine import Engine, GameState
+from game.loader import load_scenario
+from game.log import Decided
+from game.policies import Counsel
+
+SCENARIO = Path(__file__).resolve().parent.parent / "content" / "red-line"
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_scenario(SCENARIO)
+
+
+def _rule(content: Content, ident: str) -> CompiledRule:
+    return next(rule for rule in content.rules if rule.model.id == ident)
+
+
+def _play_until(engine: Engine, content: Content, seed: int, event: str, choice: str) -> GameState | None:
+    """A game of the counsel player, taking `choice` at `event`; the state just after it (None if the
+    game never offered it)."""
+    counsel = Counsel(content)
+    rng = random.Random(seed)
+    state = engine.new_game(seed)
+    while not state.over:
+        options = engine.choice_options(state)
+        ids = tuple(ident for ident, _posture, ok in options if ok)
+        if state.event == event and choice in ids:
+            return engine.choose(state, choice).state
+        state = engine.choose(state, counsel(state.event or "", options, ids, rng, engine.environment(state))).state
+    return None
+
+
+@pytest.mark.parametrize(("choice", "bites"), [("keep_limits", True), ("conditional", True), ("kursk_only", False),
+                                               ("lift_broadly", False)])
+def test_the_limits_cost_ukraine_while_they_stand_whatever_keeps_them(content: Content, choice: str,
+                                                                      bites: bool) -> None:
+    """Russian aircraft keep flying from airfields out of reach while the limits stand: after keeping
+    them, and after a pledge to lift them that has not yet fallen due, but not once a licence exists."""
+    engine = Engine(content)
+    rule = _rule(content, "airfields_out_of_reach")
+    for seed in range(1, 40):
+        state = _play_until(engine, content, seed, "strike_limits", choice)
+        if state is None or state.over or state.values["ceasefire"]:
+            continue
+        env = engine.environment(state)
+        assert bool(rule.when.test(env)) is bites
+        if bites:  # (and a licence signed later ends it)
+            assert not rule.when.test({**env, "strikes_kursk": True})
+        return
+    pytest.fail(f"no game in the seeds tried offered strike_limits.{choice}")
+
+
+def test_kyivs_own_january_attack_that_gains_ground_asks_whether_to_exploit_it(content: Content) -> None:
+    """Told it is Kyiv's call, Kyiv attacks alone: when the attack gains ground, the question of what
+    to do with the gap comes next, told as the attack Washington did not back; when it is blunted, it
+    does not come."""
+    engine = Engine(content)
+    seen: set[str] = set()
+    for seed in range(1, 400):
+        state = _play_until(engine, content, seed, "kursk_january", "their_call")
+        if state is None:
+            continue
+        outcome = next(entry.outcome for entry in reversed(state.log)
+                       if isinstance(entry, Decided) and entry.event == "kursk_january")
+        followed = (any(item[2] == "kursk_offensive_result" for item in state.scheduled)
+                    or state.event == "kursk_offensive_result")
+        assert followed is (outcome == "gains_alone" and not state.values["ceasefire"]), (seed, outcome)
+        seen.add(str(outcome))
+        if state.event == "kursk_offensive_result":
+            brief = engine.decision(state)
+            assert brief is not None and brief.brief.startswith("Kyiv's attack, launched without the extra support")
+        if {"gains_alone", "blunted"} <= seen:
+            return
+    pytest.fail(f"the seeds tried gave only {seen}")
