@@ -10,7 +10,8 @@ bad endings (the analyst's view: rank > 0.4 good, rank < 0 bad), each option on 
 same seeds, once seeing hidden stats' true values and once only the player's estimates: the lookahead
 policy, and an advised player who, at each decision whose consequences read a hidden stat, asks the
 analyst for futures of every option (from the truth, or from the estimate bands as the analyst does for
-the player) and takes the best; the target is judged on the advised player.
+the player) and takes the best; the target is judged on the advised player, and its line gives the
+gap's 95% interval over the paired games (a few hundred games pin it down to a few points only).
 Run: python benchmarks/campaign.py [FOLDER] [--runs 600] [--jobs 2] [--seed 1]
 """
 
@@ -33,6 +34,7 @@ from game import paths
 from game.analyst.compare import MIN_SHARED, compare_games
 from game.analyst.compare import report as compare_report
 from game.analyst.rollouts import Roller
+from game.analyst.stats import paired_interval
 from game.authoring.sites import sites
 from game.content import Content, event_texts, word_count
 from game.engine import Decide, Engine, GameState
@@ -129,42 +131,56 @@ class EstimatingLookahead:
         return decide
 
 
-def _games(args: tuple[str, str, bool, int, int]) -> dict[str, int]:
+def _games(args: tuple[str, str, bool, int, int]) -> dict[int, str]:
     """A part of the games of one player (by name: "lookahead" or "advised"), in a worker process."""
     player, folder, estimates, start, stop = args
     return PLAYERS[player](load_scenario(Path(folder)), estimates, range(start, stop))
 
 
-def _endings(engine: Engine, seeds: Sequence[int], player: Callable[[random.Random], Decide]) -> dict[str, int]:
-    """How many of the games on `seeds` ended in each ending, each played by `player(its own rng)`."""
-    endings: dict[str, int] = {}
+def _endings(engine: Engine, seeds: Sequence[int], player: Callable[[random.Random], Decide]) -> dict[int, str]:
+    """The ending of each game on `seeds`, by seed, each played by `player(its own rng)`."""
+    endings: dict[int, str] = {}
     for seed in seeds:
         final, _count, stopped = engine.autoplay(seed, player(random.Random(seed)), MAX_DECISIONS)
-        ending = final.ending if final.ending is not None and stopped is None else "(unfinished)"
-        endings[ending] = endings.get(ending, 0) + 1
+        endings[seed] = final.ending if final.ending is not None and stopped is None else "(unfinished)"
     return endings
 
 
-def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
+def ending_counts(endings: Mapping[int, str]) -> dict[str, int]:
+    """How many games ended in each ending."""
+    found: dict[str, int] = {}
+    for ending in endings.values():
+        found[ending] = found.get(ending, 0) + 1
+    return found
+
+
+def gap_interval(truth: Mapping[int, str], estimates: Mapping[int, str], good: set[str]) -> tuple[float, float, float]:
+    """The gap in good endings between the same games played seeing the truth and seeing estimates,
+    in points, with its 95% interval (the games are paired by seed, so they share their luck)."""
+    diffs = [(truth[seed] in good) - (estimates[seed] in good) for seed in truth]
+    mean, low, high = paired_interval(sum(diffs), sum(d * d for d in diffs), len(diffs))
+    return 100 * mean, 100 * low, 100 * high
+
+
+def play_estimating(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[int, str]:
     engine = Engine(content)
     return _endings(engine, seeds, EstimatingLookahead(content, engine, estimates).decide)
 
 
 def player_endings(player: str, content: Content, folder: Path, estimates: bool, runs: int, seed: int,
-                   jobs: int) -> dict[str, int]:
-    """The endings of `runs` games of a player ("lookahead" or "advised"), seeing the truth or only the
-    estimates, shared among `jobs` processes."""
+                   jobs: int) -> dict[int, str]:
+    """The ending of each of `runs` games of a player ("lookahead" or "advised"), by seed, seeing the
+    truth or only the estimates, shared among `jobs` processes."""
     if jobs <= 1:
         return PLAYERS[player](content, estimates, range(seed, seed + runs))
     import multiprocessing
 
     step = max(1, -(-runs // (jobs * 4)))
     parts = [(player, str(folder), estimates, seed + i, seed + min(i + step, runs)) for i in range(0, runs, step)]
-    total: dict[str, int] = {}
+    total: dict[int, str] = {}
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         for found in pool.map(_games, parts):
-            for ending, n in found.items():
-                total[ending] = total.get(ending, 0) + n
+            total.update(found)
     return total
 
 
@@ -182,7 +198,7 @@ def reading_hidden(content: Content) -> frozenset[str]:
                      and reads_directly(site.value, content.names) & hidden)
 
 
-def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[str, int]:
+def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dict[int, str]:
     """Games of the advised player: at each decision that reads a hidden stat, the option whose
     ADVISED_FUTURES futures (played on by the counsel policy) have the best mean ending rank; elsewhere
     the counsel policy. With `estimates`, the futures start from hidden stats drawn from the player's
@@ -209,7 +225,7 @@ def play_advised(content: Content, estimates: bool, seeds: Sequence[int]) -> dic
 
 
 #: The players of the fog target, by name: each plays games seeing the truth or only the estimates.
-PLAYERS: dict[str, Callable[[Content, bool, Sequence[int]], dict[str, int]]] = {
+PLAYERS: dict[str, Callable[[Content, bool, Sequence[int]], dict[int, str]]] = {
     "lookahead": play_estimating,
     "advised": play_advised,
 }
@@ -286,14 +302,15 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
                       sum(fired.values()) > 0))
 
     # 6. the fog costs the player
-    truth = share(player_endings("lookahead", content, folder, False, runs, seed, jobs), good)
-    fog = share(player_endings("lookahead", content, folder, True, runs, seed, jobs), good)
-    advised_truth = share(player_endings("advised", content, folder, False, runs, seed, jobs), good)
-    advised_fog = share(player_endings("advised", content, folder, True, runs, seed, jobs), good)
+    # (each player plays the same games twice; the gap's interval says how far the sample can be trusted)
+    played = {(player, estimates): player_endings(player, content, folder, estimates, runs, seed, jobs)
+              for player in ("lookahead", "advised") for estimates in (False, True)}
+    truth, fog = (share(ending_counts(played["lookahead", e]), good) for e in (False, True))
+    advised_truth, advised_fog = (share(ending_counts(played["advised", e]), good) for e in (False, True))
+    gap, gap_low, gap_high = gap_interval(played["advised", False], played["advised", True], good)
     lines.append(Line("fog_costs", f"advised player's good endings: truth {advised_truth:.1%}, estimates "
-                      f"{advised_fog:.1%}, gap {100 * (advised_truth - advised_fog):+.1f} points "
-                      f"({runs} games)", "estimates >= 5 points fewer",
-                      round(100 * (advised_truth - advised_fog), 1) >= 5.0,
+                      f"{advised_fog:.1%}, gap {gap:+.1f} points (95% interval {gap_low:+.1f} to {gap_high:+.1f}; "
+                      f"{runs} games)", "estimates >= 5 points fewer", round(gap, 1) >= 5.0,
                       (f"lookahead: truth {truth:.1%}, estimates {fog:.1%}, gap {100 * (truth - fog):+.1f} points",)))
 
     # 7. standing actions

@@ -32,7 +32,7 @@ def test_the_estimating_player_sees_estimates_only_when_asked() -> None:
     content = load_scenario(paths.scenario_folder("red-line"))
     truth = campaign.play_estimating(content, False, range(1, 4))
     fog = campaign.play_estimating(content, True, range(1, 4))
-    assert sum(truth.values()) == sum(fog.values()) == 3
+    assert set(truth) == set(fog) == {1, 2, 3}  # (each game's ending, by seed)
 
 
 def test_the_advised_player_weighs_only_decisions_whose_consequences_read_a_hidden_stat() -> None:
@@ -42,4 +42,15 @@ def test_the_advised_player_weighs_only_decisions_whose_consequences_read_a_hidd
     assert "strike_limits" in weighed and "going_public" not in weighed
     truth = campaign.play_advised(content, False, range(1, 3))
     fog = campaign.play_advised(content, True, range(1, 3))
-    assert sum(truth.values()) == sum(fog.values()) == 2
+    assert set(truth) == set(fog) == {1, 2}
+
+
+def test_the_fog_gap_pairs_the_games_by_seed() -> None:
+    good = {"win"}
+    truth = {1: "win", 2: "win", 3: "loss", 4: "win"}
+    same = campaign.gap_interval(truth, truth, good)
+    assert same == (0.0, 0.0, 0.0)
+    # one game of four lost to the fog: a gap of 25 points, its interval around it and wide
+    gap, low, high = campaign.gap_interval(truth, {**truth, 2: "loss"}, good)
+    assert gap == 25.0 and low < 0.0 < 25.0 < high
+    assert campaign.ending_counts(truth) == {"win": 3, "loss": 1}
