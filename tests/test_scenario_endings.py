@@ -223,6 +223,10 @@ TOLD: list[tuple[str, str, Callable[[Mapping[str, Any]], bool]]] = [
     ("alliance_frayed", "Kyiv's trust in Washington ended at", lambda v: v["kyiv_trust"] < 40),
     ("alliance_frayed", "cohesion ended at", lambda v: v["cohesion"] < 55),
     ("alliance_frayed", "credibility ended at", lambda v: v["credibility"] < 45),
+    # (how far the line gave follows the front)
+    ("grind", "has moved west by a few", lambda v: v["front"] >= 35),
+    ("grind", "has given ground all winter", lambda v: 15 <= v["front"] < 35),
+    ("grind", "close to breaking", lambda v: v["front"] < 15),
     ("grind", "Apart from one strike on the North Korean camps, you never lifted",
      lambda v: not v["strikes_broad"] and not v["strikes_kursk"] and v["camp_strikes"]),
     ("grind", "You never lifted the limits",
