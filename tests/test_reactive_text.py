@@ -149,7 +149,7 @@ def test_a_bad_condition_in_a_choice_text_is_a_located_error(tmp_path: Path) -> 
 def test_the_shipped_strike_limits_text_says_what_washington_had_warned() -> None:
     engine = Engine(load_scenario(scenario_folder("red-line")))
     choice = engine.content.events["strike_limits"].choice("keep_limits")
-    assert choice is not None and len(choice.parts) == 5
+    assert choice is not None and len(choice.parts) == 6
     from game.text import render
 
     env = engine.environment(engine.new_game(3))
@@ -160,6 +160,11 @@ def test_the_shipped_strike_limits_text_says_what_washington_had_warned() -> Non
     assert "the exception" not in render(choice.parts, env)
     env.update(camp_strikes=True)  # (a strike on a camp was allowed before the limits were decided)
     assert "the exception" in render(choice.parts, env) and "caution" in render(choice.parts, env)
+    # after the facts were published and a camp struck once, Washington is not said to have done nothing
+    env.update(declassified=True)
+    assert "did nothing" not in render(choice.parts, env) and "go no further" in render(choice.parts, env)
+    env.update(camp_strikes=False)
+    assert "did nothing" in render(choice.parts, env) and "go no further" not in render(choice.parts, env)
 
 
 # --- named passages: paragraphs written once, used by several texts -----------------------------
