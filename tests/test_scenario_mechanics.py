@@ -12,7 +12,6 @@ import pytest
 from game.content import CompiledRule, Content
 from game.engine import Engine, GameState
 from game.loader import load_scenario
-from game.log import Decided
 from game.policies import Counsel
 
 SCENARIO = Path(__file__).resolve().parent.parent / "content" / "red-line"
@@ -60,27 +59,3 @@ def test_the_limits_cost_ukraine_while_they_stand_whatever_keeps_them(content: C
             assert not rule.when.test({**env, "strikes_kursk": True})
         return
     pytest.fail(f"no game in the seeds tried offered strike_limits.{choice}")
-
-
-def test_kyivs_own_january_attack_that_gains_ground_asks_whether_to_exploit_it(content: Content) -> None:
-    """Told it is Kyiv's call, Kyiv attacks alone: when the attack gains ground, the question of what
-    to do with the gap comes next, told as the attack Washington did not back; when it is blunted, it
-    does not come."""
-    engine = Engine(content)
-    seen: set[str] = set()
-    for seed in range(1, 400):
-        state = _play_until(engine, content, seed, "kursk_january", "their_call")
-        if state is None:
-            continue
-        outcome = next(entry.outcome for entry in reversed(state.log)
-                       if isinstance(entry, Decided) and entry.event == "kursk_january")
-        followed = (any(item[2] == "kursk_offensive_result" for item in state.scheduled)
-                    or state.event == "kursk_offensive_result")
-        assert followed is (outcome == "gains_alone" and not state.values["ceasefire"]), (seed, outcome)
-        seen.add(str(outcome))
-        if state.event == "kursk_offensive_result":
-            brief = engine.decision(state)
-            assert brief is not None and brief.brief.startswith("Kyiv's attack, launched without the extra support")
-        if {"gains_alone", "blunted"} <= seen:
-            return
-    pytest.fail(f"the seeds tried gave only {seen}")
