@@ -22,6 +22,7 @@ import dataclasses
 import os
 import random
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,10 +149,7 @@ def _endings(engine: Engine, seeds: Sequence[int], player: Callable[[random.Rand
 
 def ending_counts(endings: Mapping[int, str]) -> dict[str, int]:
     """How many games ended in each ending."""
-    found: dict[str, int] = {}
-    for ending in endings.values():
-        found[ending] = found.get(ending, 0) + 1
-    return found
+    return dict(Counter(endings.values()))
 
 
 def gap_interval(truth: Mapping[int, str], estimates: Mapping[int, str], good: set[str]) -> tuple[float, float, float]:

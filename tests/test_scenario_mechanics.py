@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,14 +32,17 @@ def _play_until(engine: Engine, content: Content, seed: int, event: str, choice:
     game never offered it)."""
     counsel = Counsel(content)
     rng = random.Random(seed)
-    state = engine.new_game(seed)
-    while not state.over:
-        options = engine.choice_options(state)
+
+    def decide(now: str, options: list[tuple[str, int, bool]], state: GameState, env: dict[str, Any]) -> str | None:
         ids = tuple(ident for ident, _posture, ok in options if ok)
-        if state.event == event and choice in ids:
-            return engine.choose(state, choice).state
-        state = engine.choose(state, counsel(state.event or "", options, ids, rng, engine.environment(state))).state
-    return None
+        if not ids or (now == event and choice in ids):
+            return None  # (the game stops here)
+        return counsel(now, options, ids, rng, env)
+
+    state, _decisions, stopped = engine.autoplay(seed, decide)
+    if stopped != event or choice not in {ident for ident, _posture, ok in engine.choice_options(state) if ok}:
+        return None
+    return engine.choose(state, choice).state
 
 
 @pytest.mark.parametrize(("choice", "bites"), [("keep_limits", True), ("conditional", True), ("kursk_only", False),
