@@ -63,3 +63,24 @@ def test_the_limits_cost_ukraine_while_they_stand_whatever_keeps_them(content: C
             assert not rule.when.test({**env, "strikes_kursk": True})
         return
     pytest.fail(f"no game in the seeds tried offered strike_limits.{choice}")
+
+
+@pytest.mark.parametrize("choice", ["full_support", "their_call"])
+def test_kyivs_january_attack_comes_back_as_the_decision_on_its_result(content: Content, choice: str) -> None:
+    """Whether Washington backs Kyiv's January attack or leaves it to Kyiv, the attack goes in and the
+    question of what to do with the ground it takes comes back."""
+    engine = Engine(content)
+    for seed in range(1, 400):
+        state = _play_until(engine, content, seed, "kursk_january", choice)
+        if state is None or state.over or state.values["ceasefire"]:
+            continue
+        assert state.values["kursk_offensive"]
+        if state.event == "kursk_offensive_result":  # (the follow-up came on the very next turn)
+            return
+        assert any(item[2] == "kursk_offensive_result" for item in state.scheduled)
+        final, _decisions, stopped = engine.play_on(
+            state, lambda event, options, _state, _env: None if event == "kursk_offensive_result" else
+            next(ident for ident, _posture, ok in options if ok))
+        assert stopped == "kursk_offensive_result" or final.values["ceasefire"] or final.over
+        return
+    pytest.fail(f"no game in the seeds tried offered kursk_january.{choice}")
