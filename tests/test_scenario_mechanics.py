@@ -84,3 +84,17 @@ def test_kyivs_january_attack_comes_back_as_the_decision_on_its_result(content: 
         assert stopped == "kursk_offensive_result" or final.values["ceasefire"] or final.over
         return
     pytest.fail(f"no game in the seeds tried offered kursk_january.{choice}")
+
+
+def test_sustained_escalation_brings_the_brink_without_a_signal_first(content: Content) -> None:
+    """Movement from storage comes not only after a nuclear signal: with escalation and Moscow's sense
+    of being cornered both high, it can be drawn on its own, more than once; a ceasefire ends it."""
+    engine = Engine(content)
+    event = content.events["nuclear_brink"]
+    assert event.trigger is not None and not event.model.once
+    env = engine.environment(engine.new_game(1))
+    assert not event.trigger.test(env)
+    hot = {**env, "escalation": 80, "kremlin_threat": 75}
+    assert event.trigger.test(hot)
+    assert not event.trigger.test({**hot, "ceasefire": True})
+    assert not event.trigger.test({**hot, "kremlin_threat": 60})
