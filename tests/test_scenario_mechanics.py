@@ -75,13 +75,16 @@ def test_kyivs_january_attack_comes_back_as_the_decision_on_its_result(content: 
         if state is None or state.over or state.values["ceasefire"]:
             continue
         assert state.values["kursk_offensive"]
-        if state.event == "kursk_offensive_result":  # (the follow-up came on the very next turn)
-            return
-        assert any(item[2] == "kursk_offensive_result" for item in state.scheduled)
-        final, _decisions, stopped = engine.play_on(
-            state, lambda event, options, _state, _env: None if event == "kursk_offensive_result" else
-            next(ident for ident, _posture, ok in options if ok))
-        assert stopped == "kursk_offensive_result" or final.values["ceasefire"] or final.over
+        chosen_on = state.turn - 1
+        if state.event != "kursk_offensive_result":  # (else it came on the very next turn)
+            final, _decisions, stopped = engine.play_on(
+                state, lambda event, options, _state, _env: None if event == "kursk_offensive_result" else
+                next(ident for ident, _posture, ok in options if ok))
+            if final.values["ceasefire"]:
+                continue
+            assert stopped == "kursk_offensive_result"
+            state = final
+        assert state.turn - chosen_on <= 2  # (the result comes while the attack is news)
         return
     pytest.fail(f"no game in the seeds tried offered kursk_january.{choice}")
 
@@ -98,3 +101,16 @@ def test_sustained_escalation_brings_the_brink_without_a_signal_first(content: C
     assert event.trigger.test(hot)
     assert not event.trigger.test({**hot, "ceasefire": True})
     assert not event.trigger.test({**hot, "kremlin_threat": 60})
+    assert not event.trigger.test({**hot, "escalation": 70})
+    assert event.model.cooldown >= 3  # (not every turn while the gauges stay high)
+    # and it is drawn: a game whose gauges are held that high meets it within a few turns
+    engine = Engine(content)
+    state = engine.new_game(1)
+    for _ in range(8):
+        state.values.update(escalation=80, kremlin_threat=75, nuclear_signals=0)
+        decision = engine.decision(state)
+        assert decision is not None
+        state = engine.choose(state, next(c.id for c in decision.choices if c.available)).state
+        if state.event == "nuclear_brink":
+            return
+    pytest.fail("a game held at escalation 80 and threat perception 75 did not meet the brink in eight turns")
