@@ -75,7 +75,7 @@ def test_kyivs_january_attack_comes_back_as_the_decision_on_its_result(content: 
         if state is None or state.over or state.values["ceasefire"]:
             continue
         assert state.values["kursk_offensive"]
-        chosen_on = state.turn - 1
+        chosen_on = state.last_fired["kursk_january"]
         if state.event != "kursk_offensive_result":  # (else it came on the very next turn)
             final, _decisions, stopped = engine.play_on(
                 state, lambda event, options, _state, _env: None if event == "kursk_offensive_result" else
@@ -104,7 +104,6 @@ def test_sustained_escalation_brings_the_brink_without_a_signal_first(content: C
     assert not event.trigger.test({**hot, "escalation": 70})
     assert event.model.cooldown >= 3  # (not every turn while the gauges stay high)
     # and it is drawn: a game whose gauges are held that high meets it within a few turns
-    engine = Engine(content)
     state = engine.new_game(1)
     for _ in range(8):
         state.values.update(escalation=80, kremlin_threat=75, nuclear_signals=0)
