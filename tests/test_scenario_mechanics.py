@@ -30,6 +30,13 @@ def _rule(content: Content, ident: str) -> CompiledRule:
 def _play_until(engine: Engine, content: Content, seed: int, event: str, choice: str) -> GameState | None:
     """A game of the counsel player, taking `choice` at `event`; the state just after it (None if the
     game never offered it)."""
+    state = _play_to(engine, content, seed, event, choice)
+    return None if state is None else engine.choose(state, choice).state
+
+
+def _play_to(engine: Engine, content: Content, seed: int, event: str, choice: str) -> GameState | None:
+    """A game of the counsel player up to `event` offering `choice`; the state at that decision (None
+    if the game never offered it)."""
     counsel = Counsel(content)
     rng = random.Random(seed)
 
@@ -42,7 +49,7 @@ def _play_until(engine: Engine, content: Content, seed: int, event: str, choice:
     state, _decisions, stopped = engine.autoplay(seed, decide)
     if stopped != event or choice not in {ident for ident, _posture, ok in engine.choice_options(state) if ok}:
         return None
-    return engine.choose(state, choice).state
+    return state
 
 
 @pytest.mark.parametrize(("choice", "bites"), [("keep_limits", True), ("conditional", True), ("kursk_only", False),
@@ -113,3 +120,37 @@ def test_sustained_escalation_brings_the_brink_without_a_signal_first(content: C
         if state.event == "nuclear_brink":
             return
     pytest.fail("a game held at escalation 80 and threat perception 75 did not meet the brink in eight turns")
+
+
+def test_europe_plans_alone_for_a_while_then_settles(content: Content) -> None:
+    """Told Washington opposes their troops, the Europeans drift away turn after turn, past the line
+    where the alliance frays, but the drift stops a few points under it: opposing alone does not grind
+    cohesion down towards a collapse of the alliance."""
+    engine = Engine(content)
+    rule = _rule(content, "europe_plans_alone")
+    env = engine.environment(engine.new_game(1))
+    opposed = {**env, "europe_troops_opposed": True}
+    assert rule.when.test({**opposed, "cohesion": 60})
+    assert not rule.when.test({**env, "cohesion": 60})
+    floor = min(c for c in range(0, 101) if rule.when.test({**opposed, "cohesion": c}))
+    assert 45 <= floor < 55  # (the alliance frays under 55)
+
+
+
+def test_beijing_sends_its_bill_when_it_passes_the_word(content: Content) -> None:
+    """Asking Beijing to restrain Moscow can work, and when it does, Beijing's price lands on the Korean
+    peninsula, as the advisor against asking warned."""
+    engine = Engine(content)
+    for seed in range(1, 600):
+        state = _play_to(engine, content, seed, "nuclear_signal", "beijing_channel")
+        if state is None:
+            continue
+        resolution = engine.choose(state, "beijing_channel")
+        if resolution.outcome != "beijing_passes_word":
+            continue
+        moved = {change.stat: change for change in resolution.outcome_changes}
+        assert moved["kremlin_threat"].after < moved["kremlin_threat"].before
+        assert moved["peninsula"].after > moved["peninsula"].before
+        assert moved["pyongyang_gain"].after > moved["pyongyang_gain"].before
+        return
+    pytest.fail("no game in the seeds tried had Beijing pass the word")
