@@ -44,7 +44,7 @@ from game.expr import reads_directly
 from game.loader import load_scenario
 from game.policies import Counsel, Lookahead, grade_rank
 from game.sim import Player, Tally, run_games
-from game.simreport import build_report
+from game.simreport import spread
 
 #: The major decisions (event ids): going public, the strike limits, the call for direct action, the
 #: camps, Kursk, European troops, the doctrine and nuclear signalling, election timing, the ceasefire.
@@ -323,8 +323,7 @@ def measure(folder: Path, runs: int = 600, seed: int = 1, jobs: int = 2) -> list
     lines.append(Line("standing_actions", str(actions), ">= 6", actions >= 6))
 
     # 8. game length
-    random_report = build_report(content, tallies["random"], runs=runs, seed=seed, policy="random", jobs=jobs)
-    median = random_report["length"]["decisions"]["median"]
+    median = spread(tallies["random"].decisions)["median"]
     lines.append(Line("median_length", f"{median:g} decisions (random)", "20-35", 20 <= median <= 35))
 
     # 9. words (and how many of them are in events no game of any policy reached)

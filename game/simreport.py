@@ -49,7 +49,8 @@ def texts_at_decision(content: Content) -> TextsAtDecision:
     return found
 
 
-def _spread(histogram: dict[int, int]) -> dict[str, float]:
+def spread(histogram: dict[int, int]) -> dict[str, float]:
+    """The median, quartiles and range of a histogram (value -> how many games had it)."""
     values: list[int] = []
     for value in sorted(histogram):
         values.extend([value] * histogram[value])
@@ -157,10 +158,10 @@ def build_report(content: Content, tally: Tally, *, runs: int, seed: int, policy
 
     summary = {"events": covered(events), "choices": covered(choices), "outcomes": covered(outcomes),
                "endings": covered([e for e in endings if e["id"] in ending_ids])}
-    length = {"decisions": _spread(tally.decisions), "turns": _spread(tally.turns)}
+    length = {"decisions": spread(tally.decisions), "turns": spread(tally.turns)}
     if content.actions:
         summary["actions"] = covered(actions)
-        length["actions"] = _spread(tally.actions)
+        length["actions"] = spread(tally.actions)
     if texts:
         summary["texts"] = covered(texts)
     return {
@@ -237,11 +238,11 @@ def format_report(report: dict[str, Any]) -> str:
     width = max((len(e["id"]) for e in report["endings"]), default=0)
     for ending in report["endings"]:
         lines.append(f"  {ending['id']:<{width}}  {ending['count']:>7}  {ending['share'] * 100:5.1f}%")
-    for name, spread in report["length"].items():
+    for name, figures in report["length"].items():
         title = f"Game length ({name})" if name != "actions" else "Actions taken per game"
         lines.append(
-            f"{title}: median {format_number(spread['median'])}, quartiles {format_number(spread['q1'])}"
-            f"–{format_number(spread['q3'])}, min {format_number(spread['min'])}, max {format_number(spread['max'])}"
+            f"{title}: median {format_number(figures['median'])}, quartiles {format_number(figures['q1'])}"
+            f"–{format_number(figures['q3'])}, min {format_number(figures['min'])}, max {format_number(figures['max'])}"
         )
     summary = report["coverage"]["summary"]
     lines += ["", "Coverage: " + ", ".join(f"{kind} {c['reached']}/{c['total']}" for kind, c in summary.items())]

@@ -136,7 +136,6 @@ def test_europe_plans_alone_for_a_while_then_settles(content: Content) -> None:
     assert 45 <= floor < 55  # (the alliance frays under 55)
 
 
-
 def test_beijing_sends_its_bill_when_it_passes_the_word(content: Content) -> None:
     """Asking Beijing to restrain Moscow can work, and when it does, Beijing's price lands on the Korean
     peninsula, as the advisor against asking warned."""
