@@ -138,7 +138,8 @@ def test_europe_plans_alone_for_a_while_then_settles(content: Content) -> None:
 
 def test_beijing_sends_its_bill_when_it_passes_the_word(content: Content) -> None:
     """Asking Beijing to restrain Moscow can work, and when it does, Beijing's price lands on the Korean
-    peninsula, as the advisor against asking warned."""
+    peninsula, as the advisor against asking warned; a brink that comes later says Beijing's word did
+    not hold."""
     engine = Engine(content)
     for seed in range(1, 600):
         state = _play_to(engine, content, seed, "nuclear_signal", "beijing_channel")
@@ -151,5 +152,10 @@ def test_beijing_sends_its_bill_when_it_passes_the_word(content: Content) -> Non
         assert moved["kremlin_threat"].after < moved["kremlin_threat"].before
         assert moved["peninsula"].after > moved["peninsula"].before
         assert moved["pyongyang_gain"].after > moved["pyongyang_gain"].before
+        # and if warheads move all the same later, the brief does not pretend Beijing's word still holds
+        later, unasked = resolution.state.copy(), engine.new_game(seed)
+        later.event = unasked.event = "nuclear_brink"
+        assert "Whatever Beijing said" in engine.decision(later).brief
+        assert "Whatever Beijing said" not in engine.decision(unasked).brief
         return
     pytest.fail("no game in the seeds tried had Beijing pass the word")
