@@ -225,7 +225,7 @@ def test_estimate_and_band_take_a_hidden_stat(engine: Engine, text: str, message
 # --- the shipped scenario -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("intel", "follows"), [(30.0, "intel_picture_murky"), (70.0, "intel_picture_clears")])
+@pytest.mark.parametrize(("intel", "follows"), [(30.0, "intel_picture_murky"), (85.0, "intel_picture_clears")])
 def test_what_the_analyst_can_say_after_waiting_follows_the_band_the_player_sees(intel: float, follows: str) -> None:
     report = check_scenario(RED_LINE)
     assert report.content is not None
