@@ -508,9 +508,11 @@ class Engine:
         self._spread = [(ident, stat) for ident, stat in content.stats.items() if stat.spread]
         # each choice's verdict on the advisors: those it heeds and those it overrules
         self._verdicts = verdicts(content)
-        # the events whose counsel is given under conditions: their verdicts are found at the decision
+        # the events whose counsel is given under conditions, or that have a choice shown only under
+        # conditions: their verdicts are found at the decision
         self._verdicts_at_decision = frozenset(
-            e.id for e in content.events.values() if any(conditional(c.counsel) for c in e.choices))
+            e.id for e in content.events.values()
+            if any(conditional(c.counsel) or c.visible is not None for c in e.choices))
         self._leaving = tuple(content.leaving.items())
         # each event's choices by id
         self._choices = {ident: {c.id: c for c in e.choices} for ident, e in content.events.items()}
@@ -1431,11 +1433,14 @@ def verdicts(content: Content) -> dict[str, tuple[tuple[str, ...], tuple[str, ..
 def verdict(event: CompiledEvent, choice_id: str, env: Mapping[str, Any] | None,
             ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The advisors a choice heeds and those it overrules, by the counsel given in this environment
-    (None: whatever the game)."""
+    (None: whatever the game). In an environment, counsel on a choice not shown in it was never
+    heard, and counts for nobody."""
     backing: set[str] = set()
     heeded: set[str] = set()
     opposed: set[str] = set()
     for choice in event.choices:
+        if env is not None and choice.visible is not None and not choice.visible(env):
+            continue
         for advisor, position in votes(choice.counsel, env):
             if position == "for":
                 backing.add(advisor)

@@ -119,8 +119,10 @@ class Reference:
     def _verdict(self, event_id: str, choice_id: str, env: dict[str, Any] | None) -> dict[str, tuple[int, int]]:
         """Each advisor heeded (1, 0) or overruled (0, 1) by a choice, by the counsel given in `env`
         (None: the counsel given whatever the game, without the entries under conditions): heeded if
-        they backed it; overruled if they backed another choice of the event, or opposed it."""
-        given = {choice.id: votes(choice.counsel, env) for choice in self.content.events[event_id].choices}
+        they backed it; overruled if they backed another choice of the event, or opposed it. In `env`,
+        the counsel on a choice not shown is not heard."""
+        given = {choice.id: votes(choice.counsel, env) if env is None or choice.visible is None
+                 or choice.visible(env) else [] for choice in self.content.events[event_id].choices}
         backers = {ident: {a for a, position in said if position == "for"} for ident, said in given.items()}
         opposers = {a for a, position in given[choice_id] if position == "against"}
         return {advisor: (1, 0) if advisor in backers[choice_id] else (0, 1)
@@ -167,7 +169,8 @@ class Reference:
             raise InvalidChoice(f"choice '{choice_id}' is not available: {choice.unavailable_reason}")
         # what counsel under conditions changed of the verdict of the counsel given whatever the game
         moved: dict[str, tuple[int, int]] = {}
-        if any(counsel.when is not None for c in event.choices for counsel in c.counsel):
+        if any(c.visible is not None or any(counsel.when is not None for counsel in c.counsel)
+               for c in event.choices):
             now, always = self._verdict(event.id, choice.id, env), self._verdict(event.id, choice.id, None)
             for advisor in sorted({*now, *always}):
                 step = (now.get(advisor, (0, 0))[0] - always.get(advisor, (0, 0))[0],

@@ -143,3 +143,26 @@ def test_the_record_counted_as_a_game_goes_is_the_record_counted_whole(data: st.
             state = state.copy()
         whole = reference.env(state)  # (the plain engine counts every choice, every time)
         assert engine.advisor_record(state) == (whole[HEEDED_KEY], whole[OVERRULED_KEY])
+
+
+def test_counsel_on_a_choice_the_player_was_not_shown_counts_for_nobody(edit: Edit) -> None:
+    # the hawk backs "strike", a choice shown only once tension is high: at the opening it is hidden
+    folder = edit("events/main.toml", '  available_if = "tension >= 60"\n',
+                  '  visible_if = "tension >= 60"\n')
+    edit("events/main.toml", '  effects = ["strikes += 1"]\n',
+         '  effects = ["strikes += 1"]\n\n    [[event.choice.counsel]]\n    advisor = "dove"\n'
+         '    position = "for"\n    says = "Strike now."\n')
+    content = load_scenario(folder)
+    engine, reference = Engine(content), Reference(content)
+    state = engine.new_game(1)
+    assert [c.id for c in engine.decision(state).choices] == ["warn", "wait"]  # type: ignore[union-attr]
+    waited = engine.choose(state, "wait").state
+    # the dove's case for striking was never made, so waiting does not overrule the dove
+    heeded, overruled = engine.advisor_record(waited)
+    assert not any(heeded.values()) and overruled.get("dove", 0) == 0 and overruled["hawk"] == 1
+    assert reference.choose(reference.new_game(1), "wait").state.to_dict() == waited.to_dict()
+    # shown, the same counsel counts: with tension high enough, waiting overrules the dove too
+    state.values["tension"] = 70.0
+    assert "strike" in [c.id for c in engine.decision(state).choices]  # type: ignore[union-attr]
+    heeded, overruled = engine.advisor_record(engine.choose(state, "wait").state)
+    assert overruled["dove"] == 1 and overruled["hawk"] == 1

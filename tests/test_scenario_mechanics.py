@@ -155,7 +155,9 @@ def test_beijing_sends_its_bill_when_it_passes_the_word(content: Content) -> Non
         # and if warheads move all the same later, the brief does not pretend Beijing's word still holds
         later, unasked = resolution.state.copy(), engine.new_game(seed)
         later.event = unasked.event = "nuclear_brink"
-        assert "Whatever Beijing said" in engine.decision(later).brief
-        assert "Whatever Beijing said" not in engine.decision(unasked).brief
+        asked_brief, unasked_brief = engine.decision(later), engine.decision(unasked)
+        assert asked_brief is not None and unasked_brief is not None
+        assert "Whatever Beijing said" in asked_brief.brief
+        assert "Whatever Beijing said" not in unasked_brief.brief
         return
     pytest.fail("no game in the seeds tried had Beijing pass the word")
