@@ -54,6 +54,17 @@ def test_an_advisor_who_never_speaks(edit: Edit) -> None:
     assert any("advisor 'mute' never speaks" in w for w in warnings_of(folder))
 
 
+def test_a_choice_that_tells_the_player_nothing(edit: Edit) -> None:
+    folder = edit(EVENTS, '  label = "Handle it"\n', '  label = "Handle it"\n  text = "You handle it."\n')
+    found = [w for w in warnings_of(folder) if "event 'routine'" in w and "no text and no outcomes" in w]
+    assert len(found) == 1
+    assert "main.toml:102:8: warning: event 'routine': choice 'ignore' has no text and no outcomes" in found[0]
+
+
+def test_every_shipped_choice_tells_the_player_what_it_did() -> None:
+    assert not [w for w in warnings_of(Path("content/red-line")) if "no text and no outcomes" in w]
+
+
 def test_the_shipped_scenario_has_no_condition_that_can_never_hold() -> None:
     assert not [w for w in warnings_of(Path("content/red-line")) if "can never hold" in w]
 

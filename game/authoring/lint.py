@@ -37,6 +37,7 @@ def warnings(content: Content, place: Place) -> list[tuple[Location, str]]:
     found += _once_brought_back(content, place)
     found += _unused_names(content, every, place)
     found += _silent_advisors(content, place)
+    found += _silent_choices(content, place)
     found += _texts_that_tell_the_truth(content, every, place)
     return found
 
@@ -146,6 +147,16 @@ def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator
                                            f"{value}")
             elif ident not in read and ident not in written:
                 yield place(kind, ident), f"{kind} '{ident}' is neither set nor read"
+
+
+def _silent_choices(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
+    """A choice with neither a text nor outcomes: the player who takes it reads nothing of what it did."""
+    for event in content.events.values():
+        for index, choice in enumerate(event.model.choice):
+            if not choice.text and not choice.outcome:
+                yield place("event", event.id, "choice", index, "id"), (
+                    f"event '{event.id}': choice '{choice.id}' has no text and no outcomes, so the player who "
+                    "takes it reads nothing of what it did; give it a `text`")
 
 
 def _silent_advisors(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
