@@ -74,10 +74,8 @@ def test_a_date_off_the_calendar_is_a_located_error(edit: Edit) -> None:
 def test_a_dated_event_without_a_trigger_is_not_called_unreachable(edit: Edit) -> None:
     report = check_scenario(dated(edit, "2024-10-30"))
     assert report.content is not None
-    about_reaching = ("no trigger", "never", "unreachable", "schedules")
-    assert not [note for note in report.notes
-                if "'routine'" in str(note) and any(words in str(note) for words in about_reaching)]
-    assert not [note for note in report.notes if "'routine'" in str(note) and note.severity == "error"]
+    # (the one note it may have is about its choices' missing texts, which a date does not change)
+    assert not [note for note in report.notes if "'routine'" in str(note) and "reads nothing" not in str(note)]
 
 
 @pytest.fixture(scope="module")

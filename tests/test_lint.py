@@ -61,8 +61,17 @@ def test_a_choice_that_tells_the_player_nothing(edit: Edit) -> None:
     assert "main.toml:102:8: warning: event 'routine': choice 'ignore' has no text and no outcomes" in found[0]
 
 
+def test_an_outcome_that_tells_the_player_nothing_after_a_silent_choice(edit: Edit) -> None:
+    folder = edit(EVENTS, '  label = "Handle it"\n',
+                  '  label = "Handle it"\n\n    [[event.choice.outcome]]\n    id = "quietly"\n    chance = 1\n\n'
+                  '    [[event.choice.outcome]]\n    id = "loudly"\n    chance = 1\n    text = "Everyone hears."\n\n')
+    found = [w for w in warnings_of(folder) if "'handle'" in w]
+    assert len(found) == 1
+    assert "outcome 'quietly' of choice 'handle' has no text and neither has the choice" in found[0]
+
+
 def test_every_shipped_choice_tells_the_player_what_it_did() -> None:
-    assert not [w for w in warnings_of(Path("content/red-line")) if "no text and no outcomes" in w]
+    assert not [w for w in warnings_of(Path("content/red-line")) if "reads nothing" in w]
 
 
 def test_the_shipped_scenario_has_no_condition_that_can_never_hold() -> None:

@@ -150,13 +150,22 @@ def _unused_names(content: Content, every: list[Site], place: Place) -> Iterator
 
 
 def _silent_choices(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
-    """A choice with neither a text nor outcomes: the player who takes it reads nothing of what it did."""
+    """A choice without a text whose outcome (or lack of one) has none either: the player who takes it
+    reads nothing of what it did."""
     for event in content.events.values():
         for index, choice in enumerate(event.model.choice):
-            if not choice.text and not choice.outcome:
+            if choice.text:
+                continue
+            if not choice.outcome:
                 yield place("event", event.id, "choice", index, "id"), (
                     f"event '{event.id}': choice '{choice.id}' has no text and no outcomes, so the player who "
                     "takes it reads nothing of what it did; give it a `text`")
+            for number, outcome in enumerate(choice.outcome):
+                if not outcome.text:
+                    yield place("event", event.id, "choice", index, "outcome", number, "id"), (
+                        f"event '{event.id}': outcome '{outcome.id}' of choice '{choice.id}' has no text and "
+                        "neither has the choice, so the player it comes to reads nothing of what happened; "
+                        "give one of them a `text`")
 
 
 def _silent_advisors(content: Content, place: Place) -> Iterator[tuple[Location, str]]:
