@@ -42,7 +42,9 @@ from game.log import from_dict as entry_from_dict
 from game.log import to_dict as entry_to_dict
 from game.model import Ending, Event
 from game.text import (
+    CompiledCounsel,
     CounselView,
+    Part,
     conditional,
     counsel_views,
     estimate_figure,
@@ -231,15 +233,22 @@ class StatView:
     description: str
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class ChoiceView:
+    """One choice of the decision as the player sees it now."""
+
     id: str
     label: str
     available: bool
     reason: str
     posture: int
-    #: what the advisors still there say on it now, rendered
-    counsel: tuple[CounselView, ...]
+    _counsel: tuple[Sequence[CompiledCounsel], Mapping[str, Any]] = field(repr=False)
+
+    @cached_property
+    def counsel(self) -> tuple[CounselView, ...]:
+        """What the advisors still there say on it now, rendered (worked out when first read)."""
+        counsel, env = self._counsel
+        return counsel_views(counsel, env)
 
 
 @dataclass(slots=True)
@@ -290,21 +299,35 @@ class ActionView:
         return "; ".join(parts)
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class Decision:
-    """The question in front of the player."""
+    """The question in front of the player. What it shows besides the choices (the meters, the
+    standing actions, the brief, each choice's counsel) is worked out when first read, from the game
+    as it stood: the state given to `Engine.decision` is not to be changed while the decision is read."""
 
     turn: int
     date: dt.date
     season: str
     event: Event
     choices: tuple[ChoiceView, ...]
-    stats: tuple[StatView, ...]
     days_to: dict[str, int]
-    #: the scenario's standing actions, each with whether it can be taken now and why not
-    actions: tuple[ActionView, ...] = ()
-    #: the event's brief as the game stands (its paragraphs that hold, its values filled in)
-    brief: str = ""
+    _sight: _Sight = field(repr=False)
+
+    @cached_property
+    def stats(self) -> tuple[StatView, ...]:
+        """Every stat as the player sees it now (hidden ones as estimates)."""
+        return self._sight.engine.stats(self._sight.state)
+
+    @cached_property
+    def actions(self) -> tuple[ActionView, ...]:
+        """The scenario's standing actions, each with whether it can be taken now and why not."""
+        sight = self._sight
+        return sight.engine.action_views(sight.state, sight.env)
+
+    @cached_property
+    def brief(self) -> str:
+        """The event's brief as the game stands (its paragraphs that hold, its values filled in)."""
+        return render(self._sight.brief, self._sight.env)
 
     def choice(self, choice_id: str) -> ChoiceView | None:
         for choice in self.choices:
@@ -343,7 +366,7 @@ QUIET_TEXT = "a quiet stretch; nothing needed your decision."
 BAND_POINTS = (-1.0, -2 / 3, -1 / 3, 0.0, 1 / 3, 2 / 3, 1.0)
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class Resolution:
     """What a choice did: the new state and a readable account of the change.
 
@@ -352,6 +375,8 @@ class Resolution:
     chance decided (the outcome's probability among the choice's outcomes at that state); `drift`
     and `drift_changes` the turn's systemic change until the next decision (rules, quiet turns);
     `scheduled` what was set in motion; `estimate_notes` why an estimate the player sees moved.
+    The account's changes, notes and flags are worked out from the values the decision passed
+    through when first read.
     """
 
     state: GameState
@@ -359,27 +384,92 @@ class Resolution:
     choice: str
     outcome: str | None
     text: str
-    changes: tuple[Change, ...]
-    flags_set: tuple[str, ...]
-    flags_cleared: tuple[str, ...]
     scheduled: tuple[tuple[str, int], ...]  # (event id, due turn)
-    notes: tuple[str, ...]  # rule texts and quiet turns since the decision
     ending: str | None
-    choice_changes: tuple[Change, ...] = ()
-    outcome_changes: tuple[Change, ...] = ()
+    _account: _Account = field(repr=False)
     odds: float | None = None
     #: the outcome's chance reads a hidden stat: `odds` are worked out from the estimates and their
     #: bands, as the player could have, not from the truth (which they would give away)
     odds_estimated: bool = False
-    drift: tuple[Drift, ...] = ()
-    drift_changes: tuple[Change, ...] = ()
-    estimate_notes: tuple[str, ...] = ()
     #: the advisors who left after this decision, and what the player is told of each (rendered)
     departures: tuple[str, ...] = ()
     farewells: tuple[str, ...] = ()
-
     #: True for a standing action (`choice` is then the action's id; the event is still to be decided)
     action: bool = False
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        account = self._account
+        return account.engine.changes(account.before, account.decided, account.seed)
+
+    @cached_property
+    def choice_changes(self) -> tuple[Change, ...]:
+        account = self._account
+        return account.engine.changes(account.before, account.after_effects, account.seed)
+
+    @cached_property
+    def outcome_changes(self) -> tuple[Change, ...]:
+        account = self._account
+        if self.outcome is None:
+            return ()
+        return account.engine.changes(account.after_effects, account.decided, account.seed)
+
+    @cached_property
+    def drift_changes(self) -> tuple[Change, ...]:
+        account = self._account
+        return account.engine.changes(account.decided, account.after, account.seed)
+
+    @cached_property
+    def estimate_notes(self) -> tuple[str, ...]:
+        account = self._account
+        return account.engine.estimate_notes(account.before, account.after, account.seed)
+
+    @cached_property
+    def flags_set(self) -> tuple[str, ...]:
+        account = self._account
+        return tuple(k for k in account.engine.flag_ids if not account.before[k] and account.decided[k])
+
+    @cached_property
+    def flags_cleared(self) -> tuple[str, ...]:
+        account = self._account
+        return tuple(k for k in account.engine.flag_ids if account.before[k] and not account.decided[k])
+
+    @cached_property
+    def notes(self) -> tuple[str, ...]:
+        """Rule texts and quiet turns since the decision."""
+        date = self._account.engine.date
+        return tuple(_note_text(date(when), text, quiet) for when, text, quiet in self._account.notes)
+
+    @cached_property
+    def drift(self) -> tuple[Drift, ...]:
+        turns: dict[tuple[str, bool], list[int]] = {}
+        for when, text, quiet in self._account.notes:
+            turns.setdefault((text, quiet), []).append(when)
+        return tuple(Drift(text, tuple(when), quiet) for (text, quiet), when in turns.items())
+
+
+@dataclass(frozen=True, slots=True)
+class _Sight:
+    """The game as the player sees it at a decision, what `Decision`'s views are worked out from."""
+
+    engine: Engine
+    state: GameState
+    env: dict[str, Any]
+    brief: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    """The values a choice or an action passed through, what `Resolution`'s account is worked out from."""
+
+    engine: Engine
+    seed: int
+    before: Mapping[str, Value]  # before it
+    after_effects: Mapping[str, Value]  # after its own effects
+    decided: Mapping[str, Value]  # after its outcome
+    after: Mapping[str, Value]  # at the next decision (the turns' drift too)
+    notes: tuple[tuple[int, str, bool], ...]  # (turn, text, quiet) of each rule applied and quiet turn
+
 
 class _Trace:
     """The values a decision passes through, kept for the readable account (`Engine.choose`)."""
@@ -467,7 +557,7 @@ class Engine:
             if any(isinstance(o.chance, str) and reads(o.chance, content.names) & self._fogs.keys()
                    for o in event.model.choice_by_id(choice.id).outcome)
         }
-        self._flag_ids = tuple(content.flags)
+        self.flag_ids = tuple(content.flags)
         # what an effect's target is, and the bounds its value is kept within
         self._bounds: dict[str, tuple[str, float, float]] = {}
         for ident, stat in content.stats.items():
@@ -557,14 +647,9 @@ class Engine:
             if choice.visible is not None and not choice.visible(env):
                 continue
             available = choice.available is None or bool(choice.available(env))
-            choices.append(ChoiceView(
-                id=choice.id,
-                label=choice.label,
-                available=available,
-                reason="" if available else choice.unavailable_reason,
-                posture=choice.posture,
-                counsel=counsel_views(choice.counsel, env),
-            ))
+            choices.append(ChoiceView(choice.id, choice.label, available,
+                                      "" if available else choice.unavailable_reason, choice.posture,
+                                      (choice.counsel, env)))
         day = self.date(state.turn)
         return Decision(
             turn=state.turn,
@@ -572,10 +657,8 @@ class Engine:
             season=self.season(state.turn),
             event=event.model,
             choices=tuple(choices),
-            stats=self.stats(state),
             days_to={name: ordinal - day.toordinal() for name, ordinal in self._dates.items()},
-            actions=self.action_views(state, env),
-            brief=render(event.brief, env),
+            _sight=_Sight(self, state, env, event.brief),
         )
 
     def stats(self, state: GameState, turn: int | None = None) -> tuple[StatView, ...]:
@@ -629,38 +712,25 @@ class Engine:
         before = dict(new.values)
         trace = _Trace()
         outcome, scheduled = self._resolve(new, env, event, choice, trace.notes, trace=trace)
-        decision_values = trace.decision
         # (an outcome's paragraphs read the game as the decision left it)
         texts = [t for t in (render(choice.parts, env), render(outcome.parts, env) if outcome else "") if t]
-        flags_set = tuple(k for k in self._flag_ids if not before[k] and decision_values[k])
-        flags_cleared = tuple(k for k in self._flag_ids if before[k] and not decision_values[k])
-        drift: dict[tuple[str, bool], list[int]] = {}
-        for when, text, quiet in trace.notes:
-            drift.setdefault((text, quiet), []).append(when)
         return Resolution(
             state=new,
             event=event.id,
             choice=choice.id,
             outcome=outcome.id if outcome else None,
             text="\n\n".join(texts),
-            changes=self._changes(before, decision_values, new.seed),
-            flags_set=flags_set,
-            flags_cleared=flags_cleared,
             scheduled=tuple(scheduled),
-            notes=tuple(_note_text(self.date(when), text, quiet) for when, text, quiet in trace.notes),
             ending=new.ending,
-            choice_changes=self._changes(before, trace.after_choice, new.seed),
-            outcome_changes=self._changes(trace.after_choice, decision_values, new.seed) if outcome else (),
+            _account=_Account(self, new.seed, before, trace.after_choice, trace.decision, dict(new.values),
+                              tuple(trace.notes)),
             odds=trace.odds,
             odds_estimated=trace.odds_estimated,
-            drift=tuple(Drift(text, tuple(turns), quiet) for (text, quiet), turns in drift.items()),
-            drift_changes=self._changes(decision_values, new.values, new.seed),
-            estimate_notes=self._estimate_notes(before, new.values, new.seed),
             departures=tuple(trace.departures),
             farewells=tuple(trace.farewells),
         )
 
-    def _changes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[Change, ...]:
+    def changes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[Change, ...]:
         """Each stat that differs between two sets of values (hidden ones with their estimates too)."""
         changes = []
         for ident, stat in self._stats.items():
@@ -675,7 +745,7 @@ class Engine:
                 changes.append(Change(ident, stat.label, old, now, shown_old, shown_now, True))
         return tuple(changes)
 
-    def _estimate_notes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[str, ...]:
+    def estimate_notes(self, before: Mapping[str, Value], after: Mapping[str, Value], seed: int) -> tuple[str, ...]:
         """Why each estimate the player sees moved: new information (its confidence changed), or events
         (the truth moved and the estimate with it). An estimate whose gauge reads the same has no note."""
         notes = []
@@ -747,16 +817,11 @@ class Engine:
         after_effects: dict[str, Value] = {}
         outcome, scheduled = self._take_action(new, env, action, after_effects)
         texts = [t for t in (render(action.text, seen), render(outcome.parts, env) if outcome else "") if t]
-        changes = self._changes(before, new.values, new.seed)
+        after = dict(new.values)
         return Resolution(
             state=new, event=event_id, choice=action.id, outcome=outcome.id if outcome else None,
-            text="\n\n".join(texts), changes=changes,
-            flags_set=tuple(k for k in self._flag_ids if not before[k] and new.values[k]),
-            flags_cleared=tuple(k for k in self._flag_ids if before[k] and not new.values[k]),
-            scheduled=tuple(scheduled), notes=(), ending=new.ending, action=True,
-            choice_changes=self._changes(before, after_effects, new.seed),
-            outcome_changes=self._changes(after_effects, new.values, new.seed) if outcome else (),
-            estimate_notes=self._estimate_notes(before, new.values, new.seed),
+            text="\n\n".join(texts), scheduled=tuple(scheduled), ending=new.ending, action=True,
+            _account=_Account(self, new.seed, before, after_effects, after, after, ()),
         )
 
     def _action_block(self, state: GameState, env: dict[str, Any], action: CompiledAction, taken: int) -> str:
