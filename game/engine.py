@@ -507,6 +507,9 @@ class _TurnTable(NamedTuple):
     endings_after_rules: list[tuple[str, Compiled]]
     # the same after a decision taken on this turn, when none held before it: by id() of the choice
     endings_after_choice: dict[int, list[tuple[str, Compiled]]]
+    # the priority groups of the draw (`game/triggers.py`) with an event whose trigger can hold on this
+    # turn: the draw passes over the others without looking at them
+    draw_groups: tuple[int, ...]
 
 
 class Engine:
@@ -1204,7 +1207,7 @@ class Engine:
                 cooldown = cooldowns[ident]
                 if cooldown is None or turn - last_fired[ident] <= cooldown:
                     closed.add(position[ident])
-        for group in range(len(index.groups)):
+        for group in table.draw_groups:
             state.memo, eligible, weights = index.candidates(state.memo, group, env, closed)
             if eligible:
                 # (one eligible event is drawn whatever the roll)
@@ -1238,10 +1241,11 @@ class Engine:
             changed = {*calendar, *(e.target for _rest, effects, _text in rules for e in effects)}
             endings = [(ident, on_calendar, rest)
                        for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)]
+            triggers = {ident: rest for ident, on_calendar, rest in self._trigger_parts if holds(on_calendar)}
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
                 dated=dated,
-                triggers={ident: rest for ident, on_calendar, rest in self._trigger_parts if holds(on_calendar)},
+                triggers=triggers,
                 rules=[(None if rest is always else rest,
                         _in_turn([self._applier(self._on_calendar(e, calendar)) for e in effects]), text)
                        for rest, effects, text in rules],
@@ -1249,6 +1253,8 @@ class Engine:
                 endings_after_rules=[(ident, rest) for ident, on_calendar, rest in endings
                                      if not held_before(on_calendar) or self._ending_reads[ident] & changed],
                 endings_after_choice={},
+                draw_groups=tuple(g for g, group in enumerate(self._drawable)
+                                  if any(event[0] in triggers for event in group)),
             )
         return table
 
