@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from game.content import CompiledAction, CompiledChoice, CompiledEvent, CompiledFollowUp, CompiledOutcome, Content
 from game.estimates import Fog, fogs_of, roll_key
@@ -399,25 +399,19 @@ class Resolution:
 
     @cached_property
     def changes(self) -> tuple[Change, ...]:
-        account = self._account
-        return account.engine.changes(account.before, account.decided, account.seed)
+        return self._account.between("before", "decided")
 
     @cached_property
     def choice_changes(self) -> tuple[Change, ...]:
-        account = self._account
-        return account.engine.changes(account.before, account.after_effects, account.seed)
+        return self._account.between("before", "after_effects")
 
     @cached_property
     def outcome_changes(self) -> tuple[Change, ...]:
-        account = self._account
-        if self.outcome is None:
-            return ()
-        return account.engine.changes(account.after_effects, account.decided, account.seed)
+        return self._account.between("after_effects", "decided") if self.outcome is not None else ()
 
     @cached_property
     def drift_changes(self) -> tuple[Change, ...]:
-        account = self._account
-        return account.engine.changes(account.decided, account.after, account.seed)
+        return self._account.between("decided", "after")
 
     @cached_property
     def estimate_notes(self) -> tuple[str, ...]:
@@ -458,6 +452,10 @@ class _Sight:
     brief: tuple[Part, ...]
 
 
+#: the points of a decision `_Account` keeps the values at
+_Point = Literal["before", "after_effects", "decided", "after"]
+
+
 @dataclass(frozen=True, slots=True)
 class _Account:
     """The values a choice or an action passed through, what `Resolution`'s account is worked out from."""
@@ -469,6 +467,10 @@ class _Account:
     decided: Mapping[str, Value]  # after its outcome
     after: Mapping[str, Value]  # at the next decision (the turns' drift too)
     notes: tuple[tuple[int, str, bool], ...]  # (turn, text, quiet) of each rule applied and quiet turn
+
+    def between(self, first: _Point, then: _Point) -> tuple[Change, ...]:
+        """Each stat that differs between two of these sets of values, named."""
+        return self.engine.changes(getattr(self, first), getattr(self, then), self.seed)
 
 
 class _Trace:
