@@ -432,3 +432,38 @@ def test_a_weighted_pick_is_the_first_item_whose_running_total_passes_the_roll(w
                 expected = index
                 break
     assert _pick(list(range(len(weights))), weights, r) == expected
+
+
+def _views(engine: Engine, state: GameState) -> tuple[Any, ...]:
+    """Everything a decision shows, read at once."""
+    decision = engine.decision(state)
+    assert decision is not None
+    return (decision.brief, decision.stats, decision.actions,
+            [(c.id, c.available, c.reason, c.counsel) for c in decision.choices])
+
+
+def test_a_decision_read_late_shows_the_game_as_it_stood() -> None:
+    """A decision's views are worked out when first read; read after a choice has been taken from
+    the same state (and the game played on), they show what was in front of the player then."""
+    engine = Engine(load_scenario(ROOT / "content" / "red-line"))
+    state = engine.new_game(4)
+    for step in range(12):
+        early = _views(engine, state)
+        decision = engine.decision(state)
+        assert decision is not None
+        available = [c.id for c in decision.choices if c.available]
+        pick = available[step % len(available)]
+        resolution = engine.choose(state, pick)
+        following = engine.decision(resolution.state)
+        if following is not None:
+            engine.choose(resolution.state, next(c.id for c in following.choices if c.available))
+        late = (decision.brief, decision.stats, decision.actions,
+                [(c.id, c.available, c.reason, c.counsel) for c in decision.choices])
+        assert late == early
+        # and the account of a choice, read late, is the account read at once
+        again = engine.choose(state, pick)
+        assert (again.changes, again.notes, again.drift, again.estimate_notes, again.flags_set) == (
+            resolution.changes, resolution.notes, resolution.drift, resolution.estimate_notes, resolution.flags_set)
+        state = resolution.state
+        if state.over:
+            break
