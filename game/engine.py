@@ -44,7 +44,6 @@ from game.model import Ending, Event
 from game.text import (
     CompiledCounsel,
     CounselView,
-    Part,
     conditional,
     counsel_views,
     estimate_figure,
@@ -327,7 +326,9 @@ class Decision:
     @cached_property
     def brief(self) -> str:
         """The event's brief as the game stands (its paragraphs that hold, its values filled in)."""
-        return render(self._sight.brief, self._sight.env)
+        sight = self._sight
+        assert sight.state.event is not None
+        return render(sight.engine.content.events[sight.state.event].brief, sight.env)
 
     def choice(self, choice_id: str) -> ChoiceView | None:
         for choice in self.choices:
@@ -449,7 +450,6 @@ class _Sight:
     engine: Engine
     state: GameState
     env: dict[str, Any]
-    brief: tuple[Part, ...]
 
 
 #: the points of a decision `_Account` keeps the values at
@@ -663,7 +663,7 @@ class Engine:
             event=event.model,
             choices=tuple(choices),
             days_to={name: ordinal - day.toordinal() for name, ordinal in self._dates.items()},
-            _sight=_Sight(self, state, env, event.brief),
+            _sight=_Sight(self, state, env),
         )
 
     def stats(self, state: GameState, turn: int | None = None) -> tuple[StatView, ...]:
