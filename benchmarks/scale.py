@@ -85,7 +85,8 @@ def trigger_tests_per_decision(content: Content, games: int) -> float:
         trigger = event.trigger
         if trigger is not None:
             trigger = Condition(counted(trigger.test), tuple(counted(part) for part in trigger.calendar),
-                                counted(trigger.rest))
+                                counted(trigger.rest), tuple(counted(part) for part in trigger.operands),
+                                trigger.any_of)
         events[ident] = dataclasses.replace(event, trigger=trigger)
     engine = Engine(dataclasses.replace(content, events=events))
     at = positions(engine, games)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import operator
-from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,7 +51,7 @@ from game.text import (
     shown_value,
     votes,
 )
-from game.triggers import Drawable, Memo, TriggerIndex
+from game.triggers import Drawable, Memo, TriggerIndex, weighted_index
 
 STATE_FORMAT = 1
 COUNTER_LIMIT = 1_000_000_000
@@ -552,7 +551,7 @@ class Engine:
             trigger = event.trigger
             assert trigger is not None
             weight = (repr(model.weight), str(model.weight))  # (the weight's key, and its text)
-            self._drawable[-1].append((model.id, trigger.test, model.trigger, weight, event.weight))
+            self._drawable[-1].append((model.id, trigger, model.trigger, weight, event.weight))
             self._trigger_parts.append((model.id, trigger.calendar, trigger.rest))
         self._stats = content.stats
         self._fogs: dict[str, Fog] = fogs_of(content.stats)
@@ -1209,12 +1208,13 @@ class Engine:
                 cooldown = cooldowns[ident]
                 if cooldown is None or turn - last_fired[ident] <= cooldown:
                     closed.add(position[ident])
+        def roll() -> float:
+            return _roll_key(f"{state.seed}|draw|{turn}")
+
         for group in table.draw_groups:
-            state.memo, eligible, weights = index.candidates(state.memo, group, env, closed)
-            if eligible:
-                # (one eligible event is drawn whatever the roll)
-                self._fire(state, eligible[0] if len(eligible) == 1
-                           else _pick(eligible, weights, _roll_key(f"{state.seed}|draw|{turn}")))
+            state.memo, drawn = index.draw(state.memo, group, env, closed, roll)
+            if drawn is not None:
+                self._fire(state, drawn)
                 return
 
     def _calendar_of(self, turn: int) -> dict[str, Any]:
@@ -1633,9 +1633,4 @@ def _pick(items: Sequence[Any], weights: Sequence[float], r: float) -> Any:
     The weights are added one by one, left to right (not with sum(), whose rounding of floats
     changed in Python 3.12), so a game picks the same on every Python version.
     """
-    running = list(accumulate(weights))
-    total = running[-1]
-    if total <= 0:
-        return items[-1]
-    index = bisect_right(running, r * total)  # the first running total above the target
-    return items[index] if index < len(items) else items[-1]
+    return items[weighted_index(list(accumulate(weights)), r)]

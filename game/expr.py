@@ -801,14 +801,26 @@ class Condition:
 
     The parts that read only the calendar (`date >= election`, `turn <= 12`) can be settled once
     per turn number; `rest` is the other parts as one test. Calling it runs the whole test.
+    `operands` are its top-level operands, each a test of its own: it holds when all of them hold,
+    or, with `any_of` (an `or`), when one does (a condition that is neither is one operand); what
+    each can change with is given by `watch_operands`, in the same order.
     """
 
     test: Compiled
     calendar: tuple[Compiled, ...]
     rest: Compiled
+    operands: tuple[Compiled, ...] = ()
+    any_of: bool = False
 
     def __call__(self, v: Mapping[str, Any]) -> Any:
         return self.test(v)
+
+
+def _operand_nodes(tree: ast.expr) -> tuple[bool, list[ast.expr]]:
+    """A condition's top-level operands, and whether they are joined by `or`."""
+    if isinstance(tree, ast.BoolOp):
+        return isinstance(tree.op, ast.Or), list(tree.values)
+    return False, [tree]
 
 
 def compile_condition(text: str, names: Names, calendar: frozenset[str], test: Compiled | None = None) -> Condition:
@@ -819,16 +831,21 @@ def compile_condition(text: str, names: Names, calendar: frozenset[str], test: C
     if test is None:
         test = compile_expr(text, names, "bool")
     tree = _parse(text)
+    any_of, nodes = _operand_nodes(tree)
+    if len(nodes) == 1:
+        operands: tuple[Compiled, ...] = (test,)
+    else:
+        compiler = _Compiler(names)
+        operands = tuple(compiler.compile(node).fn for node in nodes)
     if not (isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And)):
         if _reads(tree, names) <= calendar:
-            return Condition(test, (test,), all_of([]))
-        return Condition(test, (), test)
-    compiler = _Compiler(names)
+            return Condition(test, (test,), all_of([]), operands, any_of)
+        return Condition(test, (), test, operands, any_of)
     on_calendar: list[Compiled] = []
     rest: list[Compiled] = []
-    for part in tree.values:
-        (on_calendar if _reads(part, names) <= calendar else rest).append(compiler.compile(part).fn)
-    return Condition(test, tuple(on_calendar), all_of(rest))
+    for node, operand in zip(nodes, operands, strict=True):
+        (on_calendar if _reads(node, names) <= calendar else rest).append(operand)
+    return Condition(test, tuple(on_calendar), all_of(rest), operands, any_of)
 
 
 def reads(text: str, names: Names) -> frozenset[str]:
@@ -874,12 +891,16 @@ class Watch:
     change its value only when the name's value reaches or crosses the constant.
     `keys` are the other names it reads; `fired` and `chose` are the arguments of its `fired("id")`
     and `chose("event", "choice")` calls (as "event.choice").
+    `flips` says that the condition changes its value whenever one of these changes (it is a single
+    comparison of a name with a constant by <, <=, > or >=, or a flag, or `not` a flag), so its
+    new value is the old one turned round, without testing it.
     """
 
     thresholds: tuple[tuple[str, str, float], ...]
     keys: frozenset[str]
     fired: frozenset[str]
     chose: frozenset[str]
+    flips: bool = False
 
 
 _TURNED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -888,6 +909,15 @@ _TURNED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 def watch(text: str, names: Names) -> Watch:
     """What a checked condition can change with (see `Watch`): the same names as `reads`, with the
     comparisons against a constant and the history calls told apart."""
+    return _watch(_parse(text), names)
+
+
+def watch_operands(text: str, names: Names) -> tuple[Watch, ...]:
+    """What each top-level operand of a checked condition can change with (see `Condition.operands`)."""
+    return tuple(_watch(node, names) for node in _operand_nodes(_parse(text))[1])
+
+
+def _watch(tree: ast.expr, names: Names) -> Watch:
     thresholds: list[tuple[str, str, float]] = []
     keys: set[str] = set()
     fired: set[str] = set()
@@ -931,8 +961,11 @@ def watch(text: str, names: Names) -> Watch:
         for child in ast.iter_child_nodes(node):
             walk(child)
 
-    walk(_parse(text))
-    return Watch(tuple(thresholds), frozenset(keys), frozenset(fired), frozenset(chose))
+    walk(tree)
+    flag = tree.operand if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not) else tree
+    flips = (len(thresholds) == 1 and thresholds[0][1] in ("<", "<=", ">", ">=") and isinstance(tree, ast.Compare)
+             ) or (isinstance(flag, ast.Name) and names.types.get(flag.id) == "bool" and flag.id not in names.constants)
+    return Watch(tuple(thresholds), frozenset(keys), frozenset(fired), frozenset(chose), flips)
 
 
 def _estimated(node: ast.Call, names: Names) -> Fog | None:

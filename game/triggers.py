@@ -1,14 +1,19 @@
 """The draw's triggers, indexed by what they read, so a turn tests only the triggers that can have changed.
 
 The engine draws the next event among those whose trigger holds. Testing every trigger on every
-turn costs in proportion to the content; instead, each game carries a `Memo`: which triggers held
-at the values it last saw. On the next draw only the triggers that read something that changed since
-are tested again (`Watch`, from the one walker of what an expression reads, in `expr.py`):
+turn costs in proportion to the content; instead, each game carries a `Memo`: which triggers held,
+and which of their top-level operands (the parts of an `and` or an `or`, or the whole condition),
+at the values it last saw. On the next draw only the operands that read something that changed
+since are looked at again (`Watch`, from the one walker of what an expression reads, in `expr.py`):
 
 - a comparison with a constant (`alpha >= 37`, `turn <= 12`) is found by a search among the sorted
   constants of its name, and only when the name's value crossed the constant;
 - `fired("id")` and `chose("event", "choice")` only when that event fired or that choice was taken;
-- anything else a trigger reads, whenever its value changed.
+- anything else an operand reads, whenever its value changed.
+
+An operand that changes its value whenever it is found so (a comparison by <, <=, > or >= whose
+constant was crossed, a flag that changed, or `not` one) is turned round without a test; the others
+are tested; a trigger is worked out again from its operands when one of them changed.
 
 A game that has no memo yet (a new game, or one read from a file) starts from the memo of the first
 game that consulted each group, so a new game tests only what differs from it, not every trigger.
@@ -21,25 +26,27 @@ the engine is held to it by a property test.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import accumulate, compress, islice, repeat
 from operator import itemgetter, lt
 from typing import Any
 
-from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Names, reads, watch
+from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Condition, Names, reads, watch_operands
 
-#: an event of the draw: (id, whole trigger, its text, (the weight's key, its text), weight)
-Drawable = tuple[str, Compiled, str, tuple[str, str], Compiled]
+#: an event of the draw: (id, trigger, its text, (the weight's key, its text), weight)
+Drawable = tuple[str, Condition, str, tuple[str, str], Compiled]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Seen:
-    """Which triggers of one priority group held at the values seen then."""
+    """Which triggers of one priority group held at the values seen then, and which of their operands."""
 
-    values: dict[str, Any]  # each watched name's value (mappings and sets frozen)
+    values: tuple[Any, ...]  # the value of each watched name, in the group's order
+    records: tuple[Any, ...]  # the value of each watched mapping or set, frozen
     fired: frozenset[tuple[str, int]]  # (empty when the group reads no `fired()`)
     chose: frozenset[str]  # (empty when the group reads no `chose()`)
+    truths: bytes  # one byte per operand of the group's triggers, in order: 1 when it held
     holds: bytes  # one byte per event of the group, in order: 1 when its trigger held
     weights: tuple[Any, ...]  # the value of each different weight of the group
     positive: bool  # whether they are all above 0
@@ -82,7 +89,13 @@ class _Group:
 
     def __init__(self, events: Sequence[Drawable], names: Names) -> None:
         self.ids = [ident for ident, *_ in events]
-        self.tests = [test for _ident, test, *_ in events]
+        # the operands of the triggers, one after another: each its test and its event; each event's
+        # operands (from, to), and whether its trigger is an `or` of them
+        self.tests: list[Compiled] = []
+        self.event_of: list[int] = []
+        flips: list[bool] = []  # (whether it changes its value whenever what it reads changes)
+        self.spans: list[tuple[int, int]] = []
+        self.any_of: list[bool] = []
         # the weights by their text: a draw evaluates each different weight once
         slots: dict[str, int] = {}
         self.weights: list[Compiled] = []
@@ -92,23 +105,31 @@ class _Group:
         by_key: dict[str, set[int]] = {}
         self.by_fired: dict[str, list[int]] = {}
         self.by_chose: dict[str, list[int]] = {}
-        for index, (_ident, _test, text, (weight_key, weight_text), weight) in enumerate(events):
+        for index, (_ident, trigger, text, (weight_key, weight_text), weight) in enumerate(events):
             slot = slots.get(weight_key)
             if slot is None:
                 slot = slots[weight_key] = len(self.weights)
                 self.weights.append(weight)
                 weight_reads.append(reads(weight_text, names))
             self.weight_slot.append(slot)
-            read = watch(text, names)
-            for name, op, bound in read.thresholds:
-                thresholds.setdefault((name, _SIDE[op]), []).append((bound, index))
-            for name in read.keys:
-                by_key.setdefault(name, set()).add(index)
-            for event in read.fired:
-                self.by_fired.setdefault(event, []).append(index)
-            for key in read.chose:
-                self.by_chose.setdefault(key, []).append(index)
-        # per name and kind of comparison: its searches, the constants, sorted, and the event of each
+            start = len(self.tests)
+            self.spans.append((start, start + len(trigger.operands)))
+            self.any_of.append(trigger.any_of)
+            for operand, (test, read) in enumerate(zip(trigger.operands, watch_operands(text, names), strict=True),
+                                                   start):
+                self.tests.append(test)
+                self.event_of.append(index)
+                flips.append(read.flips)
+                for name, op, bound in read.thresholds:
+                    thresholds.setdefault((name, _SIDE[op]), []).append((bound, operand))
+                for name in read.keys:
+                    by_key.setdefault(name, set()).add(operand)
+                for event in read.fired:
+                    self.by_fired.setdefault(event, []).append(operand)
+                for key in read.chose:
+                    self.by_chose.setdefault(key, []).append(operand)
+        self.flips = bytes(flips)
+        # per name and kind of comparison: its searches, the constants, sorted, and the operand of each
         self.bounds: dict[str, list[tuple[Searches, list[float], list[int]]]] = {}
         for (name, searches), pairs in thresholds.items():
             pairs.sort()
@@ -124,6 +145,7 @@ class _Group:
         plain = sorted(name for name in names_read if name not in history)
         self.watched = tuple(name for name in plain if not name.startswith("@"))
         self.watched_records = tuple(name for name in plain if name.startswith("@"))  # (mappings and sets)
+        self.values_of = _getter(self.watched)
         self.reads_fired = bool(self.by_fired) or FIRED_KEY in names_read
         self.reads_chose = bool(self.by_chose) or CHOSE_KEY in names_read
 
@@ -131,28 +153,31 @@ class _Group:
         """Which triggers hold in `env`, from what held at `before` (all tested without it)."""
         fired = frozenset(env[FIRED_KEY].items()) if self.reads_fired else frozenset()
         chose = frozenset(env[CHOSE_KEY]) if self.reads_chose else frozenset()
-        values = {name: env[name] for name in self.watched}
-        for name in self.watched_records:
-            values[name] = _frozen(env[name])
+        values = self.values_of(env)
+        records = tuple(_frozen(env[name]) for name in self.watched_records)
         if before is None:
             weights = tuple(weight(env) for weight in self.weights)
-            return Seen(values, fired, chose, bytes(bool(test(env)) for test in self.tests),
-                        weights, all(value > 0 for value in weights))
+            truths = bytes(bool(test(env)) for test in self.tests)
+            holds = self._holds(bytes(len(self.ids)), range(len(self.ids)), truths)
+            return Seen(values, records, fired, chose, truths, holds, weights, all(map(lt, repeat(0), weights)))
         stale: set[int] = set()
-        changed: list[str] = [name for name in self.watched_records if values[name] != before.values[name]]
-        for name in changed:
-            stale.update(self.by_key.get(name, ()))
-        for name in self.watched:
-            old, new = before.values[name], values[name]
-            if old == new:
-                continue
-            changed.append(name)
-            stale.update(self.by_key.get(name, ()))
-            if isinstance(old, str):
-                continue
-            low, high = (old, new) if old <= new else (new, old)
-            for (start, stop), bounds, events in self.bounds.get(name, ()):
-                stale.update(events[start(bounds, low):stop(bounds, high)])
+        changed: list[str] = []
+        if records != before.records:
+            for name, old, new in zip(self.watched_records, before.records, records, strict=True):
+                if old != new:
+                    changed.append(name)
+                    stale.update(self.by_key.get(name, ()))
+        if values != before.values:
+            for name, old, new in zip(self.watched, before.values, values, strict=True):
+                if old == new:
+                    continue
+                changed.append(name)
+                stale.update(self.by_key.get(name, ()))
+                if isinstance(old, str):
+                    continue
+                low, high = (old, new) if old <= new else (new, old)
+                for (start, stop), bounds, events in self.bounds.get(name, ()):
+                    stale.update(events[start(bounds, low):stop(bounds, high)])
         if fired != before.fired:
             changed.append(FIRED_KEY)
             for event, _count in fired ^ before.fired:
@@ -164,22 +189,64 @@ class _Group:
                 stale.update(self.by_chose.get(key, ()))
             stale.update(self.by_key.get(CHOSE_KEY, ()))
         weights, positive = before.weights, before.positive
-        slots = {slot for name in changed for slot in self.slots_reading.get(name, ())}
+        slots: set[int] = set()
+        for name in changed:
+            slots.update(self.slots_reading.get(name, ()))
         if slots:
             fresh = list(weights)
             for slot in slots:
                 fresh[slot] = self.weights[slot](env)
             weights = tuple(fresh)
-            # (all above 0 still, if they were and the new ones are)
-            positive = all(fresh[slot] > 0 for slot in slots) and (positive or all(value > 0 for value in weights))
-        holds = before.holds
+            positive = all(map(lt, repeat(0), weights))
+        truths, holds = before.truths, before.holds
         if stale:
-            mask = bytearray(holds)
-            tests = self.tests
-            for index in stale:
-                mask[index] = 1 if tests[index](env) else 0
-            holds = bytes(mask)
-        return Seen(values, fired, chose, holds, weights, positive)
+            now = bytearray(truths)
+            tests, event_of, flips = self.tests, self.event_of, self.flips
+            moved = set()
+            for operand in stale:
+                # (an operand that flips has changed: what it reads crossed its constant, or a flag changed)
+                if flips[operand] or (1 if tests[operand](env) else 0) != now[operand]:
+                    now[operand] ^= 1
+                    moved.add(event_of[operand])
+            truths = bytes(now)
+            if moved:
+                holds = self._holds(holds, moved, truths)
+        return Seen(values, records, fired, chose, truths, holds, weights, positive)
+
+    def _holds(self, holds: bytes, events: Iterable[int], truths: bytes) -> bytes:
+        """`holds` with the byte of each of `events` worked out again from its operands' `truths`:
+        1 when they all hold (for an `or`, when one does)."""
+        mask = bytearray(holds)
+        spans, any_of = self.spans, self.any_of
+        for index in events:
+            first, end = spans[index]
+            if end - first == 1:
+                mask[index] = truths[first]
+            elif any_of[index]:
+                mask[index] = 1 in truths[first:end]
+            else:
+                mask[index] = 0 not in truths[first:end]
+        return bytes(mask)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of `names` in an environment, as a tuple in their order."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda env: (env[name],)
+    return lambda env: ()
+
+
+def weighted_index(running: Sequence[float], r: float) -> int:
+    """Where a roll `r` (0 <= r < 1) falls among running totals of weights (added one by one, left
+    to right): the first whose total is above `r` times the whole; the last when the whole is not
+    above 0."""
+    total = running[-1]
+    if total <= 0:
+        return len(running) - 1
+    return min(bisect_right(running, r * total), len(running) - 1)
 
 
 class TriggerIndex:
@@ -195,11 +262,11 @@ class TriggerIndex:
         # each event's (group, place in it)
         self.position = {ident: (g, i) for g, group in enumerate(self.groups) for i, ident in enumerate(group.ids)}
 
-    def candidates(self, memo: Memo | None, group: int, env: Mapping[str, Any],
-                   closed: set[tuple[int, int]]) -> tuple[Memo, list[str], list[Any]]:
-        """The events of a priority group that can be drawn, in order, and their weights: those whose
-        trigger holds in `env`, that are not `closed` (fired and cooling down, or waiting as a
-        follow-up), and whose weight is above 0; with the memo brought up to date for the group."""
+    def _drawable(self, memo: Memo | None, group: int, env: Mapping[str, Any],
+                  closed: set[tuple[int, int]]) -> tuple[Memo, _Group, Seen, bytes]:
+        """The memo brought up to date for a priority group, and which of its events can be drawn:
+        one byte each, 1 when its trigger holds in `env`, it is not `closed` (fired and cooling down,
+        or waiting as a follow-up), and its weight is above 0."""
         if memo is None or memo.index is not self:
             memo = Memo(self, (None,) * len(self.groups))
         part = self.groups[group]
@@ -210,17 +277,35 @@ class TriggerIndex:
         memo = Memo(self, (*memo.groups[:group], seen, *memo.groups[group + 1:]))
         holds = seen.holds
         shut = [i for g, i in closed if g == group and holds[i]]
-        if shut:
+        if shut or not seen.positive:
             mask = bytearray(holds)
             for i in shut:
                 mask[i] = 0
+            if not seen.positive:
+                weights = seen.weights
+                for i in compress(range(len(mask)), mask):
+                    if not weights[part.weight_slot[i]] > 0:
+                        mask[i] = 0
             holds = bytes(mask)
-        ids = list(compress(part.ids, holds))
-        if not ids:
-            return memo, [], []
-        slots = list(compress(part.weight_slot, holds))
-        weights = list(itemgetter(*slots)(seen.weights)) if len(slots) > 1 else [seen.weights[slots[0]]]
-        if not seen.positive:
-            positive = list(map(lt, repeat(0), weights))
-            ids, weights = list(compress(ids, positive)), list(compress(weights, positive))
-        return memo, ids, weights
+        return memo, part, seen, holds
+
+    def candidates(self, memo: Memo | None, group: int, env: Mapping[str, Any],
+                   closed: set[tuple[int, int]]) -> tuple[Memo, list[str], list[Any]]:
+        """The events of a priority group that can be drawn, in order, and their weights: those whose
+        trigger holds in `env`, that are not `closed` (fired and cooling down, or waiting as a
+        follow-up), and whose weight is above 0; with the memo brought up to date for the group."""
+        memo, part, seen, holds = self._drawable(memo, group, env, closed)
+        return memo, list(compress(part.ids, holds)), [seen.weights[slot] for slot in compress(part.weight_slot, holds)]
+
+    def draw(self, memo: Memo | None, group: int, env: Mapping[str, Any], closed: set[tuple[int, int]],
+             roll: Callable[[], float]) -> tuple[Memo, str | None]:
+        """The event a priority group gives (None when none of its events can be drawn): among its
+        `candidates`, the one `weighted_index` finds for the roll (not rolled when there is one);
+        with the memo brought up to date for the group."""
+        memo, part, seen, holds = self._drawable(memo, group, env, closed)
+        slots = tuple(compress(part.weight_slot, holds))
+        if not slots:
+            return memo, None
+        running = list(accumulate(itemgetter(*slots)(seen.weights) if len(slots) > 1 else (seen.weights[slots[0]],)))
+        index = 0 if len(running) == 1 else weighted_index(running, roll())
+        return memo, next(islice(compress(part.ids, holds), index, None))

@@ -1,16 +1,30 @@
 """The draw's index of triggers (game/triggers.py) against testing every trigger: over random
 conditions of every shape the language has and random walks of the values they read, the memo says
-a trigger holds exactly when testing it says so, and the candidates of a draw are those a plain scan
-finds, in the same order, with the same weights."""
+a trigger holds exactly when testing it says so, the candidates of a draw are those a plain scan
+finds, in the same order, with the same weights, and the event drawn is the one a weighted pick of them
+gives."""
 
 from __future__ import annotations
 
+import dataclasses
+from functools import partial
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.expr import CHOSE_KEY, FIRED_KEY, HEEDED_KEY, LEFT_KEY, Names, compile_expr, watch
+from game.engine import _pick
+from game.expr import (
+    CHOSE_KEY,
+    FIRED_KEY,
+    HEEDED_KEY,
+    LEFT_KEY,
+    Condition,
+    Names,
+    compile_condition,
+    compile_expr,
+    watch,
+)
 from game.triggers import Memo, TriggerIndex
 
 NAMES = Names(
@@ -80,7 +94,7 @@ def walk(draw: Any) -> list[dict[str, Any]]:
 
 def index_of(groups: list[list[tuple[str, str, str]]]) -> TriggerIndex:
     """An index of events given as (id, trigger, weight) texts, by priority."""
-    return TriggerIndex([[(ident, compile_expr(trigger, NAMES, "bool"), trigger, (repr(weight), weight),
+    return TriggerIndex([[(ident, compile_condition(trigger, NAMES, frozenset()), trigger, (repr(weight), weight),
                            compile_expr(weight, NAMES, "num")) for ident, trigger, weight in group]
                          for group in groups], NAMES)
 
@@ -90,9 +104,9 @@ WEIGHTS = st.sampled_from(["1", "2", "alpha / 10", "beta - 40", "1 + gamma / 50"
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.tuples(condition(), WEIGHTS), min_size=1, max_size=6), min_size=1, max_size=3),
-       walk(), st.sets(st.integers(0, 17)))
+       walk(), st.sets(st.integers(0, 17)), st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=3))
 def test_the_index_draws_from_the_events_a_scan_finds(groups: Any, steps: list[dict[str, Any]],
-                                                     closed_at: set[int]) -> None:
+                                                     closed_at: set[int], rolls: list[float]) -> None:
     numbered = [[(f"event_{g}_{i}", trigger, weight) for i, (trigger, weight) in enumerate(group)]
                 for g, group in enumerate(groups)]
     index = index_of(numbered)
@@ -106,6 +120,10 @@ def test_the_index_draws_from_the_events_a_scan_finds(groups: Any, steps: list[d
                         if (g, i) not in closed and compile_expr(trigger, NAMES, "bool")(env)]
             expected = [(ident, weight) for ident, weight in expected if weight > 0]
             assert list(zip(ids, weights, strict=True)) == expected
+            # and the draw gives the event a weighted pick of them gives, for any roll
+            for r in rolls:
+                _, drawn = index.draw(memo, g, env, closed, partial(float, r))
+                assert drawn == (_pick(ids, weights, r) if ids else None)
             # a game new to the index (no memo) starts from what the first game saw, and agrees too
             _, ids, weights = index.candidates(None, g, env, closed)
             assert list(zip(ids, weights, strict=True)) == expected
@@ -128,27 +146,41 @@ def test_a_memo_of_another_index_is_not_trusted() -> None:
     assert ids == []
 
 
-def test_a_trigger_is_tested_again_only_when_what_it_reads_changed() -> None:
+def test_an_operand_is_tested_again_only_when_what_it_reads_changed_and_a_crossing_is_not_tested() -> None:
+    """Each top-level operand of a trigger is tested on its own, only when what it reads changed; one
+    that changes its value whenever that happens (a comparison with a constant, whose constant was
+    crossed; a flag, which changed) is turned round without a test."""
     tested: list[str] = []
 
-    def counted(ident: str, trigger: str) -> Any:
-        test = compile_expr(trigger, NAMES, "bool")
+    def counted(ident: str, trigger: str) -> Condition:
+        condition = compile_condition(trigger, NAMES, frozenset())
 
-        def run(env: Any) -> Any:
-            tested.append(ident)
-            return test(env)
-        return run
+        def run(label: str, test: Any) -> Any:
+            def call(env: Any) -> Any:
+                tested.append(label)
+                return test(env)
+            return call
+        return dataclasses.replace(condition, operands=tuple(
+            run(f"{ident}.{i}", test) for i, test in enumerate(condition.operands)))
 
-    events = [("low", "alpha < 20"), ("high", "alpha >= 80"), ("flag", "flag"), ("beta", "beta > 50")]
+    events = [("low", "alpha < 20"), ("high", "alpha >= 80"), ("flag", "flag"), ("sum", "alpha + beta > 120 or flag"),
+              ("winter", 'season == "winter" and beta > 50')]
     index = TriggerIndex([[(ident, counted(ident, trigger), trigger, ("'1'", "1"), compile_expr("1", NAMES, "num"))
                            for ident, trigger in events]], NAMES)
-    env = {"alpha": 50.0, "beta": 0.0, "flag": False, FIRED_KEY: {}, CHOSE_KEY: set()}
+    env = {"alpha": 50.0, "beta": 0.0, "flag": False, "season": "autumn", FIRED_KEY: {}, CHOSE_KEY: set()}
     memo, _, _ = index.candidates(None, 0, env, set())
+    assert sorted(tested) == ["flag.0", "high.0", "low.0", "sum.0", "sum.1", "winter.0", "winter.1"]
     tested.clear()
-    memo, ids, _ = index.candidates(memo, 0, {**env, "alpha": 60.0}, set())
-    assert tested == [] and ids == []  # (alpha crossed no threshold)
-    memo, ids, _ = index.candidates(memo, 0, {**env, "alpha": 85.0}, set())
-    assert tested == ["high"] and ids == ["high"]
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "alpha": 60.0}, set())
+    assert tested == ["sum.0"] and ids == []  # (alpha crossed no constant; the sum reads it)
+    tested.clear()
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "alpha": 85.0}, set())
+    assert tested == ["sum.0"] and ids == ["high"]  # (alpha crossed 80: turned round)
+    tested.clear()
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "flag": True}, set())
+    assert tested == [] and ids == ["high", "flag", "sum"]  # (a flag that changed: turned round)
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "season": "winter", "beta": 60.0}, set())
+    assert sorted(tested) == ["sum.0", "winter.0"] and ids == ["high", "flag", "sum", "winter"]
 
 
 def test_every_comparison_is_tested_again_when_its_value_reaches_leaves_or_crosses_the_constant() -> None:
