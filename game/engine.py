@@ -442,8 +442,7 @@ class Resolution:
         return tuple(Drift(text, tuple(when), quiet) for (text, quiet), when in turns.items())
 
 
-@dataclass(frozen=True, slots=True)
-class _Sight:
+class _Sight(NamedTuple):
     """The game as the player sees it at a decision, what `Decision`'s views are worked out from."""
 
     engine: Engine
@@ -455,8 +454,7 @@ class _Sight:
 _Point = Literal["before", "after_effects", "decided", "after"]
 
 
-@dataclass(frozen=True, slots=True)
-class _Account:
+class _Account(NamedTuple):
     """The values a choice or an action passed through, what `Resolution`'s account is worked out from."""
 
     engine: Engine

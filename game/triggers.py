@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import accumulate, compress, islice, repeat
 from operator import itemgetter, lt
-from typing import Any
+from typing import Any, NamedTuple
 
 from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Condition, Names, reads, watch_operands
 
@@ -38,8 +37,7 @@ from game.expr import CHOSE_KEY, FIRED_KEY, Compiled, Condition, Names, reads, w
 Drawable = tuple[str, Condition, str, tuple[str, str], Compiled]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Seen:
+class Seen(NamedTuple):
     """Which triggers of one priority group held at the values seen then, and which of their operands."""
 
     values: tuple[Any, ...]  # the value of each watched name, in the group's order
@@ -52,12 +50,11 @@ class Seen:
     positive: bool  # whether they are all above 0
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Memo:
+class Memo(NamedTuple):
     """What one game's draws last saw, group by group (None for a group never consulted: the draw
     stops at the first group with an event to draw). Treated as immutable: a draw makes a new one."""
 
-    index: TriggerIndex
+    owner: TriggerIndex  # (the index it was made by)
     groups: tuple[Seen | None, ...]
 
 
@@ -267,7 +264,7 @@ class TriggerIndex:
         """The memo brought up to date for a priority group, and which of its events can be drawn:
         one byte each, 1 when its trigger holds in `env`, it is not `closed` (fired and cooling down,
         or waiting as a follow-up), and its weight is above 0."""
-        if memo is None or memo.index is not self:
+        if memo is None or memo.owner is not self:
             memo = Memo(self, (None,) * len(self.groups))
         part = self.groups[group]
         before = memo.groups[group]
