@@ -143,6 +143,11 @@ class _Group:
         self.watched = tuple(name for name in plain if not name.startswith("@"))
         self.watched_records = tuple(name for name in plain if name.startswith("@"))  # (mappings and sets)
         self.values_of = _getter(self.watched)
+        # what a change of each watched name (in their order) concerns: the operands that read it
+        # other than by a comparison with a constant, those comparisons (their searches, constants
+        # and operands), and the weights that read it
+        self.plans = tuple((tuple(self.by_key.get(name, ())), tuple(self.bounds.get(name, ())),
+                            tuple(self.slots_reading.get(name, ()))) for name in self.watched)
         self.reads_fired = bool(self.by_fired) or FIRED_KEY in names_read
         self.reads_chose = bool(self.by_chose) or CHOSE_KEY in names_read
 
@@ -158,23 +163,23 @@ class _Group:
             holds = self._holds(bytes(len(self.ids)), range(len(self.ids)), truths)
             return Seen(values, records, fired, chose, truths, holds, weights, all(map(lt, repeat(0), weights)))
         stale: set[int] = set()
-        changed: list[str] = []
+        slots: set[int] = set()  # (the weights to work out again)
+        changed: list[str] = []  # (the records and the history that changed)
         if records != before.records:
             for name, old, new in zip(self.watched_records, before.records, records, strict=True):
                 if old != new:
                     changed.append(name)
                     stale.update(self.by_key.get(name, ()))
         if values != before.values:
-            for name, old, new in zip(self.watched, before.values, values, strict=True):
+            for (keys, bounds, reading), old, new in zip(self.plans, before.values, values, strict=True):
                 if old == new:
                     continue
-                changed.append(name)
-                stale.update(self.by_key.get(name, ()))
-                if isinstance(old, str):
-                    continue
-                low, high = (old, new) if old <= new else (new, old)
-                for (start, stop), bounds, events in self.bounds.get(name, ()):
-                    stale.update(events[start(bounds, low):stop(bounds, high)])
+                stale.update(keys)
+                slots.update(reading)
+                if bounds and not isinstance(old, str):
+                    low, high = (old, new) if old <= new else (new, old)
+                    for (start, stop), constants, operands in bounds:
+                        stale.update(operands[start(constants, low):stop(constants, high)])
         if fired != before.fired:
             changed.append(FIRED_KEY)
             for event, _count in fired ^ before.fired:
@@ -186,7 +191,6 @@ class _Group:
                 stale.update(self.by_chose.get(key, ()))
             stale.update(self.by_key.get(CHOSE_KEY, ()))
         weights, positive = before.weights, before.positive
-        slots: set[int] = set()
         for name in changed:
             slots.update(self.slots_reading.get(name, ()))
         if slots:
