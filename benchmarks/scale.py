@@ -7,9 +7,10 @@ is what the game does at a position: `Engine.decision()` (the player's view) the
 (the choice, the turns that pass, the next event drawn). Every position is timed in rounds, after a
 first untimed pass so that the engine's per-turn tables are made; the sizes take turns round by round,
 and the median round of each is reported.
-Also counted: how many trigger tests a decision makes (the work that grows with the content); and
-timed: the player's view alone, which makes the same calls whatever the size of the content (what its
-cost grows by is the same calls taking longer with a larger content in memory, on every step).
+Also counted: how many tests of triggers (of their operands) a decision makes (the work that grows
+with the content); and timed: the player's view alone, which makes the same calls whatever the size
+of the content (what its cost grows by is the same calls taking longer with a larger content in
+memory, on every step).
 
 Prints figures, the last line being `decision_cost_3000_vs_30: R` (the cost of a decision with 3,000
 events over its cost with 30).
@@ -128,7 +129,7 @@ def main() -> None:
         print(f"{size} events ({contents[size].choice_count} choices): {len(at[size])} decisions; per decision "
               f"median {cost[size] * 1e6:.1f} us "
               f"(rounds {min(rounds[size]) * 1e6:.1f}..{max(rounds[size]) * 1e6:.1f} us), "
-              f"{tests:.1f} trigger tests")
+              f"{tests:.1f} trigger tests (operands tested)")
     smallest, largest = min(sizes), max(sizes)
     # (the view makes the same calls whatever the size of the content: what its cost grows by is not
     # work but the same calls taking longer with a larger content in memory)
