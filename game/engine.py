@@ -1200,20 +1200,24 @@ class Engine:
             return
         # events that cannot fire now: once and done, cooling down, or already waiting as a follow-up
         position = index.position
-        closed = {position[item[2]] for item in scheduled if item[2] in position} if scheduled else set()
+        closed: dict[int, list[int]] = {}
+        for item in scheduled:
+            place = position.get(item[2])
+            if place is not None:
+                closed.setdefault(place[0], []).append(place[1])
         for ident in fired:
-            if ident in position:
+            place = position.get(ident)
+            if place is not None:
                 cooldown = cooldowns[ident]
                 if cooldown is None or turn - last_fired[ident] <= cooldown:
-                    closed.add(position[ident])
+                    closed.setdefault(place[0], []).append(place[1])
+
         def roll() -> float:
             return _roll_key(f"{state.seed}|draw|{turn}")
 
-        for group in table.draw_groups:
-            state.memo, drawn = index.draw(state.memo, group, env, closed, roll)
-            if drawn is not None:
-                self._fire(state, drawn)
-                return
+        state.memo, drawn = index.draw(state.memo, table.draw_groups, env, closed, roll)
+        if drawn is not None:
+            self._fire(state, drawn)
 
     def _calendar_of(self, turn: int) -> dict[str, Any]:
         calendar: dict[str, Any] = {}

@@ -92,11 +92,12 @@ def walk(draw: Any) -> list[dict[str, Any]]:
     return steps
 
 
-def index_of(groups: list[list[tuple[str, str, str]]]) -> TriggerIndex:
-    """An index of events given as (id, trigger, weight) texts, by priority."""
+def index_of(groups: list[list[tuple[str, str, str]]], indexed_from: int = 0) -> TriggerIndex:
+    """An index of events given as (id, trigger, weight) texts, by priority (every group indexed,
+    unless told)."""
     return TriggerIndex([[(ident, compile_condition(trigger, NAMES, frozenset()), trigger, (repr(weight), weight),
                            compile_expr(weight, NAMES, "num")) for ident, trigger, weight in group]
-                         for group in groups], NAMES)
+                         for group in groups], NAMES, indexed_from)
 
 
 WEIGHTS = st.sampled_from(["1", "2", "alpha / 10", "beta - 40", "1 + gamma / 50", "turn"])
@@ -104,29 +105,36 @@ WEIGHTS = st.sampled_from(["1", "2", "alpha / 10", "beta - 40", "1 + gamma / 50"
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.tuples(condition(), WEIGHTS), min_size=1, max_size=6), min_size=1, max_size=3),
-       walk(), st.sets(st.integers(0, 17)), st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=3))
-def test_the_index_draws_from_the_events_a_scan_finds(groups: Any, steps: list[dict[str, Any]],
-                                                     closed_at: set[int], rolls: list[float]) -> None:
+       walk(), st.sets(st.integers(0, 17)), st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=3),
+       st.integers(0, 7))
+def test_the_index_draws_from_the_events_a_scan_finds(groups: Any, steps: list[dict[str, Any]], closed_at: set[int],
+                                                     rolls: list[float], indexed_from: int) -> None:
+    """(`indexed_from` decides which groups are indexed and which are tested whole: a mix of both.)"""
     numbered = [[(f"event_{g}_{i}", trigger, weight) for i, (trigger, weight) in enumerate(group)]
                 for g, group in enumerate(groups)]
-    index = index_of(numbered)
-    closed = {(g, i) for g, group in enumerate(numbered) for i in range(len(group)) if g * 6 + i in closed_at}
+    index = index_of(numbered, indexed_from)
+    closed = {g: [i for i in range(len(group)) if g * 6 + i in closed_at] for g, group in enumerate(numbered)}
     memo: Memo | None = None
     for env in steps:
         for g, group in enumerate(numbered):
             memo, ids, weights = index.candidates(memo, g, env, closed)
             expected = [(ident, compile_expr(weight, NAMES, "num")(env))
                         for i, (ident, trigger, weight) in enumerate(group)
-                        if (g, i) not in closed and compile_expr(trigger, NAMES, "bool")(env)]
+                        if i not in closed[g] and compile_expr(trigger, NAMES, "bool")(env)]
             expected = [(ident, weight) for ident, weight in expected if weight > 0]
             assert list(zip(ids, weights, strict=True)) == expected
             # and the draw gives the event a weighted pick of them gives, for any roll
             for r in rolls:
-                _, drawn = index.draw(memo, g, env, closed, partial(float, r))
+                _, drawn = index.draw(memo, [g], env, closed, partial(float, r))
                 assert drawn == (_pick(ids, weights, r) if ids else None)
             # a game new to the index (no memo) starts from what the first game saw, and agrees too
             _, ids, weights = index.candidates(None, g, env, closed)
             assert list(zip(ids, weights, strict=True)) == expected
+        # a draw over all the groups takes the first that has an event to draw
+        first = next((found for g in range(len(numbered)) if (found := index.candidates(memo, g, env, closed)[1:])[0]),
+                     None)
+        _, drawn = index.draw(memo, range(len(numbered)), env, closed, partial(float, rolls[0]))
+        assert drawn == (None if first is None else _pick(first[0], first[1], rolls[0]))
 
 
 def test_a_comparison_with_a_constant_is_indexed_by_its_threshold() -> None:
@@ -140,9 +148,9 @@ def test_a_memo_of_another_index_is_not_trusted() -> None:
     first = index_of([[("a", "alpha > 10", "1")]])
     second = index_of([[("a", "alpha < 10", "1")]])
     env = {"alpha": 50.0, FIRED_KEY: {}, CHOSE_KEY: set()}
-    memo, ids, _ = first.candidates(None, 0, env, set())
+    memo, ids, _ = first.candidates(None, 0, env, {})
     assert ids == ["a"]
-    _, ids, _ = second.candidates(memo, 0, env, set())
+    _, ids, _ = second.candidates(memo, 0, env, {})
     assert ids == []
 
 
@@ -166,20 +174,20 @@ def test_an_operand_is_tested_again_only_when_what_it_reads_changed_and_a_crossi
     events = [("low", "alpha < 20"), ("high", "alpha >= 80"), ("flag", "flag"), ("sum", "alpha + beta > 120 or flag"),
               ("winter", 'season == "winter" and beta > 50')]
     index = TriggerIndex([[(ident, counted(ident, trigger), trigger, ("'1'", "1"), compile_expr("1", NAMES, "num"))
-                           for ident, trigger in events]], NAMES)
+                           for ident, trigger in events]], NAMES, indexed_from=0)
     env = {"alpha": 50.0, "beta": 0.0, "flag": False, "season": "autumn", FIRED_KEY: {}, CHOSE_KEY: set()}
-    memo, _, _ = index.candidates(None, 0, env, set())
+    memo, _, _ = index.candidates(None, 0, env, {})
     assert sorted(tested) == ["flag.0", "high.0", "low.0", "sum.0", "sum.1", "winter.0", "winter.1"]
     tested.clear()
-    memo, ids, _ = index.candidates(memo, 0, env := {**env, "alpha": 60.0}, set())
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "alpha": 60.0}, {})
     assert tested == ["sum.0"] and ids == []  # (alpha crossed no constant; the sum reads it)
     tested.clear()
-    memo, ids, _ = index.candidates(memo, 0, env := {**env, "alpha": 85.0}, set())
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "alpha": 85.0}, {})
     assert tested == ["sum.0"] and ids == ["high"]  # (alpha crossed 80: turned round)
     tested.clear()
-    memo, ids, _ = index.candidates(memo, 0, env := {**env, "flag": True}, set())
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "flag": True}, {})
     assert tested == [] and ids == ["high", "flag", "sum"]  # (a flag that changed: turned round)
-    memo, ids, _ = index.candidates(memo, 0, env := {**env, "season": "winter", "beta": 60.0}, set())
+    memo, ids, _ = index.candidates(memo, 0, env := {**env, "season": "winter", "beta": 60.0}, {})
     assert sorted(tested) == ["sum.0", "winter.0"] and ids == ["high", "flag", "sum", "winter"]
 
 
@@ -195,6 +203,6 @@ def test_every_comparison_is_tested_again_when_its_value_reaches_leaves_or_cross
                 for end in points:
                     before = {"alpha": start, FIRED_KEY: {}, CHOSE_KEY: set()}
                     after = {**before, "alpha": end}
-                    memo, _, _ = index.candidates(None, 0, before, set())
-                    _, ids, _ = index.candidates(memo, 0, after, set())
+                    memo, _, _ = index.candidates(None, 0, before, {})
+                    _, ids, _ = index.candidates(memo, 0, after, {})
                     assert (ids == ["e"]) == bool(test(after)), (text, start, end)
