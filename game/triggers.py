@@ -15,9 +15,6 @@ An operand that changes its value whenever it is found so (a comparison by <, <=
 constant was crossed, a flag that changed, or `not` one) is turned round without a test; the others
 are tested; a trigger is worked out again from its operands when one of them changed.
 
-A priority group of fewer than `INDEXED_FROM` events is not indexed: its triggers are tested whole at
-each draw, which costs less than bringing a memo up to date.
-
 A game that has no memo yet (a new game, or one read from a file) starts from the memo of the first
 game that consulted each group, so a new game tests only what differs from it, not every trigger.
 The memo is derived from the state alone and checked against the values it was made at, so a state
@@ -42,10 +39,6 @@ Drawable = tuple[str, Condition, str, tuple[str, str], Compiled]
 #: priority group, their places in it
 Closed = Mapping[int, Iterable[int]]
 _NONE: frozenset[Any] = frozenset()
-#: the number of events from which a priority group is indexed (a smaller one is tested whole at
-#: each draw, which costs less than bringing a memo up to date: measured, about the same at 22
-#: events, the memo twice as fast at 75)
-INDEXED_FROM = 32
 
 
 class Seen(NamedTuple):
@@ -95,11 +88,8 @@ _SIDE: dict[str, Searches] = {
 class _Group:
     """The events of one priority, in order, their triggers indexed by what they read."""
 
-    def __init__(self, events: Sequence[Drawable], names: Names, indexed: bool) -> None:
-        """With `indexed` false, the group's triggers are tested whole at every draw (no memo)."""
+    def __init__(self, events: Sequence[Drawable], names: Names) -> None:
         self.ids = [ident for ident, *_ in events]
-        self.indexed = indexed
-        self.whole = [trigger.test for _ident, trigger, *_ in events]
         # the operands of the triggers, one after another: each its test and its event; each event's
         # operands (from, to), and whether its trigger is an `or` of them
         self.tests: list[Compiled] = []
@@ -162,18 +152,14 @@ class _Group:
         # and operands), and the weights that read it
         self.plans = tuple((tuple(self.by_key.get(name, ())), tuple(self.bounds.get(name, ())),
                             tuple(self.slots_reading.get(name, ()))) for name in self.watched)
-        self.reads_fired = self.indexed and (bool(self.by_fired) or FIRED_KEY in names_read)
-        self.reads_chose = self.indexed and (bool(self.by_chose) or CHOSE_KEY in names_read)
+        self.reads_fired = bool(self.by_fired) or FIRED_KEY in names_read
+        self.reads_chose = bool(self.by_chose) or CHOSE_KEY in names_read
 
     def seen(self, env: Mapping[str, Any], before: Seen | None, fired: frozenset[tuple[str, int]],
              chose: frozenset[str]) -> Seen:
         """Which triggers hold in `env`, from what held at `before` (all tested without it); `fired`
         and `chose` are the fired events and choices taken in `env`, frozen (empty when the group
         reads neither)."""
-        if not self.indexed:
-            weights = tuple(weight(env) for weight in self.weights)
-            holds = bytes(1 if test(env) else 0 for test in self.whole)
-            return Seen((), (), fired, chose, b"", holds, weights, all(map(lt, repeat(0), weights)))
         values = self.values_of(env)
         records = tuple(_frozen(env[name]) for name in self.watched_records)
         if before is None:
@@ -273,10 +259,9 @@ class TriggerIndex:
     """The drawable events in the order the draw takes them: by priority, highest first, then in
     content order; each priority a group indexed on its own."""
 
-    def __init__(self, events: Sequence[Sequence[Drawable]], names: Names, indexed_from: int = INDEXED_FROM) -> None:
-        """`events`: by priority, highest first. A group of fewer than `indexed_from` events is tested
-        whole at each draw: a few tests cost less than bringing a memo up to date."""
-        self.groups = [_Group(group, names, len(group) >= indexed_from) for group in events]
+    def __init__(self, events: Sequence[Sequence[Drawable]], names: Names) -> None:
+        """`events`: by priority, highest first."""
+        self.groups = [_Group(group, names) for group in events]
         # each group as first seen in any game: a game that has not seen a group yet (a new game, or
         # one read from a file) starts from it, and tests only what differs (not every trigger)
         self.first: list[Seen | None] = [None] * len(self.groups)

@@ -92,12 +92,11 @@ def walk(draw: Any) -> list[dict[str, Any]]:
     return steps
 
 
-def index_of(groups: list[list[tuple[str, str, str]]], indexed_from: int = 0) -> TriggerIndex:
-    """An index of events given as (id, trigger, weight) texts, by priority (every group indexed,
-    unless told)."""
+def index_of(groups: list[list[tuple[str, str, str]]]) -> TriggerIndex:
+    """An index of events given as (id, trigger, weight) texts, by priority."""
     return TriggerIndex([[(ident, compile_condition(trigger, NAMES, frozenset()), trigger, (repr(weight), weight),
                            compile_expr(weight, NAMES, "num")) for ident, trigger, weight in group]
-                         for group in groups], NAMES, indexed_from)
+                         for group in groups], NAMES)
 
 
 WEIGHTS = st.sampled_from(["1", "2", "alpha / 10", "beta - 40", "1 + gamma / 50", "turn"])
@@ -105,14 +104,12 @@ WEIGHTS = st.sampled_from(["1", "2", "alpha / 10", "beta - 40", "1 + gamma / 50"
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.tuples(condition(), WEIGHTS), min_size=1, max_size=6), min_size=1, max_size=3),
-       walk(), st.sets(st.integers(0, 17)), st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=3),
-       st.integers(0, 7))
+       walk(), st.sets(st.integers(0, 17)), st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=3))
 def test_the_index_draws_from_the_events_a_scan_finds(groups: Any, steps: list[dict[str, Any]], closed_at: set[int],
-                                                     rolls: list[float], indexed_from: int) -> None:
-    """(`indexed_from` decides which groups are indexed and which are tested whole: a mix of both.)"""
+                                                     rolls: list[float]) -> None:
     numbered = [[(f"event_{g}_{i}", trigger, weight) for i, (trigger, weight) in enumerate(group)]
                 for g, group in enumerate(groups)]
-    index = index_of(numbered, indexed_from)
+    index = index_of(numbered)
     closed = {g: [i for i in range(len(group)) if g * 6 + i in closed_at] for g, group in enumerate(numbered)}
     memo: Memo | None = None
     for env in steps:
@@ -174,7 +171,7 @@ def test_an_operand_is_tested_again_only_when_what_it_reads_changed_and_a_crossi
     events = [("low", "alpha < 20"), ("high", "alpha >= 80"), ("flag", "flag"), ("sum", "alpha + beta > 120 or flag"),
               ("winter", 'season == "winter" and beta > 50')]
     index = TriggerIndex([[(ident, counted(ident, trigger), trigger, ("'1'", "1"), compile_expr("1", NAMES, "num"))
-                           for ident, trigger in events]], NAMES, indexed_from=0)
+                           for ident, trigger in events]], NAMES)
     env = {"alpha": 50.0, "beta": 0.0, "flag": False, "season": "autumn", FIRED_KEY: {}, CHOSE_KEY: set()}
     memo, _, _ = index.candidates(None, 0, env, {})
     assert sorted(tested) == ["flag.0", "high.0", "low.0", "sum.0", "sum.1", "winter.0", "winter.1"]
