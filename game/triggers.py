@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
 from itertools import accumulate, compress, islice, repeat
 from operator import itemgetter, lt
 from typing import Any, NamedTuple
@@ -245,6 +246,22 @@ def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, 
     return lambda env: ()
 
 
+class _History:
+    """An environment's fired events and choices taken, frozen as a memo compares them: made when a
+    group first needs them, once for a whole draw."""
+
+    def __init__(self, env: Mapping[str, Any]) -> None:
+        self.env = env
+
+    @cached_property
+    def fired(self) -> frozenset[tuple[str, int]]:
+        return frozenset(self.env[FIRED_KEY].items())
+
+    @cached_property
+    def chose(self) -> frozenset[str]:
+        return frozenset(self.env[CHOSE_KEY])
+
+
 def weighted_index(running: Sequence[float], r: float) -> int:
     """Where a roll `r` (0 <= r < 1) falls among running totals of weights (added one by one, left
     to right): the first whose total is above `r` times the whole; the last when the whole is not
@@ -268,24 +285,15 @@ class TriggerIndex:
         # each event's (group, place in it)
         self.position = {ident: (g, i) for g, group in enumerate(self.groups) for i, ident in enumerate(group.ids)}
 
-    def _drawable(self, seen: list[Seen | None], group: int, env: Mapping[str, Any], closed: Closed,
-                  history: list[frozenset[Any] | None]) -> tuple[_Group, Seen, bytes]:
+    def _drawable(self, seen: list[Seen | None], group: int, history: _History,
+                  closed: Closed) -> tuple[_Group, Seen, bytes]:
         """A priority group's memo brought up to date in `seen` (the memo's groups), and which of its
-        events can be drawn: one byte each, 1 when its trigger holds in `env`, it is not `closed`
-        (fired and cooling down, or waiting as a follow-up), and its weight is above 0. `history`
-        keeps the fired events and the choices taken as the memo compares them, made once a draw."""
+        events can be drawn: one byte each, 1 when its trigger holds in the environment, it is not
+        `closed` (fired and cooling down, or waiting as a follow-up), and its weight is above 0."""
         part = self.groups[group]
-        fired = chose = _NONE
-        if part.reads_fired:
-            fired = history[0] or _NONE
-            if history[0] is None:
-                fired = history[0] = frozenset(env[FIRED_KEY].items())
-        if part.reads_chose:
-            chose = history[1] or _NONE
-            if history[1] is None:
-                chose = history[1] = frozenset(env[CHOSE_KEY])
         before = seen[group]
-        now = part.seen(env, self.first[group] if before is None else before, fired, chose)
+        now = part.seen(history.env, self.first[group] if before is None else before,
+                        history.fired if part.reads_fired else _NONE, history.chose if part.reads_chose else _NONE)
         if self.first[group] is None:
             self.first[group] = now
         seen[group] = now
@@ -313,7 +321,7 @@ class TriggerIndex:
         trigger holds in `env`, that are not `closed` (fired and cooling down, or waiting as a
         follow-up), and whose weight is above 0; with the memo brought up to date for the group."""
         seen = self._groups_of(memo)
-        part, now, holds = self._drawable(seen, group, env, closed, [None, None])
+        part, now, holds = self._drawable(seen, group, _History(env), closed)
         return (Memo(self, tuple(seen)), list(compress(part.ids, holds)),
                 [now.weights[slot] for slot in compress(part.weight_slot, holds)])
 
@@ -324,9 +332,9 @@ class TriggerIndex:
         finds for the roll (not rolled when there is one); with the memo brought up to date for the
         groups consulted."""
         seen = self._groups_of(memo)
-        history: list[frozenset[Any] | None] = [None, None]
+        history = _History(env)
         for group in groups:
-            part, now, holds = self._drawable(seen, group, env, closed, history)
+            part, now, holds = self._drawable(seen, group, history, closed)
             slots = tuple(compress(part.weight_slot, holds))
             if not slots:
                 continue
