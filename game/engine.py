@@ -525,9 +525,6 @@ class Engine:
         # Events that can be drawn, grouped by priority (highest first), in the order the draw takes
         # them: the index of their triggers (`_triggers`) is made from these on the first draw.
         self._drawable: list[list[Drawable]] = []
-        # The parts of a trigger that read only the calendar (`date >= election`, `turn <= 12`,
-        # `season == "winter"`) settled once per turn number: (event, calendar parts, the rest).
-        self._trigger_parts: list[tuple[str, tuple[Compiled, ...], Compiled]] = []
         # turns an event waits after firing before it can be drawn again (None: it fires once)
         self._cooldown = {e.id: None if e.model.once else e.model.cooldown for e in content.events.values()}
         # Dated events (`on`), the earliest date first, then the highest priority: each comes on its
@@ -550,7 +547,6 @@ class Engine:
             assert trigger is not None
             weight = (repr(model.weight), str(model.weight))  # (the weight's key, and its text)
             self._drawable[-1].append((model.id, trigger, model.trigger, weight, event.weight))
-            self._trigger_parts.append((model.id, trigger.calendar, trigger.rest))
         self._stats = content.stats
         self._fogs: dict[str, Fog] = fogs_of(content.stats)
         # the choices (by id()) whose outcomes' chances read a hidden stat
@@ -1245,7 +1241,10 @@ class Engine:
             changed = {*calendar, *(e.target for _rest, effects, _text in rules for e in effects)}
             endings = [(ident, on_calendar, rest)
                        for ident, on_calendar, rest in self._ending_parts if holds(on_calendar)]
-            triggers = {ident: rest for ident, on_calendar, rest in self._trigger_parts if holds(on_calendar)}
+            # (the parts of a trigger that read only the calendar, `date >= election`, `turn <= 12`,
+            # `season == "winter"`, are settled here once per turn number)
+            triggers = {ident: trigger.rest for group in self._drawable for ident, trigger, *_ in group
+                        if holds(trigger.calendar)}
             table = self._tables[turn] = _TurnTable(
                 calendar=calendar,
                 dated=dated,

@@ -227,9 +227,7 @@ class _Group:
         spans, any_of = self.spans, self.any_of
         for index in events:
             first, end = spans[index]
-            if end - first == 1:
-                mask[index] = truths[first]
-            elif any_of[index]:
+            if any_of[index]:
                 mask[index] = 1 in truths[first:end]
             else:
                 mask[index] = 0 not in truths[first:end]
